@@ -1,0 +1,34 @@
+package engine
+
+// Answer is the engine's reply to a question. Its JSON form is the output
+// of `selfcheck ask --json` and part of the public contract.
+type Answer struct {
+	// Item is the checklist item the question was routed to ("1.3", "I"),
+	// or empty when the question matches no item.
+	Item string `json:"item"`
+	// Answer is the text of the answer, in Slack-compatible plain text
+	// (*bold*, • bullets), readable in a terminal as well.
+	Answer string `json:"answer"`
+	// Sources are the knowledge entries the answer is grounded in, best
+	// first.
+	Sources []Source `json:"sources"`
+	// LLM says whether a model wrote (part of) the answer.
+	LLM bool `json:"llm"`
+	// Known is false when the question names an item the knowledge base has
+	// no guidance for (1.1, 1.4 …) or matches nothing.
+	Known bool `json:"known"`
+	// Notices are remarks about how the answer was made (the model was
+	// unavailable, a canned answer was offered …).
+	Notices []string `json:"notices,omitempty"`
+}
+
+// Source is one knowledge entry an answer draws on.
+type Source struct {
+	Item  string  `json:"item"`
+	Kind  string  `json:"kind"` // guidance, element, example, classification, usage, about
+	Title string  `json:"title"`
+	Score float64 `json:"score"`
+	// Text is the entry's text (examples are masked); it is what a model is
+	// given, and what a reader can open.
+	Text string `json:"-"`
+}

@@ -1,0 +1,4 @@
+package knowledge
+
+// elementMatcher is filled in by the review code.
+type elementMatcher struct{}

@@ -1,0 +1,113 @@
+package knowledge
+
+import "fmt"
+
+// Status is the verdict on one required element of a checklist item. The
+// values are part of the public contract (see the README).
+type Status string
+
+// The four statuses of an element in a review.
+const (
+	StatusPresent       Status = "present"
+	StatusPartial       Status = "partial"
+	StatusMissing       Status = "missing"
+	StatusNotApplicable Status = "not_applicable"
+)
+
+// Valid reports whether s is one of the four statuses.
+func (s Status) Valid() bool {
+	switch s {
+	case StatusPresent, StatusPartial, StatusMissing, StatusNotApplicable:
+		return true
+	}
+	return false
+}
+
+// ElementResult is the verdict on one required element, with the evidence
+// that supports it or, when absent, what to add.
+type ElementResult struct {
+	ID     string `json:"id"`
+	Label  string `json:"label"`
+	Status Status `json:"status"`
+	// Evidence is a quote from the draft (the user's own text) supporting
+	// the verdict; empty when nothing was found.
+	Evidence string `json:"evidence"`
+	// Line is the 1-based line of the draft the evidence comes from; 0 when
+	// there is no evidence.
+	Line int `json:"line"`
+	// Note explains the verdict: what is missing and what to add, or why
+	// the element does not apply.
+	Note string `json:"note"`
+	// Example is a short, masked passage from the example submissions that
+	// shows what the element looks like when it is present.
+	Example string `json:"example,omitempty"`
+}
+
+// Summary counts the elements of a review by status.
+type Summary struct {
+	Present       int `json:"present"`
+	Partial       int `json:"partial"`
+	Missing       int `json:"missing"`
+	NotApplicable int `json:"not_applicable"`
+}
+
+// Report is the result of reviewing one draft against one checklist item.
+type Report struct {
+	Item     string          `json:"item"`
+	Title    string          `json:"title"`
+	Elements []ElementResult `json:"elements"`
+	Summary  Summary         `json:"summary"`
+	// Notices are review-wide remarks: rules that were applied (a support
+	// service, a "no personal data" declaration), exemptions, and what the
+	// model contributed or was refused.
+	Notices []string `json:"notices,omitempty"`
+	// LLM says whether a model's answer was used in this report.
+	LLM bool `json:"llm"`
+}
+
+// Recount recomputes the summary from the elements.
+func (r *Report) Recount() {
+	var s Summary
+	for _, e := range r.Elements {
+		switch e.Status {
+		case StatusPresent:
+			s.Present++
+		case StatusPartial:
+			s.Partial++
+		case StatusMissing:
+			s.Missing++
+		case StatusNotApplicable:
+			s.NotApplicable++
+		}
+	}
+	r.Summary = s
+}
+
+// Element returns the result for the element with the given ID.
+func (r *Report) Element(id string) (ElementResult, bool) {
+	for _, e := range r.Elements {
+		if e.ID == id {
+			return e, true
+		}
+	}
+	return ElementResult{}, false
+}
+
+// UnknownItemError is returned when a caller names an item the knowledge
+// base has no guidance for. Known lists the items it does have.
+type UnknownItemError struct {
+	ID    string
+	Known []string
+}
+
+func (e *UnknownItemError) Error() string {
+	return fmt.Sprintf("unknown item %q (known items: %v)", e.ID, e.Known)
+}
+
+// DraftError is returned for a draft that cannot be reviewed (empty, or
+// over the size limit). Its message is safe to show to the user.
+type DraftError struct {
+	Reason string
+}
+
+func (e *DraftError) Error() string { return e.Reason }
