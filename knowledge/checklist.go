@@ -20,7 +20,8 @@ type Checklist struct {
 	Examples []Example
 	Synonyms [][]string
 
-	byID map[string]*Item
+	byID        map[string]*Item
+	boilerplate []string
 }
 
 // Entry is a titled piece of guidance text with where it comes from.
@@ -89,6 +90,10 @@ type Element struct {
 	// All lists groups of terms: the element is present when every group
 	// matches, partial when some do.
 	All [][]string `yaml:"all"`
+	// PartialWhen says when a partial match of All counts: "any" (the
+	// default) when any group matches, "first" only when the first group
+	// does (the others qualify it, like a frequency qualifies a drill).
+	PartialWhen string `yaml:"partial_when"`
 	// Partial lists terms that on their own make the element partial
 	// (a weaker form of what is required).
 	Partial []string `yaml:"partial"`
@@ -104,6 +109,14 @@ type Element struct {
 
 	matcher *elementMatcher
 }
+
+// Values of Element.Scope, Element.Applies and Element.PartialWhen.
+const (
+	ScopeNotification = "notification"
+	AppliesSupport    = "support"
+	PartialWhenAny    = "any"
+	PartialWhenFirst  = "first"
+)
 
 // Example is one passage of a real submission, split per item, masked.
 type Example struct {

@@ -1,4 +1,283 @@
 package knowledge
 
-// elementMatcher is filled in by the review code.
-type elementMatcher struct{}
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// term is one way of saying something in a draft: a literal compared on
+// compact text (spaces removed, lower case), or a regular expression over
+// that same compact text.
+type term struct {
+	literal string
+	re      *regexp.Regexp
+	// ascii marks literals that begin or end with an ASCII letter or digit:
+	// in compact text their word boundaries are checked against the
+	// original text, so that "des" does not match inside "design".
+	asciiStart, asciiEnd bool
+}
+
+type elementMatcher struct {
+	all     [][]term
+	partial []term
+	weak    []term
+}
+
+type compileError struct {
+	field string
+	err   error
+}
+
+func compileTerms(field string, raw []string) ([]term, *compileError) {
+	out := make([]term, 0, len(raw))
+	for i, r := range raw {
+		if rx, ok := strings.CutPrefix(r, "re:"); ok {
+			re, err := regexp.Compile(rx)
+			if err != nil {
+				return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: fmt.Errorf("bad pattern %q: %w", rx, err)}
+			}
+			out = append(out, term{re: re})
+			continue
+		}
+		lit := Compact(Normalize(r))
+		if lit == "" {
+			return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: fmt.Errorf("empty term")}
+		}
+		first, _ := utf8.DecodeRuneInString(lit)
+		last, _ := utf8.DecodeLastRuneInString(lit)
+		out = append(out, term{literal: lit, asciiStart: isASCIIAlnum(first), asciiEnd: isASCIIAlnum(last)})
+	}
+	return out, nil
+}
+
+func compileMatcher(e *Element) (*elementMatcher, *compileError) {
+	m := &elementMatcher{}
+	for g, group := range e.All {
+		if len(group) == 0 {
+			return nil, &compileError{field: fmt.Sprintf("all[%d]", g), err: fmt.Errorf("empty group")}
+		}
+		ts, err := compileTerms(fmt.Sprintf("all[%d]", g), group)
+		if err != nil {
+			return nil, err
+		}
+		m.all = append(m.all, ts)
+	}
+	var err *compileError
+	if m.partial, err = compileTerms("partial", e.Partial); err != nil {
+		return nil, err
+	}
+	if m.weak, err = compileTerms("weak", e.Weak); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// document is a draft prepared for matching: its lines as the user wrote
+// them (normalised), and one compact string of all of them with a map back
+// from every compact byte to the original text.
+type document struct {
+	text    string // normalised draft
+	lines   []int  // byte offset in text where each line starts
+	compact string
+	orig    []int32 // orig[i] is the byte offset in text of compact byte i
+	// cline[i] is the offset in compact where line i+1 begins.
+	cline []int
+}
+
+func newDocument(text string) *document {
+	d := &document{text: text, lines: []int{0}, cline: []int{0}}
+	var b strings.Builder
+	b.Grow(len(text))
+	d.orig = make([]int32, 0, len(text))
+	for i, r := range text {
+		if r == '\n' {
+			d.lines = append(d.lines, i+1)
+			d.cline = append(d.cline, b.Len())
+		}
+		if unicode.IsSpace(r) {
+			continue
+		}
+		lr := unicode.ToLower(r)
+		n := utf8.RuneLen(lr)
+		b.WriteRune(lr)
+		for k := 0; k < n; k++ {
+			d.orig = append(d.orig, int32(i))
+		}
+	}
+	d.compact = b.String()
+	return d
+}
+
+// blank hides the parts of the compact text that repeat the checklist's
+// own wording (a pasted form carries 검토 기준 next to the answer), so that
+// the criteria do not count as the applicant's evidence. Offsets stay
+// valid: hidden bytes become NUL, which no term matches.
+func (d *document) blank(phrases []string) {
+	b := []byte(d.compact)
+	changed := false
+	for _, p := range phrases {
+		for off := 0; ; {
+			i := strings.Index(d.compact[off:], p)
+			if i < 0 {
+				break
+			}
+			for k := off + i; k < off+i+len(p); k++ {
+				b[k] = 0
+			}
+			changed = true
+			off += i + len(p)
+		}
+	}
+	if changed {
+		d.compact = string(b)
+	}
+}
+
+// blankLinesWith hides every line that contains one of the markers: lines
+// of the form itself (검토 기준, 증빙 문서명 …) rather than the answer.
+func (d *document) blankLinesWith(markers []string) {
+	var b []byte
+	for i, lo := range d.cline {
+		hi := len(d.compact)
+		if i+1 < len(d.cline) {
+			hi = d.cline[i+1]
+		}
+		line := d.compact[lo:hi]
+		for _, m := range markers {
+			if strings.Contains(line, m) {
+				if b == nil {
+					b = []byte(d.compact)
+				}
+				for k := lo; k < hi; k++ {
+					b[k] = 0
+				}
+				break
+			}
+		}
+	}
+	if b != nil {
+		d.compact = string(b)
+	}
+}
+
+// keepOnly hides everything of the compact text outside [lo, hi).
+func (d *document) keepOnly(lo, hi int) {
+	b := []byte(d.compact)
+	for k := range b {
+		if k < lo || k >= hi {
+			b[k] = 0
+		}
+	}
+	d.compact = string(b)
+}
+
+// span is a match: byte offsets in the compact text.
+type span struct{ start, end int }
+
+// find returns every occurrence of t in the compact text.
+func (d *document) find(t term) []span {
+	var out []span
+	if t.re != nil {
+		for _, loc := range t.re.FindAllStringIndex(d.compact, -1) {
+			out = append(out, span{loc[0], loc[1]})
+		}
+		return out
+	}
+	for off := 0; off < len(d.compact); {
+		i := strings.Index(d.compact[off:], t.literal)
+		if i < 0 {
+			break
+		}
+		s := span{off + i, off + i + len(t.literal)}
+		if d.boundaryOK(t, s) {
+			out = append(out, s)
+		}
+		off = s.end
+	}
+	return out
+}
+
+// boundaryOK checks, in the original text, that an ASCII literal is not
+// glued to other ASCII letters or digits.
+func (d *document) boundaryOK(t term, s span) bool {
+	if t.asciiStart {
+		o := int(d.orig[s.start])
+		if r, _ := utf8.DecodeLastRuneInString(d.text[:o]); o > 0 && isASCIIAlnum(r) {
+			return false
+		}
+	}
+	if t.asciiEnd {
+		o := int(d.orig[s.end-1])
+		_, n := utf8.DecodeRuneInString(d.text[o:])
+		if r, _ := utf8.DecodeRuneInString(d.text[o+n:]); o+n < len(d.text) && isASCIIAlnum(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// findAny returns the occurrences of any of the terms, in text order.
+func (d *document) findAny(ts []term) []span {
+	var out []span
+	for _, t := range ts {
+		out = append(out, d.find(t)...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
+}
+
+// line returns the 1-based line number of a compact offset.
+func (d *document) line(compactOff int) int {
+	o := int(d.orig[compactOff])
+	return sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > o })
+}
+
+// quote returns the original text around a match: the line it is on,
+// shortened around the match when the line is long.
+func (d *document) quote(s span) string {
+	ln := d.line(s.start)
+	start := d.lines[ln-1]
+	end := len(d.text)
+	if ln < len(d.lines) {
+		end = d.lines[ln] - 1
+	}
+	line := d.text[start:end]
+	mStart := int(d.orig[s.start]) - start
+	mEnd := len(line) // a match may run on past the end of its line
+	if o := int(d.orig[s.end-1]) - start; o < len(line) {
+		_, n := utf8.DecodeRuneInString(line[o:])
+		mEnd = o + n
+	}
+	return strings.TrimSpace(window(line, mStart, mEnd, 60, 100))
+}
+
+// window cuts s to at most before runes ahead of [from,to) and after runes
+// behind it, marking cuts with an ellipsis.
+func window(s string, from, to, before, after int) string {
+	lo := from
+	for k := 0; k < before && lo > 0; k++ {
+		_, n := utf8.DecodeLastRuneInString(s[:lo])
+		lo -= n
+	}
+	hi := to
+	for k := 0; k < after && hi < len(s); k++ {
+		_, n := utf8.DecodeRuneInString(s[hi:])
+		hi += n
+	}
+	out := s[lo:hi]
+	if lo > 0 {
+		out = "…" + strings.TrimLeft(out, " ")
+	}
+	if hi < len(s) {
+		out = strings.TrimRight(out, " ") + "…"
+	}
+	return out
+}

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/retrieval"
+)
+
+// newFlagSet returns a flag set whose errors come back as usage errors
+// instead of exiting.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+// parseFlags parses flags that may come before or after the positional
+// arguments (selfcheck review 1.2 --json draft.txt).
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{msg: fmt.Sprintf("%s: %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "-" || !strings.HasPrefix(args[0], "-") {
+			pos = append(pos, args[0])
+			args = args[1:]
+			continue
+		}
+	}
+}
+
+func indexConfig(cfg config, log *slog.Logger) retrieval.Config {
+	return retrieval.Config{
+		Dir:           filepath.Join(cfg.DataDir, "index"),
+		Embeddings:    cfg.Embeddings,
+		OpenAIBaseURL: cfg.OpenAIBaseURL,
+		OpenAIKey:     cfg.OpenAIKey,
+		OpenAIModel:   cfg.OpenAIEmbeddingModel,
+		Logger:        log,
+	}
+}
+
+// newEngine loads the knowledge and, when withIndex, the search index.
+func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool) (*engine.Engine, *knowledge.Checklist, error) {
+	kb, err := loadKnowledge(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ix *retrieval.Index
+	if withIndex {
+		if ix, err = retrieval.Open(ctx, indexConfig(cfg, log), kb); err != nil {
+			return nil, nil, fmt.Errorf("open index in %s: %w", cfg.DataDir, err)
+		}
+	}
+	e, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Logger: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	return e, kb, nil
+}
+
+func runItems(_ context.Context, cfg config, args []string, stdout io.Writer) error {
+	fs := newFlagSet("items")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if pos, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(pos) > 0 {
+		return usageError{msg: "items takes no arguments"}
+	}
+	kb, err := loadKnowledge(cfg)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, kb.Infos())
+	}
+	for _, it := range kb.Items {
+		fmt.Fprintf(stdout, "%s  %s (%d개 요소)\n", it.ID, it.Title, len(it.Elements))
+	}
+	fmt.Fprintln(stdout, "I    디지털서비스 해당여부 (서비스 유형 분류)")
+	return nil
+}
+
+func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlagSet("ask")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	var q string
+	switch {
+	case len(pos) == 1 && pos[0] == "-":
+		b, err := io.ReadAll(io.LimitReader(stdin, engine.MaxQuestionBytes+1))
+		if err != nil {
+			return fmt.Errorf("read question from stdin: %w", err)
+		}
+		q = string(b)
+	case len(pos) > 0:
+		q = strings.Join(pos, " ")
+	default:
+		return usageError{msg: "ask needs a question: selfcheck ask \"1.3에는 무엇이 포함되어야 하나요?\""}
+	}
+	e, _, err := newEngine(ctx, cfg, log, true)
+	if err != nil {
+		return err
+	}
+	ans, err := e.Ask(ctx, q)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, ans)
+	}
+	renderAnswer(stdout, ans)
+	return nil
+}
+
+func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlagSet("review")
+	asJSON := fs.Bool("json", false, "print JSON")
+	service := fs.String("service", "", "kind of service: support, cloud or convergence (default: read from the draft)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 || len(pos) > 2 {
+		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] ITEM [FILE|-]"}
+	}
+	var opts knowledge.ReviewOptions
+	switch k := knowledge.ServiceKind(*service); k {
+	case knowledge.KindUnknown, knowledge.KindSupport, knowledge.KindCloud, knowledge.KindConvergence:
+		opts.Service = k
+	default:
+		return usageError{msg: fmt.Sprintf("--service %q: want support, cloud or convergence", *service)}
+	}
+	e, kb, err := newEngine(ctx, cfg, log, false)
+	if err != nil {
+		return err
+	}
+	if _, ok := kb.Item(pos[0]); !ok {
+		return &knowledge.UnknownItemError{ID: pos[0], Known: kb.ItemIDs()}
+	}
+	draft, err := readDraft(pos[1:], stdin)
+	if err != nil {
+		return err
+	}
+	rep, err := e.ReviewWith(ctx, pos[0], draft, opts)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, rep)
+	}
+	renderReport(stdout, rep)
+	return nil
+}
+
+// readDraft reads the draft from a file, or stdin for "-" or no argument.
+// It reads one byte past the limit so that an oversized draft is refused
+// with a clear message rather than cut.
+func readDraft(args []string, stdin io.Reader) (string, error) {
+	r, name := stdin, "stdin"
+	if len(args) == 1 && args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return "", usageError{msg: fmt.Sprintf("cannot read draft: %v", err)}
+		}
+		defer f.Close()
+		r, name = f, args[0]
+	}
+	b, err := io.ReadAll(io.LimitReader(r, knowledge.MaxDraftBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("read draft %s: %w", name, err)
+	}
+	return string(b), nil
+}
+
+func runIndex(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return usageError{msg: "index takes no arguments"}
+	}
+	kb, err := loadKnowledge(cfg)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	icfg := indexConfig(cfg, log)
+	ix, err := retrieval.Rebuild(ctx, icfg, kb)
+	if err != nil {
+		return fmt.Errorf("build index in %s: %w", icfg.Dir, err)
+	}
+	fmt.Fprintf(stdout, "index built: %d documents in %s (%s)\n", ix.Len(), icfg.Dir, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,230 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/retrieval"
+)
+
+// Config wires an engine.
+type Config struct {
+	Knowledge *knowledge.Checklist
+	// Index may be nil for an engine that only reviews (the CLI's review
+	// does not need to load or build it).
+	Index  *retrieval.Index
+	Logger *slog.Logger
+	// MinScore is the retrieval similarity below which a question is
+	// considered unrelated to the checklist. Zero means DefaultMinScore.
+	MinScore float32
+}
+
+// DefaultMinScore separates questions about the checklist from everything
+// else for the local embedding; measured on the routing tests (unrelated
+// questions score below 0.07, related ones above 0.08).
+const DefaultMinScore = 0.075
+
+// Engine answers questions and reviews drafts. It is safe for concurrent
+// use.
+type Engine struct {
+	kb       *knowledge.Checklist
+	index    *retrieval.Index
+	log      *slog.Logger
+	minScore float32
+}
+
+// New returns an engine.
+func New(cfg Config) (*Engine, error) {
+	if cfg.Knowledge == nil {
+		return nil, errors.New("engine needs knowledge")
+	}
+	e := &Engine{kb: cfg.Knowledge, index: cfg.Index, log: cfg.Logger, minScore: cfg.MinScore}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	if e.minScore == 0 {
+		e.minScore = DefaultMinScore
+	}
+	return e, nil
+}
+
+// Items lists the items the engine has guidance for.
+func (e *Engine) Items() []knowledge.ItemInfo { return e.kb.Infos() }
+
+// QuestionError reports a question that cannot be answered as asked
+// (empty, too long). Its message is fit for the user.
+type QuestionError struct{ Reason string }
+
+func (e *QuestionError) Error() string { return e.Reason }
+
+// MaxQuestionBytes bounds a question; longer text is a draft, not a
+// question.
+const MaxQuestionBytes = 4000
+
+// Ask answers a question: a question naming an item goes straight to it,
+// any other is routed by retrieval. Questions about items the knowledge
+// base lacks get "no guidance yet", never an invented answer.
+func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
+	start := time.Now()
+	q := strings.TrimSpace(knowledge.Normalize(question))
+	if q == "" {
+		return Answer{}, &QuestionError{Reason: "질문이 비어 있습니다. 예: selfcheck ask \"1.3에는 무엇이 포함되어야 하나요?\" (empty question)"}
+	}
+	if len(q) > MaxQuestionBytes {
+		return Answer{}, &QuestionError{Reason: fmt.Sprintf("질문이 너무 깁니다(%d바이트, 최대 %d). 초안 검토는 review를 쓰세요. (question too long)", len(q), MaxQuestionBytes)}
+	}
+	lang := languageOf(q)
+	ref := knowledge.FindItemRef(q)
+	if ref != "" && ref != "I" {
+		if _, ok := e.kb.Item(ref); !ok {
+			e.log.Debug("ask", "item", ref, "known", false, "bytes", len(q), "duration", time.Since(start))
+			return e.noGuidance(ref, lang), nil
+		}
+	}
+
+	hits, err := e.search(ctx, q, 12)
+	if err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	item, topic := route(hits, ref, e.minScore)
+	var ans Answer
+	switch {
+	case topic == topicNone:
+		ans = e.noMatch(lang)
+	case topic == topicAbout:
+		ans = e.aboutAnswer(hits, lang)
+	case item == "I":
+		ans = e.classificationAnswer(hits, lang)
+	default:
+		it, _ := e.kb.Item(item)
+		ans = e.itemAnswer(it, hits, ref != "" && isOverviewQuestion(q), lang)
+	}
+	ans.Sources = sources(hits, ans.Item, topic)
+	e.log.Debug("ask", "item", ans.Item, "known", ans.Known, "bytes", len(q), "duration", time.Since(start))
+	return ans, nil
+}
+
+// Guide answers "what must ITEM include?": every required element, the
+// evidence documents and the rules. Unknown items give an
+// *knowledge.UnknownItemError.
+func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
+	if strings.TrimSpace(itemID) == "I" {
+		hits, err := e.search(ctx, "디지털서비스 해당여부 서비스 유형 분류", 8)
+		if err != nil {
+			return Answer{}, fmt.Errorf("guide I: %w", err)
+		}
+		a := e.classificationAnswer(hits, langKorean)
+		a.Sources = sources(hits, "I", topicItem)
+		return a, nil
+	}
+	it, ok := e.kb.Item(itemID)
+	if !ok {
+		return Answer{}, &knowledge.UnknownItemError{ID: itemID, Known: e.kb.ItemIDs()}
+	}
+	hits, err := e.search(ctx, it.ID+" "+it.Title, 12)
+	if err != nil {
+		return Answer{}, fmt.Errorf("guide %s: %w", it.ID, err)
+	}
+	a := e.itemAnswer(it, hits, true, langKorean)
+	a.Sources = sources(hits, it.ID, topicItem)
+	return a, nil
+}
+
+// Review checks a draft against an item, element by element.
+func (e *Engine) Review(ctx context.Context, itemID, draft string) (knowledge.Report, error) {
+	return e.ReviewWith(ctx, itemID, draft, knowledge.ReviewOptions{})
+}
+
+// ReviewWith is Review with options (the kind of service).
+func (e *Engine) ReviewWith(ctx context.Context, itemID, draft string, opts knowledge.ReviewOptions) (knowledge.Report, error) {
+	start := time.Now()
+	if err := ctx.Err(); err != nil {
+		return knowledge.Report{}, err
+	}
+	rep, err := e.kb.Review(itemID, draft, opts)
+	if err != nil {
+		return knowledge.Report{}, err
+	}
+	e.log.Debug("review", "item", rep.Item, "bytes", len(draft), "present", rep.Summary.Present,
+		"partial", rep.Summary.Partial, "missing", rep.Summary.Missing, "duration", time.Since(start))
+	return rep, nil
+}
+
+var errNoIndex = errors.New("engine has no index")
+
+func (e *Engine) search(ctx context.Context, q string, n int) ([]retrieval.Hit, error) {
+	if e.index == nil {
+		return nil, errNoIndex
+	}
+	return e.index.Search(ctx, q, n)
+}
+
+type topic int
+
+const (
+	topicNone topic = iota
+	topicItem
+	topicAbout
+)
+
+// kindWeight says how much a document of each kind counts when routing:
+// examples talk about many things at once and count less.
+var kindWeight = map[string]float32{
+	retrieval.KindElement: 1, retrieval.KindGuidance: 1, retrieval.KindRule: 0.85,
+	retrieval.KindEvidence: 0.9, retrieval.KindExample: 0.7, retrieval.KindClassification: 1.1,
+	retrieval.KindAbout: 1, retrieval.KindUsage: 1, retrieval.KindCanned: 0,
+}
+
+// route picks the item a question is about: the named one, else the item
+// whose best two documents score highest together.
+func route(hits []retrieval.Hit, ref string, minScore float32) (string, topic) {
+	if ref != "" {
+		return ref, topicItem
+	}
+	if len(hits) == 0 || hits[0].Score < minScore {
+		return "", topicNone
+	}
+	type agg struct {
+		best, second float32
+	}
+	scores := map[string]*agg{}
+	for _, h := range hits {
+		key := h.Item
+		if h.Kind == retrieval.KindAbout || h.Kind == retrieval.KindUsage {
+			key = "" // the review in general
+		}
+		s := h.Score * kindWeight[h.Kind]
+		a := scores[key]
+		if a == nil {
+			a = &agg{}
+			scores[key] = a
+		}
+		switch {
+		case s > a.best:
+			a.best, a.second = s, a.best
+		case s > a.second:
+			a.second = s
+		}
+	}
+	keys := make([]string, 0, len(scores))
+	for k := range scores {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // deterministic ties
+	bestKey, bestScore := "", float32(-1)
+	for _, k := range keys {
+		if s := scores[k].best + 0.5*scores[k].second; s > bestScore {
+			bestKey, bestScore = k, s
+		}
+	}
+	if bestKey == "" {
+		return "", topicAbout
+	}
+	return bestKey, topicItem
+}

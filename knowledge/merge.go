@@ -1,0 +1,253 @@
+package knowledge
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// WeakAlgorithmMarker is the phrase the deterministic review puts into the
+// Note of an element whose draft names a weak cryptographic algorithm (MD5,
+// SHA-1, DES …). MergeModel never lets a model upgrade such an element.
+const WeakAlgorithmMarker = "취약한 알고리즘"
+
+// MinQuoteRunes is the shortest quote, in runes without spaces, that
+// MergeModel accepts as evidence: a word or two ("개인정보") occurs in any
+// draft and proves nothing.
+const MinQuoteRunes = 6
+
+// maxSuggestionRunes bounds the model's suggestion appended to a Note.
+const maxSuggestionRunes = 300
+
+// Remarks MergeModel writes into notes and notices. They are shown to the
+// user as they are.
+const (
+	noteUnverified     = "모델은 이 요소를 %s(으)로 판단했지만, 그 근거로 든 문장을 초안에서 확인할 수 없어 반영하지 않았습니다."
+	noteWeakAlgorithm  = "모델의 상향 판단은 " + WeakAlgorithmMarker + " 사용이 확인되어 반영하지 않았습니다."
+	noteVerifiedFull   = "모델이 초안에서 근거 문장을 찾았고, 그 문장이 초안에 있음을 확인했습니다."
+	noteVerifiedPart   = "모델이 초안에서 관련 문장을 찾았고(초안에 있음을 확인), 일부만 충족한다고 보았습니다."
+	noteSuggestion     = "모델 제안: "
+	noticeInjection    = "초안에서 모델에게 보내는 지시로 보이는 문장이 발견되어 무시했습니다"
+	noticeInjectionEnd = ". 이 초안에 대한 모델의 판단은 반영하지 않았고, 결정적 검토 결과만 표시합니다."
+)
+
+// ModelFinding is a model's verdict on one element of a review, in the
+// JSON shape the review prompt asks for.
+type ModelFinding struct {
+	ID     string `json:"id"`
+	Status Status `json:"status"`
+	// Quote should be copied verbatim from the draft; it is checked
+	// against the draft before it counts as evidence.
+	Quote string `json:"quote"`
+	// Suggestion is what the model advises to add or change.
+	Suggestion string `json:"suggestion"`
+}
+
+// statusLabel names a status for a Korean reader.
+func statusLabel(s Status) string {
+	switch s {
+	case StatusPresent:
+		return "충족(present)"
+	case StatusPartial:
+		return "부분 충족(partial)"
+	case StatusMissing:
+		return "누락(missing)"
+	}
+	return "해당 없음(not_applicable)"
+}
+
+// rank orders the statuses an element can be upgraded through.
+func rank(s Status) int {
+	switch s {
+	case StatusPresent:
+		return 2
+	case StatusPartial:
+		return 1
+	}
+	return 0
+}
+
+// MergeModel folds a model's findings into the deterministic report det and
+// returns a new report; det and its slices are left untouched. Evidence
+// comes first:
+//
+//   - an element decided not_applicable deterministically stays so;
+//   - the model never downgrades an element: what the deterministic review
+//     found stands;
+//   - the model may upgrade missing→partial/present or partial→present
+//     only with a quote of at least MinQuoteRunes runes that occurs in the
+//     draft after Normalize and Compact (either in the draft as written or
+//     in its Redact-masked form, which is what the model saw); otherwise the
+//     verdict is kept and the Note says the claim could not be verified;
+//   - an element whose Note carries WeakAlgorithmMarker is never upgraded;
+//   - a model's not_applicable never replaces a deterministic verdict;
+//   - the model's suggestion, when given, is appended to the Note of any
+//     element that is not not_applicable;
+//   - findings with unknown element IDs or invalid statuses are ignored,
+//     and only the first finding for an element counts;
+//   - when injections is non-empty (see DetectInjection) the model's
+//     findings are not used at all: no upgrade, no suggestion; a Notice
+//     lists the descriptions of what was found.
+//
+// LLM is set when the model's answer was used for at least one element: a
+// status it changed or a suggestion appended to a Note. Remarks that a
+// claim was refused do not count, so a report whose model findings were all
+// rejected says LLM=false. The summary is recounted.
+func MergeModel(det Report, draft string, findings []ModelFinding, injections []string) Report {
+	out := det
+	out.Elements = append([]ElementResult(nil), det.Elements...)
+	out.Notices = append([]string(nil), det.Notices...)
+	out.LLM = det.LLM
+
+	if len(injections) > 0 {
+		out.Notices = append(out.Notices, noticeInjection+" ("+strings.Join(injections, "; ")+")"+noticeInjectionEnd)
+		out.Recount()
+		return out
+	}
+
+	index := make(map[string]int, len(out.Elements))
+	for i, e := range out.Elements {
+		index[e.ID] = i
+	}
+	v := newQuoteVerifier(draft)
+	seen := make(map[string]bool, len(findings))
+	for _, f := range findings {
+		i, ok := index[f.ID]
+		if !ok || seen[f.ID] || !f.Status.Valid() {
+			continue
+		}
+		seen[f.ID] = true
+		if mergeElement(&out.Elements[i], f, v) {
+			out.LLM = true
+		}
+	}
+	out.Recount()
+	return out
+}
+
+// mergeElement applies one finding to e and reports whether the model's
+// answer was used (status changed or suggestion appended).
+func mergeElement(e *ElementResult, f ModelFinding, v *quoteVerifier) bool {
+	if e.Status == StatusNotApplicable {
+		return false
+	}
+	used := false
+	if f.Status != StatusNotApplicable && rank(f.Status) > rank(e.Status) {
+		switch {
+		case strings.Contains(e.Note, WeakAlgorithmMarker):
+			e.Note = joinNote(e.Note, noteWeakAlgorithm)
+		default:
+			quote, line, ok := v.verify(f.Quote)
+			if !ok {
+				e.Note = joinNote(e.Note, fmt.Sprintf(noteUnverified, statusLabel(f.Status)))
+				break
+			}
+			if f.Status == StatusPresent {
+				e.Note = noteVerifiedFull
+			} else {
+				e.Note = joinNote(e.Note, noteVerifiedPart)
+			}
+			e.Status = f.Status
+			e.Evidence = quote
+			e.Line = line
+			used = true
+		}
+	}
+	if s := cleanSuggestion(f.Suggestion); s != "" {
+		e.Note = joinNote(e.Note, noteSuggestion+s)
+		used = true
+	}
+	return used
+}
+
+// joinNote appends remark to note with a space.
+func joinNote(note, remark string) string {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return remark
+	}
+	return note + " " + remark
+}
+
+// cleanSuggestion puts a model's suggestion on one line and bounds it.
+func cleanSuggestion(s string) string {
+	s = strings.Join(strings.Fields(Normalize(s)), " ")
+	if utf8.RuneCountInString(s) <= maxSuggestionRunes {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:maxSuggestionRunes]) + "…"
+}
+
+// quoteVerifier finds quotes in a draft regardless of spacing, Unicode
+// form and masking.
+type quoteVerifier struct {
+	views []compactView
+}
+
+// compactView is a compacted text with, for each of its runes, the 1-based
+// line of the text it came from.
+type compactView struct {
+	runes []rune
+	lines []int
+}
+
+func newQuoteVerifier(draft string) *quoteVerifier {
+	n := Normalize(draft)
+	v := &quoteVerifier{views: []compactView{newCompactView(n)}}
+	if masked := Redact(n); masked != n {
+		v.views = append(v.views, newCompactView(masked))
+	}
+	return v
+}
+
+// newCompactView compacts text exactly as Compact does (Compact works rune
+// by rune: spaces dropped, the rest lower-cased) while recording lines.
+func newCompactView(text string) compactView {
+	cv := compactView{runes: make([]rune, 0, len(text)/2), lines: make([]int, 0, len(text)/2)}
+	line := 1
+	for _, r := range text {
+		if r == '\n' {
+			line++
+		}
+		if unicode.IsSpace(r) {
+			continue
+		}
+		cv.runes = append(cv.runes, unicode.ToLower(r))
+		cv.lines = append(cv.lines, line)
+	}
+	return cv
+}
+
+// verify reports whether quote occurs in the draft, and returns the quote
+// tidied for display and the line where it starts.
+func (v *quoteVerifier) verify(quote string) (string, int, bool) {
+	q := Normalize(quote)
+	q = strings.Trim(strings.TrimSpace(q), `"'“”‘’「」『』`)
+	cq := []rune(Compact(q))
+	if len(cq) < MinQuoteRunes {
+		return "", 0, false
+	}
+	for _, cv := range v.views {
+		if i := indexRunes(cv.runes, cq); i >= 0 {
+			return strings.Join(strings.Fields(q), " "), cv.lines[i], true
+		}
+	}
+	return "", 0, false
+}
+
+// indexRunes returns the index of the first occurrence of sub in s, or -1.
+func indexRunes(s, sub []rune) int {
+	n := len(sub)
+outer:
+	for i := 0; i+n <= len(s); i++ {
+		for j := 0; j < n; j++ {
+			if s[i+j] != sub[j] {
+				continue outer
+			}
+		}
+		return i
+	}
+	return -1
+}

@@ -1,0 +1,297 @@
+package knowledge
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxDraftBytes is the largest draft the review accepts: generous for any
+// one item's evidence (the largest example submission is under 50 KB),
+// small enough that a paste cannot tie up the server.
+const MaxDraftBytes = 200 * 1024
+
+// ReviewOptions adjust a review.
+type ReviewOptions struct {
+	// Service overrides the kind of service detected from the draft
+	// (decides whether 3.1-c applies).
+	Service ServiceKind
+}
+
+// CheckDraft validates a draft before review and returns it normalised.
+// Its errors are *DraftError, with messages fit for the user.
+func CheckDraft(draft string) (string, error) {
+	if len(draft) > MaxDraftBytes {
+		return "", &DraftError{Reason: fmt.Sprintf("초안이 너무 깁니다(%d KB). %d KB 이하로 나누어 검토해 주세요. (draft too large: %d KB, limit %d KB)",
+			len(draft)/1024, MaxDraftBytes/1024, len(draft)/1024, MaxDraftBytes/1024)}
+	}
+	if !utf8.ValidString(draft) {
+		return "", &DraftError{Reason: "초안이 UTF-8 텍스트가 아닙니다. 텍스트로 저장해 다시 시도해 주세요. (draft is not UTF-8 text)"}
+	}
+	text := Normalize(draft)
+	if strings.TrimSpace(text) == "" {
+		return "", &DraftError{Reason: "초안이 비어 있습니다. 검토할 내용을 붙여 넣어 주세요. (empty draft)"}
+	}
+	return text, nil
+}
+
+// Review checks a draft against every required element of an item and
+// says, element by element, what is present, partial or missing, with the
+// evidence or what to add. It is deterministic and does no I/O.
+func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, error) {
+	it, ok := c.Item(itemID)
+	if !ok {
+		return Report{}, &UnknownItemError{ID: itemID, Known: c.ItemIDs()}
+	}
+	text, err := CheckDraft(draft)
+	if err != nil {
+		return Report{}, err
+	}
+	d := newDocument(text)
+	rep := Report{Item: it.ID, Title: it.Title}
+	from, to, sectioned := c.sectionOf(d, it)
+	d.blankLinesWith(formLineMarkers)
+	d.blank(c.boilerplate)
+	// The kind of service is read from the whole draft: a pasted form
+	// names it in its header, outside the item's own section.
+	kind, kindWhy := opts.Service, "지정한 서비스 유형"
+	if kind == KindUnknown && it.has(func(e *Element) bool { return e.Applies == AppliesSupport }) {
+		kind, kindWhy = detectServiceKind(d)
+	}
+	if sectioned {
+		d.keepOnly(from, to)
+		rep.Notices = append(rep.Notices, fmt.Sprintf("초안에 여러 검토 항목이 있어 %s 부분(%d~%d행)만 검토했습니다.", it.ID, d.line(from), d.line(max(from, to-1))))
+	}
+
+	// The rules are evaluated once per draft, and only for items that use
+	// them.
+	var notify []span
+	var noPII bool
+	var noPIISpan span
+	if it.has(func(e *Element) bool { return e.Scope == ScopeNotification }) {
+		notify = notificationRanges(d)
+		if notify == nil {
+			notify = []span{} // no notification passage: nothing in scope counts
+		}
+	}
+	if it.has(func(e *Element) bool { return e.PersonalData }) {
+		noPIISpan, noPII = declaresNoPersonalData(d)
+	}
+
+	for _, e := range it.Elements {
+		var r ElementResult
+		switch {
+		case e.PersonalData && noPII:
+			r = ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable,
+				Evidence: d.quote(noPIISpan), Line: d.line(noPIISpan.start),
+				Note: "초안이 개인정보를 처리하지 않음(암호화 대상 없음)을 명시하여 해당 없음으로 판단했습니다."}
+		case e.Applies == AppliesSupport:
+			r = reviewSupportElement(d, e, kind, kindWhy)
+		default:
+			var within []span
+			if e.Scope == ScopeNotification {
+				within = notify
+			}
+			r = matchElement(d, e, within)
+		}
+		rep.Elements = append(rep.Elements, r)
+	}
+
+	if noPII {
+		rep.Notices = append(rep.Notices, fmt.Sprintf("개인정보를 처리하지 않는다는 명시(%d행)에 따라 %s는 해당 없음으로 보고, 반환·폐기 절차와 국외이전·처리 위치는 그대로 검토했습니다.", d.line(noPIISpan.start), personalDataIDs(it)))
+	}
+	if it.ExemptWithCertificate {
+		if loc := reCertificate.FindStringIndex(d.compact); loc != nil {
+			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.", d.line(loc[0])))
+		} else {
+			rep.Notices = append(rep.Notices, "보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.")
+		}
+	}
+	rep.Recount()
+	return rep, nil
+}
+
+// formLineMarkers mark lines of the checklist form (its criteria and
+// instructions), which a pasted form carries next to the answers.
+var formLineMarkers = []string{"필수제시", "검토기준", "검토내용", "증빙문서명", "공식문서명기입", "유형에만해당되는사항", "제시하고있는가"}
+
+// sectionOf finds, in a draft that holds several items (a whole pasted
+// form), the part that belongs to it: from its heading ("검토 항목 3.2",
+// "3.2 고객대응 관리체계") to the next item's heading.
+func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
+	heading := func(x *Item) int {
+		for _, h := range []string{"검토항목" + x.ID, x.ID + Compact(x.Title)} {
+			if i := strings.Index(d.compact, h); i >= 0 {
+				return i
+			}
+		}
+		return -1
+	}
+	from = heading(it)
+	if from < 0 {
+		return 0, 0, false
+	}
+	to = len(d.compact)
+	others := false
+	for _, x := range c.Items {
+		if x == it {
+			continue
+		}
+		if h := heading(x); h >= 0 {
+			others = true
+			if h > from && h < to {
+				to = h
+			}
+		}
+	}
+	return from, to, others
+}
+
+func (it *Item) has(pred func(*Element) bool) bool {
+	for _, e := range it.Elements {
+		if pred(e) {
+			return true
+		}
+	}
+	return false
+}
+
+func personalDataIDs(it *Item) string {
+	var ids []string
+	for _, e := range it.Elements {
+		if e.PersonalData {
+			ids = append(ids, e.ID)
+		}
+	}
+	if len(ids) > 2 {
+		return ids[0] + "~" + ids[len(ids)-1]
+	}
+	return strings.Join(ids, ", ")
+}
+
+func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string) ElementResult {
+	switch kind {
+	case KindCloud, KindConvergence:
+		return ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable,
+			Note: fmt.Sprintf("%s에만 해당하는 요소입니다. %s으로 판단해 해당 없음으로 보았습니다(근거: %s). 지원서비스라면 --service support로 다시 검토하세요.", serviceKindName[KindSupport], serviceKindName[kind], why)}
+	}
+	r := matchElement(d, e, nil)
+	if kind == KindSupport {
+		r.Note = strings.TrimSpace(fmt.Sprintf("지원서비스로 판단해 적용했습니다(근거: %s). %s", why, r.Note))
+	} else {
+		r.Note = strings.TrimSpace("서비스 유형을 초안에서 확인할 수 없어 지원서비스로 가정하고 적용했습니다. 클라우드컴퓨팅서비스라면 해당 없음입니다. " + r.Note)
+	}
+	return r
+}
+
+// matchElement decides one element. within, when not nil, limits the
+// matches that count to those inside the given spans.
+func matchElement(d *document, e *Element, within []span) ElementResult {
+	m := e.matcher
+	r := ElementResult{ID: e.ID, Label: e.Label}
+	inScope := func(ss []span) []span {
+		if within == nil {
+			return ss
+		}
+		var out []span
+		for _, s := range ss {
+			for _, w := range within {
+				if s.start >= w.start && s.end <= w.end {
+					out = append(out, s)
+					break
+				}
+			}
+		}
+		return out
+	}
+
+	var first []span // evidence: first group's matches, else any group's
+	matched := 0
+	firstMatched := false
+	for g, group := range m.all {
+		ss := inScope(d.findAny(group))
+		if len(ss) == 0 {
+			continue
+		}
+		matched++
+		if g == 0 {
+			firstMatched = true
+		}
+		if first == nil {
+			first = ss
+		}
+	}
+
+	switch {
+	case matched == len(m.all):
+		r.Status = StatusPresent
+	case matched > 0 && (e.PartialWhen != PartialWhenFirst || firstMatched):
+		r.Status = StatusPartial
+	default:
+		r.Status = StatusMissing
+		if ps := inScope(d.findAny(m.partial)); len(ps) > 0 {
+			r.Status = StatusPartial
+			first = ps
+		} else {
+			first = nil
+		}
+	}
+	if first != nil {
+		r.Evidence = d.quote(first[0])
+		r.Line = d.line(first[0].start)
+	}
+
+	if weak, ok := findWeak(d, m.weak); ok {
+		r.Status = StatusPartial
+		r.Evidence = d.quote(weak)
+		r.Line = d.line(weak.start)
+		r.Note = fmt.Sprintf("%s(%s)를 사용한다고 되어 있어 기준에 미달합니다. %s", WeakAlgorithmMarker, strings.ToUpper(weakCore(d, weak)), e.Hint)
+	}
+
+	switch r.Status {
+	case StatusPresent:
+		if r.Note == "" {
+			r.Note = "충족: 관련 내용이 있습니다."
+		}
+	case StatusPartial:
+		if r.Note == "" {
+			r.Note = "일부만 있습니다. " + e.Hint
+		}
+		r.Example = e.Example
+	case StatusMissing:
+		r.Note = e.Hint
+		if e.Scope == ScopeNotification {
+			if within != nil && len(within) == 0 {
+				r.Note = "이용자에게 통지하는 내용(통지의 내용 및 방법)을 찾지 못했습니다. " + e.Hint
+			} else if outside := d.findAny(m.all[0]); len(outside) > 0 {
+				r.Note = fmt.Sprintf("%d행에 관련 표현이 있지만 이용자에게 통지하는 내용으로 제시되지 않았습니다. %s", d.line(outside[0].start), e.Hint)
+			}
+		}
+		r.Example = e.Example
+	}
+	return r
+}
+
+// findWeak returns the first weak term the draft names without ruling it
+// out in the same sentence.
+func findWeak(d *document, weak []term) (span, bool) {
+	for _, s := range d.findAny(weak) {
+		if reWeakNegation.MatchString(d.sentenceAround(s)) {
+			continue
+		}
+		return s, true
+	}
+	return span{}, false
+}
+
+// weakCore trims the boundary characters a weak-term pattern consumed.
+func weakCore(d *document, s span) string {
+	lo, hi := s.start, s.end
+	for lo < hi && !isASCIIAlnum(rune(d.compact[lo])) {
+		lo++
+	}
+	for hi > lo && !isASCIIAlnum(rune(d.compact[hi-1])) && d.compact[hi-1] != '-' {
+		hi--
+	}
+	return d.compact[lo:hi]
+}
