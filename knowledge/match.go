@@ -97,86 +97,33 @@ func newDocument(text string) *document {
 	var b strings.Builder
 	b.Grow(len(text))
 	d.orig = make([]int32, 0, len(text))
-	for i, r := range text {
-		if r == '\n' {
-			d.lines = append(d.lines, i+1)
-			d.cline = append(d.cline, b.Len())
+	// Lines are compacted one by one and joined with a newline, which no
+	// term matches: a match never runs from one line into the next, so its
+	// evidence is the line it stands on.
+	start := 0
+	for {
+		end := strings.IndexByte(text[start:], '\n')
+		line := text[start:]
+		if end >= 0 {
+			line = text[start : start+end]
 		}
-		if unicode.IsSpace(r) {
-			continue
+		base := start
+		compactInto(&b, line, func(off, n int) {
+			for k := 0; k < n; k++ {
+				d.orig = append(d.orig, int32(base+off))
+			}
+		})
+		if end < 0 {
+			break
 		}
-		lr := unicode.ToLower(r)
-		n := utf8.RuneLen(lr)
-		b.WriteRune(lr)
-		for k := 0; k < n; k++ {
-			d.orig = append(d.orig, int32(i))
-		}
+		b.WriteByte('\n')
+		d.orig = append(d.orig, int32(start+end))
+		start += end + 1
+		d.lines = append(d.lines, start)
+		d.cline = append(d.cline, b.Len())
 	}
 	d.compact = b.String()
 	return d
-}
-
-// blank hides the parts of the compact text that repeat the checklist's
-// own wording (a pasted form carries 검토 기준 next to the answer), so that
-// the criteria do not count as the applicant's evidence. Offsets stay
-// valid: hidden bytes become NUL, which no term matches.
-func (d *document) blank(phrases []string) {
-	b := []byte(d.compact)
-	changed := false
-	for _, p := range phrases {
-		for off := 0; ; {
-			i := strings.Index(d.compact[off:], p)
-			if i < 0 {
-				break
-			}
-			for k := off + i; k < off+i+len(p); k++ {
-				b[k] = 0
-			}
-			changed = true
-			off += i + len(p)
-		}
-	}
-	if changed {
-		d.compact = string(b)
-	}
-}
-
-// blankLinesWith hides every line that contains one of the markers: lines
-// of the form itself (검토 기준, 증빙 문서명 …) rather than the answer.
-func (d *document) blankLinesWith(markers []string) {
-	var b []byte
-	for i, lo := range d.cline {
-		hi := len(d.compact)
-		if i+1 < len(d.cline) {
-			hi = d.cline[i+1]
-		}
-		line := d.compact[lo:hi]
-		for _, m := range markers {
-			if strings.Contains(line, m) {
-				if b == nil {
-					b = []byte(d.compact)
-				}
-				for k := lo; k < hi; k++ {
-					b[k] = 0
-				}
-				break
-			}
-		}
-	}
-	if b != nil {
-		d.compact = string(b)
-	}
-}
-
-// keepOnly hides everything of the compact text outside [lo, hi).
-func (d *document) keepOnly(lo, hi int) {
-	b := []byte(d.compact)
-	for k := range b {
-		if k < lo || k >= hi {
-			b[k] = 0
-		}
-	}
-	d.compact = string(b)
 }
 
 // span is a match: byte offsets in the compact text.
@@ -280,4 +227,71 @@ func window(s string, from, to, before, after int) string {
 		out = strings.TrimRight(out, " ") + "…"
 	}
 	return out
+}
+
+// blank hides the parts of the compact text that repeat the checklist's
+// own wording (a pasted form carries 검토 기준 next to the answer), so that
+// the criteria do not count as the applicant's evidence. Offsets stay
+// valid: hidden bytes become NUL, which no term matches.
+func (d *document) blank(phrases []string) {
+	var b []byte
+	for _, p := range phrases {
+		for off := 0; ; {
+			i := strings.Index(d.compact[off:], p)
+			if i < 0 {
+				break
+			}
+			if b == nil {
+				b = []byte(d.compact)
+			}
+			hide(b, off+i, off+i+len(p))
+			off += i + len(p)
+		}
+	}
+	if b != nil {
+		d.compact = string(b)
+	}
+}
+
+// blankLinesWith hides every line that contains one of the markers: lines
+// of the form itself (검토 기준, 증빙 문서명 …) rather than the answer.
+func (d *document) blankLinesWith(markers []string) {
+	var b []byte
+	for i, lo := range d.cline {
+		hi := len(d.compact)
+		if i+1 < len(d.cline) {
+			hi = d.cline[i+1]
+		}
+		line := d.compact[lo:hi]
+		for _, m := range markers {
+			if strings.Contains(line, m) {
+				if b == nil {
+					b = []byte(d.compact)
+				}
+				hide(b, lo, hi)
+				break
+			}
+		}
+	}
+	if b != nil {
+		d.compact = string(b)
+	}
+}
+
+// keepOnly hides everything of the compact text outside [lo, hi).
+func (d *document) keepOnly(lo, hi int) {
+	b := []byte(d.compact)
+	hide(b, 0, lo)
+	hide(b, hi, len(b))
+	d.compact = string(b)
+}
+
+// hide blanks b[lo:hi] with NUL bytes, keeping line breaks so that line
+// boundaries stay where they were.
+func hide(b []byte, lo, hi int) {
+	for k := lo; k < hi; k++ {
+		if b[k] != '\n' {
+			b[k] = 0
+		}
+	}
 }

@@ -32,16 +32,42 @@ func Normalize(s string) string {
 	}, s)
 }
 
-// Compact returns s lower-cased with every space removed, so that spacing
-// variants (담당부서 / 담당 부서) compare equal. It expects normalised text.
+// Compact returns s lower-cased with spaces removed, so that spacing
+// variants (담당부서 / 담당 부서) compare equal. Between two ASCII letters
+// one space stays, so that English words keep their boundaries ("use
+// DES" must not read as "usedes"). It expects normalised text.
 func Compact(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
-	for _, r := range s {
-		if unicode.IsSpace(r) {
-			continue
-		}
-		b.WriteRune(unicode.ToLower(r))
-	}
+	compactInto(&b, s, nil)
 	return b.String()
 }
+
+// compactInto writes the compact form of s to b. When at is not nil it is
+// called with the byte offset in s of every rune written (for every byte
+// of it), so that callers can map compact offsets back to the text.
+func compactInto(b *strings.Builder, s string, at func(off, n int)) {
+	var prev rune
+	space := false
+	for i, r := range s {
+		if unicode.IsSpace(r) {
+			space = true
+			continue
+		}
+		r = unicode.ToLower(r)
+		if space && isASCIILetter(prev) && isASCIILetter(r) {
+			b.WriteByte(' ')
+			if at != nil {
+				at(i-1, 1)
+			}
+		}
+		space = false
+		n, _ := b.WriteRune(r)
+		if at != nil {
+			at(i, n)
+		}
+		prev = r
+	}
+}
+
+func isASCIILetter(r rune) bool { return r < 0x80 && unicode.IsLetter(r) }

@@ -22,10 +22,12 @@ var (
 	// Phone numbers: mobile (010 …), area codes (02, 031 …), and the
 	// four-digit nationwide numbers (1588-…); separators may be dashes,
 	// dots, spaces or parentheses, as people type them.
-	rePhone = regexp.MustCompile(`(?:\+82[\s\-]?)?\(?0\d{1,2}\)?[\s.\-)]{0,3}\d{3,4}[\s.\-]{0,3}\d{4}\b|\b1[5-9]\d{2}[\s.\-]\d{4}\b|\b01[016789]\d{7,8}\b`)
+	rePhone = regexp.MustCompile(`\+82[\s\-]?\d{1,2}[\s.\-]?\d{3,4}[\s.\-]?\d{4}\b|(?:\+82[\s\-]?)?(?:\(0\d{1,2}\)|\b0\d{1,2})[\s.\-]{0,3}\d{3,4}[\s.\-]{0,3}\d{4}\b|\b1[5-9]\d{2}[\s.\-]\d{4}\b|\b01[016789]\d{7,8}\b`)
 	// A Korean name (2–4 syllables) followed by a job title, or a job
 	// title followed by "/ name" as in checklist headers ("수석 / 홍길동").
-	reNameTitle = regexp.MustCompile(`([가-힣]{2,4})(\s*)(` + titles + `)(님)?`)
+	// The name starts a word, and the title ends one (or takes a particle
+	// or 님), so "심사위원회" and "관리자의 책임" are left alone.
+	reNameTitle = regexp.MustCompile(`(^|[^가-힣])([가-힣]{2,4})(\s*)(` + titles + `)(님|[은는이가을를의에께와과도으로,.)(/]|[^가-힣]|$)`)
 	reTitleName = regexp.MustCompile(`(` + titles + `)(\s*[/,·]\s*)([가-힣]{2,4})`)
 )
 
@@ -53,13 +55,13 @@ func Redact(s string) string {
 	s = reEmail.ReplaceAllString(s, MaskEmail)
 	s = reResident.ReplaceAllString(s, MaskResident)
 	s = rePhone.ReplaceAllString(s, MaskPhone)
-	s = reNameTitle.ReplaceAllStringFunc(s, func(m string) string {
-		sub := reNameTitle.FindStringSubmatch(m)
-		if notNames[sub[1]] || strings.HasSuffix(sub[1], "팀") || strings.HasSuffix(sub[1], "실") || strings.HasSuffix(sub[1], "부") {
-			return m
-		}
-		return MaskName + sub[2] + sub[3] + sub[4]
-	})
+	// A match takes the character after the title, which may be the one
+	// the next name needs before it ("김민수 과장 홍길동 차장"): go again
+	// until nothing changes.
+	for prev := ""; prev != s; {
+		prev = s
+		s = reNameTitle.ReplaceAllStringFunc(s, maskNameTitle)
+	}
 	s = reTitleName.ReplaceAllStringFunc(s, func(m string) string {
 		sub := reTitleName.FindStringSubmatch(m)
 		if notNames[sub[3]] || strings.HasPrefix(sub[3], "이름") {
@@ -68,4 +70,24 @@ func Redact(s string) string {
 		return sub[1] + sub[2] + MaskName
 	})
 	return s
+}
+
+// maskNameTitle masks the name of a name-and-title match unless the
+// "name" is a word that merely stands before a title.
+func maskNameTitle(m string) string {
+	sub := reNameTitle.FindStringSubmatch(m)
+	name := sub[2]
+	if notNames[name] || strings.ContainsAny(lastRune(name), "의은는을를에와과도") ||
+		strings.HasSuffix(name, "팀") || strings.HasSuffix(name, "실") || strings.HasSuffix(name, "부") {
+		return m
+	}
+	return sub[1] + MaskName + sub[3] + sub[4] + sub[5]
+}
+
+func lastRune(s string) string {
+	r := []rune(s)
+	if len(r) == 0 {
+		return ""
+	}
+	return string(r[len(r)-1])
 }

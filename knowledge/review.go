@@ -205,11 +205,12 @@ func matchElement(d *document, e *Element, within []span) ElementResult {
 		return out
 	}
 
-	var first []span // evidence: first group's matches, else any group's
+	var groups [][]span
 	matched := 0
 	firstMatched := false
 	for g, group := range m.all {
 		ss := inScope(d.findAny(group))
+		groups = append(groups, ss)
 		if len(ss) == 0 {
 			continue
 		}
@@ -217,10 +218,8 @@ func matchElement(d *document, e *Element, within []span) ElementResult {
 		if g == 0 {
 			firstMatched = true
 		}
-		if first == nil {
-			first = ss
-		}
 	}
+	first := bestEvidence(d, groups)
 
 	switch {
 	case matched == len(m.all):
@@ -270,6 +269,42 @@ func matchElement(d *document, e *Element, within []span) ElementResult {
 		r.Example = e.Example
 	}
 	return r
+}
+
+// bestEvidence picks, among the matches of the first group that matched,
+// the one whose line also holds matches of the most other groups: the line
+// that says the whole element, not just one word of it.
+func bestEvidence(d *document, groups [][]span) []span {
+	lead := -1
+	for g, ss := range groups {
+		if len(ss) > 0 {
+			lead = g
+			break
+		}
+	}
+	if lead < 0 {
+		return nil
+	}
+	lines := make([]map[int]bool, len(groups))
+	for g, ss := range groups {
+		lines[g] = map[int]bool{}
+		for _, s := range ss {
+			lines[g][d.line(s.start)] = true
+		}
+	}
+	best, bestN := 0, -1
+	for i, s := range groups[lead] {
+		ln, n := d.line(s.start), 0
+		for g := range groups {
+			if lines[g][ln] {
+				n++
+			}
+		}
+		if n > bestN {
+			best, bestN = i, n
+		}
+	}
+	return groups[lead][best:]
 }
 
 // findWeak returns the first weak term the draft names without ruling it

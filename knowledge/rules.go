@@ -77,7 +77,10 @@ func notificationRanges(d *document) []span {
 	const maxLen = 1500 // bytes of compact text, roughly 500 Hangul syllables
 	var out []span
 	for _, loc := range reNotifyAnchor.FindAllStringIndex(d.compact, -1) {
-		start := loc[0]
+		// The passage starts with the anchor's line ("이용자에게 전자우편으로
+		// 통지한다" names the channel before the verb), or a little before
+		// the anchor when the whole draft is one long line.
+		start := max(d.cline[d.line(loc[0])-1], loc[0]-300)
 		end := min(len(d.compact), loc[1]+maxLen)
 		if stop := reNotifyStop.FindStringIndex(d.compact[loc[1]:end]); stop != nil {
 			end = loc[1] + stop[0]

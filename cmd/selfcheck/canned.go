@@ -1,0 +1,398 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"unicode/utf8"
+
+	"github.com/selfcheck/selfcheck/canned"
+)
+
+// usageError reports a command line that cannot be run as typed; main
+// prints it with the usage and exits with a distinct status.
+type usageError struct{ msg string }
+
+// Error returns the message, which already includes the relevant usage.
+func (e usageError) Error() string { return e.msg }
+
+const cannedUsage = `usage: selfcheck canned COMMAND [ARGS]
+
+Canned answers are vetted replies that support staff post in Slack threads.
+
+Commands:
+  add NAME [--item ITEM] [--tags a,b] [--text TEXT] [--force] [--by WHO]
+                   save an answer; without --text the text is read from stdin
+  show NAME [--raw]
+                   print an answer (--raw: only its text)
+  list [--json]    list all answers
+  rm NAME [--by WHO]
+                   delete an answer
+  export FILE      write all answers as YAML, for review in git ("-": stdout)
+  import FILE [--force] [--by WHO]
+                   load answers from YAML or JSON ("-": stdin)
+
+NAME is lowercase letters, digits and '-', e.g. cloud-cert.
+`
+
+// maxTextInput bounds what "add" reads from stdin; the store's own limit
+// is far lower, this only stops a mistaken pipe from filling memory.
+const maxTextInput = 1 << 20
+
+// runCanned runs "selfcheck canned ARGS…" against the store in dataDir.
+// Results go to stdout; a usage problem returns a usageError.
+func runCanned(ctx context.Context, args []string, dataDir string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return usageError{msg: "canned: missing command\n\n" + strings.TrimSuffix(cannedUsage, "\n")}
+	}
+	cmd, rest := args[0], args[1:]
+	c := cannedCLI{ctx: ctx, dataDir: dataDir, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		_, err := io.WriteString(stdout, cannedUsage)
+		return err
+	case "add":
+		return c.add(rest)
+	case "show":
+		return c.show(rest)
+	case "list", "ls":
+		return c.list(rest)
+	case "rm", "remove", "delete":
+		return c.remove(rest)
+	case "export":
+		return c.export(rest)
+	case "import":
+		return c.importFile(rest)
+	default:
+		return usageError{msg: fmt.Sprintf("canned: unknown command %q\n\n%s", cmd, strings.TrimSuffix(cannedUsage, "\n"))}
+	}
+}
+
+// cannedCLI carries what every subcommand needs, so none is global.
+type cannedCLI struct {
+	ctx            context.Context
+	dataDir        string
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// open is called only after the arguments are checked, so a typo never
+// creates a database file.
+func (c cannedCLI) open() (*canned.Store, error) {
+	// Changes are reported on stdout in plain words; the store's change
+	// log is for the server's structured logs, so only warnings show here.
+	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return canned.Open(c.ctx, canned.Config{Dir: c.dataDir, Logger: log})
+}
+
+// subcommand describes one subcommand's command line.
+type subcommand struct {
+	name  string // "add"
+	usage string // "add NAME [--item ITEM] …"
+	args  int    // number of positional arguments required
+}
+
+// parse parses flags that may come before, between or after the
+// positional arguments ("add faq-1 --force" and "add --force faq-1").
+// ok is false when help was asked for and has been printed.
+func (c cannedCLI) parse(sc subcommand, fs *flag.FlagSet, args []string) (pos []string, ok bool, err error) {
+	fs.SetOutput(io.Discard) // errors are returned, with our own usage
+	usage := "usage: selfcheck canned " + sc.usage
+	for {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(c.stdout, usage)
+			fs.SetOutput(c.stdout)
+			fs.PrintDefaults()
+			return nil, false, nil
+		} else if err != nil {
+			return nil, false, usageError{msg: fmt.Sprintf("canned %s: %v\n%s", sc.name, err, usage)}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		// After "--" everything is positional, even if it looks like a flag.
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	if len(pos) != sc.args {
+		return nil, false, usageError{msg: fmt.Sprintf("canned %s: want %d argument(s), got %d\n%s", sc.name, sc.args, len(pos), usage)}
+	}
+	return pos, true, nil
+}
+
+// inputError turns a store error the user can fix (a bad name or text, a
+// name that does not exist, or one that already does) into a usageError,
+// which main reports with exit status 2 like other input errors, worded
+// as the one line a user needs. Other errors pass through unchanged.
+func inputError(name string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, canned.ErrNotFound):
+		return usageError{msg: fmt.Sprintf("canned answer %q not found", name)}
+	case errors.Is(err, canned.ErrExists) && name != "":
+		return usageError{msg: fmt.Sprintf("canned answer %q already exists; add --force to replace it", name)}
+	case errors.Is(err, canned.ErrExists), errors.Is(err, canned.ErrInvalid):
+		return usageError{msg: err.Error()}
+	}
+	return err
+}
+
+func (c cannedCLI) add(args []string) error {
+	sc := subcommand{name: "add", args: 1, usage: "add NAME [--item ITEM] [--tags a,b] [--text TEXT] [--force] [--by WHO]  (text from stdin without --text)"}
+	fs := flag.NewFlagSet("canned add", flag.ContinueOnError)
+	item := fs.String("item", "", "checklist item the answer belongs to, e.g. 1.3")
+	tags := fs.String("tags", "", "comma-separated tags, e.g. cloud,csap")
+	text := fs.String("text", "", "the answer text (default: read from stdin)")
+	force := fs.Bool("force", false, "replace an existing answer of the same name")
+	by := fs.String("by", "cli", "who makes the change, for the log")
+	pos, ok, err := c.parse(sc, fs, args)
+	if !ok {
+		return err
+	}
+	name := pos[0]
+
+	textSet := false
+	fs.Visit(func(f *flag.Flag) { textSet = textSet || f.Name == "text" })
+	if !textSet {
+		if c.stdin == nil {
+			return usageError{msg: "canned add: no --text and no stdin to read the text from"}
+		}
+		b, err := io.ReadAll(io.LimitReader(c.stdin, maxTextInput))
+		if err != nil {
+			return fmt.Errorf("canned add: read text from stdin: %w", err)
+		}
+		*text = string(b)
+	}
+
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a, err := s.Save(c.ctx, canned.Answer{Name: name, Item: *item, Text: *text, Tags: strings.Split(*tags, ",")},
+		canned.SaveOptions{Force: *force, By: *by})
+	if err != nil {
+		return inputError(name, err)
+	}
+	_, err = fmt.Fprintf(c.stdout, "saved canned answer %q (%d characters)\n", a.Name, utf8.RuneCountInString(a.Text))
+	return err
+}
+
+func (c cannedCLI) show(args []string) error {
+	sc := subcommand{name: "show", args: 1, usage: "show NAME [--raw]"}
+	fs := flag.NewFlagSet("canned show", flag.ContinueOnError)
+	raw := fs.Bool("raw", false, "print only the text, e.g. to copy it")
+	pos, ok, err := c.parse(sc, fs, args)
+	if !ok {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	a, err := s.Get(c.ctx, pos[0])
+	if err != nil {
+		return inputError(pos[0], err)
+	}
+	if *raw {
+		_, err = fmt.Fprintln(c.stdout, a.Text)
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "name:    %s\n", a.Name)
+	if a.Item != "" {
+		fmt.Fprintf(&b, "item:    %s\n", a.Item)
+	}
+	if len(a.Tags) > 0 {
+		fmt.Fprintf(&b, "tags:    %s\n", strings.Join(a.Tags, ", "))
+	}
+	fmt.Fprintf(&b, "created: %s by %s\n", a.CreatedAt.Format("2006-01-02 15:04 MST"), a.CreatedBy)
+	fmt.Fprintf(&b, "updated: %s by %s\n", a.UpdatedAt.Format("2006-01-02 15:04 MST"), a.UpdatedBy)
+	fmt.Fprintf(&b, "uses:    %d\n\n%s\n", a.Uses, a.Text)
+	_, err = io.WriteString(c.stdout, b.String())
+	return err
+}
+
+func (c cannedCLI) list(args []string) error {
+	sc := subcommand{name: "list", args: 0, usage: "list [--json]"}
+	fs := flag.NewFlagSet("canned list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print a JSON array (importable with canned import)")
+	if _, ok, err := c.parse(sc, fs, args); !ok {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	answers, err := s.List(c.ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // answers quote <URLs> and "&" verbatim
+		return enc.Encode(answers)
+	}
+	if len(answers) == 0 {
+		_, err := fmt.Fprintln(c.stdout, "no canned answers yet; add one with: selfcheck canned add NAME")
+		return err
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tITEM\tTAGS\tUSES\tUPDATED\tTEXT")
+	for _, a := range answers {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\n", a.Name, orDash(a.Item), orDash(strings.Join(a.Tags, ",")),
+			a.Uses, a.UpdatedAt.Format("2006-01-02"), snippet(a.Text, 50))
+	}
+	return tw.Flush()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// snippet is the first line of text, cut to max characters, so that a
+// listing stays one line per answer.
+func snippet(text string, max int) string {
+	line, _, more := strings.Cut(text, "\n")
+	if utf8.RuneCountInString(line) > max {
+		return string([]rune(line)[:max-1]) + "…"
+	}
+	if more {
+		return line + " …"
+	}
+	return line
+}
+
+func (c cannedCLI) remove(args []string) error {
+	sc := subcommand{name: "rm", args: 1, usage: "rm NAME [--by WHO]"}
+	fs := flag.NewFlagSet("canned rm", flag.ContinueOnError)
+	by := fs.String("by", "cli", "who makes the change, for the log")
+	pos, ok, err := c.parse(sc, fs, args)
+	if !ok {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Delete(c.ctx, pos[0], *by); err != nil {
+		return inputError(pos[0], err)
+	}
+	_, err = fmt.Fprintf(c.stdout, "removed canned answer %q\n", pos[0])
+	return err
+}
+
+func (c cannedCLI) export(args []string) error {
+	sc := subcommand{name: "export", args: 1, usage: `export FILE  ("-" for stdout)`}
+	fs := flag.NewFlagSet("canned export", flag.ContinueOnError)
+	pos, ok, err := c.parse(sc, fs, args)
+	if !ok {
+		return err
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if pos[0] == "-" {
+		return s.Export(c.ctx, c.stdout)
+	}
+	if err := writeFileAtomic(pos[0], func(w io.Writer) error { return s.Export(c.ctx, w) }); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.stdout, "exported canned answers to %s\n", pos[0])
+	return err
+}
+
+// writeFileAtomic writes path through a temporary file in the same
+// directory, so a failed export never leaves a truncated file where a good
+// one was (the file is usually tracked in git).
+func writeFileAtomic(path string, write func(io.Writer) error) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".canned-export-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if err := write(f); err != nil {
+		return err
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func (c cannedCLI) importFile(args []string) error {
+	sc := subcommand{name: "import", args: 1, usage: `import FILE [--force] [--by WHO]  ("-" for stdin)`}
+	fs := flag.NewFlagSet("canned import", flag.ContinueOnError)
+	force := fs.Bool("force", false, "replace existing answers whose content differs")
+	by := fs.String("by", "cli", "who makes the change, for the log")
+	pos, ok, err := c.parse(sc, fs, args)
+	if !ok {
+		return err
+	}
+	in := c.stdin
+	if pos[0] != "-" {
+		f, err := os.Open(pos[0])
+		if err != nil {
+			return fmt.Errorf("canned import: %w", err)
+		}
+		defer f.Close()
+		in = f
+	} else if in == nil {
+		return usageError{msg: "canned import: no stdin to read from"}
+	}
+	s, err := c.open()
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	res, err := s.Import(c.ctx, in, canned.ImportOptions{Force: *force, By: *by})
+	if err != nil {
+		return inputError("", err)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "imported: %d added, %d updated, %d unchanged\n", len(res.Added), len(res.Updated), len(res.Unchanged))
+	for _, n := range res.Added {
+		fmt.Fprintf(&b, "  added   %s\n", n)
+	}
+	for _, n := range res.Updated {
+		fmt.Fprintf(&b, "  updated %s\n", n)
+	}
+	_, err = io.WriteString(c.stdout, b.String())
+	return err
+}
