@@ -23,6 +23,10 @@ type Config struct {
 	// MinScore is the retrieval similarity below which a question is
 	// considered unrelated to the checklist. Zero means DefaultMinScore.
 	MinScore float32
+	// Model, when set, writes answers from the retrieved sources and adds
+	// its findings to reviews (checked against the draft). Nil, or a nil
+	// *prompts.Client, means the engine runs offline.
+	Model Model
 }
 
 // DefaultMinScore separates questions about the checklist from everything
@@ -37,6 +41,7 @@ type Engine struct {
 	index    *retrieval.Index
 	log      *slog.Logger
 	minScore float32
+	model    Model // nil when off
 }
 
 // New returns an engine.
@@ -50,6 +55,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if e.minScore == 0 {
 		e.minScore = DefaultMinScore
+	}
+	if !modelOff(cfg.Model) {
+		e.model = cfg.Model
 	}
 	return e, nil
 }
@@ -88,7 +96,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		}
 	}
 
-	hits, err := e.search(ctx, q, 12)
+	query := q
+	if it, ok := e.kb.Item(ref); ok {
+		// A named item's title steers retrieval to its own documents even
+		// when the rest of the question says little ("3.1은요?").
+		query = q + "\n" + it.ID + " " + it.Title
+	}
+	hits, err := e.search(ctx, query, 12)
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
@@ -106,7 +120,10 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		ans = e.itemAnswer(it, hits, ref != "" && isOverviewQuestion(q), lang)
 	}
 	ans.Sources = sources(hits, ans.Item, topic)
-	e.log.Debug("ask", "item", ans.Item, "known", ans.Known, "bytes", len(q), "duration", time.Since(start))
+	if ans, err = e.answerWithModel(ctx, q, ans, lang); err != nil {
+		return Answer{}, fmt.Errorf("ask: %w", err)
+	}
+	e.log.Debug("ask", "item", ans.Item, "known", ans.Known, "llm", ans.LLM, "bytes", len(q), "duration", time.Since(start))
 	return ans, nil
 }
 
@@ -141,7 +158,10 @@ func (e *Engine) Review(ctx context.Context, itemID, draft string) (knowledge.Re
 	return e.ReviewWith(ctx, itemID, draft, knowledge.ReviewOptions{})
 }
 
-// ReviewWith is Review with options (the kind of service).
+// ReviewWith is Review with options (the kind of service). With a model,
+// the deterministic review comes first and stays authoritative; the
+// model's findings are merged with knowledge.MergeModel, and a failing
+// model leaves the deterministic report with a notice.
 func (e *Engine) ReviewWith(ctx context.Context, itemID, draft string, opts knowledge.ReviewOptions) (knowledge.Report, error) {
 	start := time.Now()
 	if err := ctx.Err(); err != nil {
@@ -151,8 +171,13 @@ func (e *Engine) ReviewWith(ctx context.Context, itemID, draft string, opts know
 	if err != nil {
 		return knowledge.Report{}, err
 	}
+	if e.model != nil {
+		if rep, err = e.reviewWithModel(ctx, draft, rep); err != nil {
+			return knowledge.Report{}, fmt.Errorf("review %s: %w", rep.Item, err)
+		}
+	}
 	e.log.Debug("review", "item", rep.Item, "bytes", len(draft), "present", rep.Summary.Present,
-		"partial", rep.Summary.Partial, "missing", rep.Summary.Missing, "duration", time.Since(start))
+		"partial", rep.Summary.Partial, "missing", rep.Summary.Missing, "llm", rep.LLM, "duration", time.Since(start))
 	return rep, nil
 }
 
@@ -177,8 +202,10 @@ const (
 // examples talk about many things at once and count less.
 var kindWeight = map[string]float32{
 	retrieval.KindElement: 1, retrieval.KindGuidance: 1, retrieval.KindRule: 0.85,
-	retrieval.KindEvidence: 0.9, retrieval.KindExample: 0.7, retrieval.KindClassification: 1.1,
-	retrieval.KindAbout: 1, retrieval.KindUsage: 1, retrieval.KindCanned: 0,
+	retrieval.KindEvidence: 0.9, retrieval.KindExample: 0.7, retrieval.KindClassification: 1,
+	// Facts about the procedure mention service types and items in
+	// passing; the checklist's own entries win a close call.
+	retrieval.KindAbout: 0.85, retrieval.KindUsage: 1, retrieval.KindCanned: 0,
 }
 
 // route picks the item a question is about: the named one, else the item

@@ -2,7 +2,6 @@ package knowledge
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -14,7 +13,8 @@ import (
 // that same compact text.
 type term struct {
 	literal string
-	re      *regexp.Regexp
+	re      *pattern
+	near    *near
 	// ascii marks literals that begin or end with an ASCII letter or digit:
 	// in compact text their word boundaries are checked against the
 	// original text, so that "des" does not match inside "design".
@@ -35,12 +35,20 @@ type compileError struct {
 func compileTerms(field string, raw []string) ([]term, *compileError) {
 	out := make([]term, 0, len(raw))
 	for i, r := range raw {
+		if spec, ok := strings.CutPrefix(r, "near:"); ok {
+			n, err := parseNear(spec)
+			if err != nil {
+				return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: err}
+			}
+			out = append(out, term{near: n})
+			continue
+		}
 		if rx, ok := strings.CutPrefix(r, "re:"); ok {
-			re, err := regexp.Compile(rx)
+			p, err := compilePattern(rx)
 			if err != nil {
 				return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: fmt.Errorf("bad pattern %q: %w", rx, err)}
 			}
-			out = append(out, term{re: re})
+			out = append(out, term{re: &p})
 			continue
 		}
 		lit := Compact(Normalize(r))
@@ -90,6 +98,12 @@ type document struct {
 	orig    []int32 // orig[i] is the byte offset in text of compact byte i
 	// cline[i] is the offset in compact where line i+1 begins.
 	cline []int
+	// bigrams indexes the positions of every rune bigram of compact,
+	// built on first use (see occurrences). Hiding text (blank, keepOnly)
+	// only turns bytes into NUL, so after it the index may name positions
+	// that no longer match, which occurrences rejects, and never misses
+	// one: it stays valid.
+	bigrams map[uint64][]int32
 }
 
 func newDocument(text string) *document {
@@ -132,22 +146,17 @@ type span struct{ start, end int }
 // find returns every occurrence of t in the compact text.
 func (d *document) find(t term) []span {
 	var out []span
-	if t.re != nil {
-		for _, loc := range t.re.FindAllStringIndex(d.compact, -1) {
-			out = append(out, span{loc[0], loc[1]})
-		}
-		return out
+	switch {
+	case t.re != nil:
+		return d.findPattern(*t.re)
+	case t.near != nil:
+		return d.findNear(t.near)
 	}
-	for off := 0; off < len(d.compact); {
-		i := strings.Index(d.compact[off:], t.literal)
-		if i < 0 {
-			break
-		}
-		s := span{off + i, off + i + len(t.literal)}
+	for _, at := range d.occurrences(t.literal) {
+		s := span{at, at + len(t.literal)}
 		if d.boundaryOK(t, s) {
 			out = append(out, s)
 		}
-		off = s.end
 	}
 	return out
 }
@@ -236,16 +245,11 @@ func window(s string, from, to, before, after int) string {
 func (d *document) blank(phrases []string) {
 	var b []byte
 	for _, p := range phrases {
-		for off := 0; ; {
-			i := strings.Index(d.compact[off:], p)
-			if i < 0 {
-				break
-			}
+		for _, at := range d.occurrences(p) {
 			if b == nil {
 				b = []byte(d.compact)
 			}
-			hide(b, off+i, off+i+len(p))
-			off += i + len(p)
+			hide(b, at, at+len(p))
 		}
 	}
 	if b != nil {

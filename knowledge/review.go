@@ -101,8 +101,8 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 		rep.Notices = append(rep.Notices, fmt.Sprintf("개인정보를 처리하지 않는다는 명시(%d행)에 따라 %s는 해당 없음으로 보고, 반환·폐기 절차와 국외이전·처리 위치는 그대로 검토했습니다.", d.line(noPIISpan.start), personalDataIDs(it)))
 	}
 	if it.ExemptWithCertificate {
-		if loc := reCertificate.FindStringIndex(d.compact); loc != nil {
-			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.", d.line(loc[0])))
+		if loc := d.findPattern(reCertificate); loc != nil {
+			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.", d.line(loc[0].start)))
 		} else {
 			rep.Notices = append(rep.Notices, "보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.")
 		}

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -10,13 +11,15 @@ import (
 var (
 	// A passage about notifying users starts where the draft speaks of
 	// telling users (통지, 통보, 고지 …) of an incident.
-	reNotifyAnchor = regexp.MustCompile(`통지|통보|고지|(이용자|고객|사용자|정보주체|회원)(에게)?.{0,20}(알림|알리|알려|공지|안내)|notif|inform(the)?users`)
+	reNotifyAnchor = mustPattern(`통지|통보|고지|notif|inform(the)?users`)
+	// "이용자에게 … 알린다" anchors a passage as well.
+	nearNotifyAnchor = mustNear("이용자|고객|사용자|정보주체|회원>22>알림|알리|알려|공지|안내")
 	// It ends where the response procedure or another article begins.
-	reNotifyStop = regexp.MustCompile(`대응절차|대응방안|사후관리|대응체계|처리절차|제\d+조|^\d+\.침해사고대응|responseprocedure`)
+	reNotifyStop = mustPattern(`대응절차|대응방안|사후관리|대응체계|처리절차|^\d+\.침해사고대응|responseprocedure`)
 
 	// An explicit statement that the service processes no personal data or
 	// has nothing to encrypt.
-	reNoPersonalData = regexp.MustCompile(`개인정보(를|은|는)?(일체|전혀|별도로)?(수집|처리|저장|보관|보유|취급)(하지않|않|하지)|개인정보(의)?(수집|처리)(를|은)?(하지않|없)|개인정보(가|를)?(전혀|일체)?(없|취급하지않)|암호화(할|해야할)?대상(이|은|정보가)?(없|존재하지않)|(no|not)(process|collect|store)(any)?personal|nopersonal(data|information)`)
+	reNoPersonalData = mustPattern(`개인정보(를|은|는)?(일체|전혀|별도로)?(수집|처리|저장|보관|보유|취급)(하지않|않|하지)|개인정보(의)?(수집|처리)(를|은)?(하지않|없)|개인정보(가|를)?(전혀|일체)?(없|취급하지않)|암호화(할|해야할)?대상(이|은|정보가)?(없|존재하지않)|(no|not)(process|collect|store)(any)?personal|nopersonal(data|information)`)
 	// Conditional phrasing quotes the criteria rather than declaring.
 	reConditional = regexp.MustCompile(`^(거나|는|은|을|으면|면|다면)|^.{0,24}(경우|때에는|때는)|^.{0,60}(반드시명시|명시하여야|명시해야)`)
 
@@ -26,14 +29,14 @@ var (
 
 	// A draft that says it has a security certificate (for the 1.2–1.5
 	// exemption).
-	reCertificate = regexp.MustCompile(`보안인증(서|을|를)?(획득|취득|보유|받|제출)|csap|클라우드보안인증`)
+	reCertificate = mustPattern(`보안인증(서|을|를)?(획득|취득|보유|받|제출)|csap|클라우드보안인증`)
 )
 
 // serviceKind markers, compact text.
 var (
-	reSupportService = regexp.MustCompile(`(매니지드|컨설팅|운영관리|마이그레이션|기술지원)서비스(를|로)?(제공|유형|수행)|지원서비스(유형|로|를제공|입니다)|서비스유형.{0,6}(매니지드|컨설팅|운영관리|마이그레이션)|/(매니지드|컨설팅|운영관리|마이그레이션)|\bmsp\b|클라우드(전환|도입)(컨설팅|지원)`)
-	reCloudService   = regexp.MustCompile(`iaas|paas|saas|클라우드컴퓨팅서비스(를|로)?(제공|유형)|서비스유형.{0,6}(클라우드컴퓨팅서비스|iaas|paas|saas)`)
-	reConvergence    = regexp.MustCompile(`융합서비스(에)?(해당|유형)|서비스유형.{0,6}융합`)
+	reSupportService = mustPattern(`(매니지드|컨설팅|운영관리|마이그레이션|기술지원)서비스(를|로)?(제공|유형|수행)|지원서비스(유형|로|를제공|입니다)|서비스유형.{0,6}(매니지드|컨설팅|운영관리|마이그레이션)|/(매니지드|컨설팅|운영관리|마이그레이션)|\bmsp\b|클라우드(전환|도입)(컨설팅|지원)`)
+	reCloudService   = mustPattern(`iaas|paas|saas|클라우드컴퓨팅서비스(를|로)?(제공|유형)|서비스유형.{0,6}(클라우드컴퓨팅서비스|iaas|paas|saas)`)
+	reConvergence    = mustPattern(`융합서비스(에)?(해당|유형)|서비스유형.{0,6}융합`)
 )
 
 // ServiceKind is the kind of digital service a draft is for, as far as
@@ -57,16 +60,16 @@ var serviceKindName = map[ServiceKind]string{
 // and says why. Support wins over cloud only when it is declared more
 // often: a cloud provider's document mentions consulting staff too.
 func detectServiceKind(d *document) (ServiceKind, string) {
-	sup := reSupportService.FindAllStringIndex(d.compact, -1)
-	cld := reCloudService.FindAllStringIndex(d.compact, -1)
-	con := reConvergence.FindAllStringIndex(d.compact, -1)
+	sup := d.findPattern(reSupportService)
+	cld := d.findPattern(reCloudService)
+	con := d.findPattern(reConvergence)
 	switch {
 	case len(con) > 0 && len(con) >= len(sup) && len(con) >= len(cld):
-		return KindConvergence, `초안에 융합서비스라는 표현이 있습니다: "` + d.quote(span{con[0][0], con[0][1]}) + `"`
+		return KindConvergence, `초안에 융합서비스라는 표현이 있습니다: "` + d.quote(con[0]) + `"`
 	case len(sup) > 0 && len(sup) >= len(cld):
-		return KindSupport, `초안이 지원서비스를 설명합니다: "` + d.quote(span{sup[0][0], sup[0][1]}) + `"`
+		return KindSupport, `초안이 지원서비스를 설명합니다: "` + d.quote(sup[0]) + `"`
 	case len(cld) > 0:
-		return KindCloud, `초안이 클라우드컴퓨팅서비스를 설명합니다: "` + d.quote(span{cld[0][0], cld[0][1]}) + `"`
+		return KindCloud, `초안이 클라우드컴퓨팅서비스를 설명합니다: "` + d.quote(cld[0]) + `"`
 	}
 	return KindUnknown, ""
 }
@@ -76,14 +79,19 @@ func detectServiceKind(d *document) (ServiceKind, string) {
 func notificationRanges(d *document) []span {
 	const maxLen = 1500 // bytes of compact text, roughly 500 Hangul syllables
 	var out []span
-	for _, loc := range reNotifyAnchor.FindAllStringIndex(d.compact, -1) {
+	stops := append(d.findPattern(reNotifyStop), d.articleHeadings()...)
+	sort.Slice(stops, func(i, j int) bool { return stops[i].start < stops[j].start })
+	anchors := append(d.findPattern(reNotifyAnchor), d.findNear(nearNotifyAnchor)...)
+	sort.Slice(anchors, func(i, j int) bool { return anchors[i].start < anchors[j].start })
+	for _, a := range anchors {
+		loc := [2]int{a.start, a.end}
 		// The passage starts with the anchor's line ("이용자에게 전자우편으로
 		// 통지한다" names the channel before the verb), or a little before
 		// the anchor when the whole draft is one long line.
 		start := max(d.cline[d.line(loc[0])-1], loc[0]-300)
 		end := min(len(d.compact), loc[1]+maxLen)
-		if stop := reNotifyStop.FindStringIndex(d.compact[loc[1]:end]); stop != nil {
-			end = loc[1] + stop[0]
+		if i := sort.Search(len(stops), func(i int) bool { return stops[i].start >= loc[1] }); i < len(stops) && stops[i].start < end {
+			end = stops[i].start
 		}
 		if n := len(out); n > 0 && start <= out[n-1].end {
 			out[n-1].end = max(out[n-1].end, end)
@@ -94,14 +102,32 @@ func notificationRanges(d *document) []span {
 	return out
 }
 
+// articleHeadings finds "제8조" — a new article of a regulation ends the
+// passage before it. A scan for 제 beats a regexp whose only literal is
+// one common syllable.
+func (d *document) articleHeadings() []span {
+	var out []span
+	for _, at := range d.occurrences("제") {
+		i := at + len("제")
+		j := i
+		for j < len(d.compact) && d.compact[j] >= '0' && d.compact[j] <= '9' {
+			j++
+		}
+		if j > i && strings.HasPrefix(d.compact[j:], "조") {
+			out = append(out, span{at, j + len("조")})
+		}
+	}
+	return out
+}
+
 // declaresNoPersonalData finds an explicit "we process no personal data"
 // or "nothing to encrypt" statement.
 func declaresNoPersonalData(d *document) (span, bool) {
-	for _, loc := range reNoPersonalData.FindAllStringIndex(d.compact, -1) {
-		if reConditional.MatchString(d.compact[loc[1]:min(len(d.compact), loc[1]+12)]) {
+	for _, s := range d.findPattern(reNoPersonalData) {
+		if reConditional.MatchString(d.compact[s.end:min(len(d.compact), s.end+200)]) {
 			continue
 		}
-		return span{loc[0], loc[1]}, true
+		return s, true
 	}
 	return span{}, false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/philippgille/chromem-go"
 
@@ -15,6 +16,9 @@ const (
 	EmbeddingsLocal  = "local"
 	EmbeddingsOpenAI = "openai"
 )
+
+// remoteTimeout bounds one call to a remote embeddings API.
+const remoteTimeout = 30 * time.Second
 
 // embedding returns the embedding function the configuration asks for and
 // a name that identifies it in the index fingerprint.
@@ -39,7 +43,10 @@ func embedding(cfg Config, c *knowledge.Checklist, docs []Doc) (chromem.Embeddin
 		remote := chromem.NewEmbeddingFuncOpenAICompat(strings.TrimRight(base, "/"), cfg.OpenAIKey, model, nil)
 		// Nothing personal leaves the process: questions and documents are
 		// masked before they are sent.
+		// chromem's HTTP client has no timeout of its own.
 		masked := func(ctx context.Context, text string) ([]float32, error) {
+			ctx, cancel := context.WithTimeout(ctx, remoteTimeout)
+			defer cancel()
 			return remote(ctx, knowledge.Redact(knowledge.Normalize(text)))
 		}
 		return masked, "openai:" + base + ":" + model, nil

@@ -1,0 +1,223 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/prompts"
+)
+
+// Model is what the engine needs from a language model: an answer to a
+// question from numbered sources, and a review of a draft whose findings
+// are claims for knowledge.MergeModel to check. *prompts.Client implements
+// it.
+type Model interface {
+	Answer(ctx context.Context, req prompts.AnswerRequest) (prompts.AnswerResult, error)
+	Review(ctx context.Context, req prompts.ReviewRequest) (prompts.ReviewResult, error)
+}
+
+// Notices shown when the model could not help. They say what the user
+// gets instead and never carry the error itself, which may echo a server's
+// answer.
+const (
+	noticeAnswerBusy     = "모델이 바쁩니다. 잠시 후 다시 시도해 주세요 — 기본 답변을 보여 드립니다."
+	noticeAnswerFailed   = "모델 응답을 받지 못해 기본 답변을 보여 드립니다."
+	noticeAnswerBusyEN   = "The model is busy; please try again shortly. Showing the built-in answer."
+	noticeAnswerFailedEN = "No answer from the model; showing the built-in answer."
+	noticeReviewBusy     = "모델이 바쁩니다. 잠시 후 다시 시도해 주세요 — 기본 검토 결과만 보여 드립니다."
+	noticeReviewFailed   = "모델 검토 결과를 받지 못해 기본 검토 결과만 보여 드립니다."
+	noticeReviewTrimmed  = "초안이 길어 모델에는 필수 요소와 관련이 큰 문단만 보냈습니다. 기본 검토는 초안 전체를 읽었습니다."
+)
+
+// modelOff reports whether m is no model at all: nil, or a nil
+// *prompts.Client, which prompts.New returns when no model is configured
+// and which, stored in the interface, would not compare equal to nil.
+func modelOff(m Model) bool {
+	if m == nil {
+		return true
+	}
+	c, ok := m.(*prompts.Client)
+	return ok && c == nil
+}
+
+// answerWithModel lets the model write a grounded answer from the sources
+// the engine retrieved. Only answers the engine could ground are sent:
+// "no guidance yet" and "no match" answers stay as they are, so the model
+// never invents guidance for an item the knowledge base lacks. When the
+// model fails, the deterministic answer stands with a notice; only the
+// caller's cancellation is an error.
+func (e *Engine) answerWithModel(ctx context.Context, q string, ans Answer, l lang) (Answer, error) {
+	if e.model == nil || !ans.Known || len(ans.Sources) == 0 {
+		return ans, nil
+	}
+	req := prompts.AnswerRequest{Question: q, Sources: make([]prompts.Source, 0, len(ans.Sources))}
+	for _, s := range ans.Sources {
+		req.Sources = append(req.Sources, prompts.Source{Kind: s.Kind, Title: s.Title, Item: s.Item, Text: s.Text})
+	}
+	res, err := e.model.Answer(ctx, req)
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return ans, cerr
+		}
+		if e.fallback(ctx, "answer", ans.Item, err) {
+			ans.Notices = append(ans.Notices, answerNotice(err, l))
+		}
+		return ans, nil
+	}
+	text := strings.TrimSpace(res.Text)
+	// The model may leave out elements; "what must ITEM include?" has to
+	// name them all, so the deterministic list follows its text.
+	if it, ok := e.kb.Item(ans.Item); ok && len(it.Elements) > 0 {
+		text += "\n\n" + elementSummary(it, l)
+	}
+	ans.Answer = text
+	ans.LLM = true
+	return ans, nil
+}
+
+// elementSummary lists an item's required elements and evidence documents
+// in a few lines.
+func elementSummary(it *knowledge.Item, l lang) string {
+	var b strings.Builder
+	if l == langEnglish {
+		fmt.Fprintf(&b, "*Required elements of %s* (all must be presented):\n", it.ID)
+	} else {
+		fmt.Fprintf(&b, "*%s의 필수 요소* (모두 제시해야 합니다):\n", it.ID)
+	}
+	for _, el := range it.Elements {
+		label := el.Label
+		if l == langEnglish && el.LabelEN != "" {
+			label = el.LabelEN
+		}
+		fmt.Fprintf(&b, "• %s %s\n", el.ID, label)
+	}
+	if len(it.EvidenceDocuments) > 0 {
+		if l == langEnglish {
+			fmt.Fprintf(&b, "Evidence documents: %s", strings.Join(it.EvidenceDocuments, ", "))
+		} else {
+			fmt.Fprintf(&b, "증빙 문서: %s", strings.Join(it.EvidenceDocuments, ", "))
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// reviewWithModel asks the model for its view of a draft and folds it into
+// the deterministic report det, which stays authoritative: the model can
+// only upgrade an element with a quote that is really in the draft. A
+// draft carrying instructions for the model is not sent at all. When the
+// model fails, det stands with a notice; only the caller's cancellation is
+// an error.
+func (e *Engine) reviewWithModel(ctx context.Context, draft string, det knowledge.Report) (knowledge.Report, error) {
+	it, ok := e.kb.Item(det.Item)
+	if !ok {
+		return det, nil
+	}
+	if injections := knowledge.DetectInjection(draft); len(injections) > 0 {
+		// MergeModel would discard the findings anyway; not asking spares
+		// the call and keeps planted instructions away from the model.
+		// Given the injections and no findings, MergeModel writes the one
+		// notice that says so.
+		e.log.LogAttrs(ctx, slog.LevelInfo, "model review skipped",
+			slog.String("item", it.ID), slog.String("reason", "injection"), slog.Int("kinds", len(injections)))
+		return knowledge.MergeModel(det, draft, nil, injections), nil
+	}
+	if err := ctx.Err(); err != nil {
+		return det, err
+	}
+	res, err := e.model.Review(ctx, reviewRequest(it, det, e.kb.ExamplesFor(it.ID), draft))
+	if err != nil {
+		if cerr := ctx.Err(); cerr != nil {
+			return det, cerr
+		}
+		if e.fallback(ctx, "review", it.ID, err) {
+			det.Notices = append(det.Notices, reviewNotice(err))
+		}
+		return det, nil
+	}
+	rep := knowledge.MergeModel(det, draft, res.Elements, nil)
+	if res.Trimmed {
+		rep.Notices = append(rep.Notices, noticeReviewTrimmed)
+	}
+	return rep, nil
+}
+
+// reviewRequest describes the item, the deterministic verdicts and a few
+// example passages for the model. The prompts package masks and bounds
+// every field before it is sent.
+func reviewRequest(it *knowledge.Item, det knowledge.Report, examples []knowledge.Example, draft string) prompts.ReviewRequest {
+	req := prompts.ReviewRequest{
+		ItemID:   it.ID,
+		Title:    it.Title,
+		Criteria: strings.TrimSpace(it.Criteria),
+		Elements: make([]prompts.ReviewElement, 0, len(it.Elements)),
+		Draft:    draft,
+	}
+	for _, el := range it.Elements {
+		re := prompts.ReviewElement{ID: el.ID, Label: el.Label, Description: el.Description}
+		if r, ok := det.Element(el.ID); ok {
+			re.Status, re.Evidence = string(r.Status), r.Evidence
+		}
+		req.Elements = append(req.Elements, re)
+	}
+	for _, ex := range examples {
+		if len(req.Examples) == prompts.MaxExamples {
+			break
+		}
+		if t := strings.TrimSpace(ex.Text); t != "" {
+			req.Examples = append(req.Examples, t)
+		}
+	}
+	return req
+}
+
+// fallback logs why the model's answer is not used, once per request and
+// without any user text, and reports whether the user should be told: a
+// disabled model is simply off.
+func (e *Engine) fallback(ctx context.Context, op, item string, err error) bool {
+	if errors.Is(err, prompts.ErrDisabled) {
+		return false
+	}
+	e.log.LogAttrs(ctx, slog.LevelWarn, "model fallback",
+		slog.String("op", op), slog.String("item", item), slog.String("reason", fallbackReason(err)))
+	return true
+}
+
+// fallbackReason names a model error for the log without its message.
+func fallbackReason(err error) string {
+	switch {
+	case errors.Is(err, prompts.ErrBusy):
+		return "busy"
+	case errors.Is(err, prompts.ErrTimeout):
+		return "timeout"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "deadline"
+	}
+	return "error"
+}
+
+// answerNotice says, in the question's language, that the built-in answer
+// is shown.
+func answerNotice(err error, l lang) string {
+	busy := errors.Is(err, prompts.ErrBusy)
+	switch {
+	case l == langEnglish && busy:
+		return noticeAnswerBusyEN
+	case l == langEnglish:
+		return noticeAnswerFailedEN
+	case busy:
+		return noticeAnswerBusy
+	}
+	return noticeAnswerFailed
+}
+
+// reviewNotice says that only the deterministic review is shown.
+func reviewNotice(err error) string {
+	if errors.Is(err, prompts.ErrBusy) {
+		return noticeReviewBusy
+	}
+	return noticeReviewFailed
+}
