@@ -244,7 +244,7 @@ func matchElement(d *document, e *Element, within []span) ElementResult {
 		r.Status = StatusPartial
 		r.Evidence = d.quote(weak)
 		r.Line = d.line(weak.start)
-		r.Note = fmt.Sprintf("%s(%s)를 사용한다고 되어 있어 기준에 미달합니다. %s", WeakAlgorithmMarker, strings.ToUpper(weakCore(d, weak)), e.Hint)
+		r.Note = fmt.Sprintf("%s(%s)을 쓴다고 되어 있어 기준에 미달합니다. %s", WeakAlgorithmMarker, strings.ToUpper(weakCore(d, weak)), e.Hint)
 	}
 
 	switch r.Status {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/prompts"
 	"github.com/selfcheck/selfcheck/retrieval"
 )
 
@@ -56,8 +57,13 @@ func indexConfig(cfg config, log *slog.Logger) retrieval.Config {
 	}
 }
 
-// newEngine loads the knowledge and, when withIndex, the search index.
+// newEngine loads the knowledge and, when withIndex, the search index,
+// and connects the model when one is configured.
 func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool) (*engine.Engine, *knowledge.Checklist, error) {
+	model, err := newModel(cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
 	kb, err := loadKnowledge(cfg)
 	if err != nil {
 		return nil, nil, err
@@ -68,11 +74,30 @@ func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool
 			return nil, nil, fmt.Errorf("open index in %s: %w", cfg.DataDir, err)
 		}
 	}
-	e, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Logger: log})
+	e, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Logger: log, Model: model})
 	if err != nil {
 		return nil, nil, err
 	}
 	return e, kb, nil
+}
+
+// newModel returns the model client, or nil when no model is configured.
+// It makes no network call.
+func newModel(cfg config, log *slog.Logger) (engine.Model, error) {
+	pc, err := cfg.modelConfig(log)
+	if err != nil {
+		return nil, err
+	}
+	c, err := prompts.New(pc)
+	if err != nil {
+		return nil, fmt.Errorf("model client: %w", err)
+	}
+	if c == nil {
+		// Off. Returned as is, the nil *prompts.Client would make a
+		// non-nil engine.Model.
+		return nil, nil
+	}
+	return c, nil
 }
 
 func runItems(_ context.Context, cfg config, args []string, stdout io.Writer) error {

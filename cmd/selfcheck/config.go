@@ -5,14 +5,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/joho/godotenv"
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/prompts"
 )
 
 // config is everything the environment configures. Each field names its
@@ -27,6 +31,14 @@ type config struct {
 	OpenAIBaseURL        string // OPENAI_BASE_URL
 	OpenAIModel          string // OPENAI_MODEL
 	OpenAIEmbeddingModel string // OPENAI_EMBEDDING_MODEL
+
+	// The model client's limits (docs/model.md); zero means the default
+	// of package prompts.
+	OpenAITimeout      time.Duration // OPENAI_TIMEOUT: per attempt, a Go duration (30s)
+	ModelMaxRetries    int           // MODEL_MAX_RETRIES: negative disables retries
+	ModelMaxConcurrent int           // MODEL_MAX_CONCURRENT
+	ModelQueue         int           // MODEL_QUEUE: negative means no call may wait
+	ModelContextChars  int           // MODEL_CONTEXT_CHARS: draft budget in a review prompt
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -57,7 +69,79 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		return c, usageError{msg: fmt.Sprintf("LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)}
 	}
+	if err := c.loadModelLimits(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// loadModelLimits reads the model client's limits. A malformed value is a
+// usage error naming its variable: silently using the default would hide
+// a typo until the model misbehaves.
+func (c *config) loadModelLimits(getenv func(string) string) error {
+	if v := strings.TrimSpace(getenv("OPENAI_TIMEOUT")); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return usageError{msg: fmt.Sprintf("OPENAI_TIMEOUT=%q: want a Go duration such as 30s or 2m", v)}
+		}
+		c.OpenAITimeout = d
+	}
+	ints := []struct {
+		name        string
+		dst         *int
+		mayNegative bool
+	}{
+		{"MODEL_MAX_RETRIES", &c.ModelMaxRetries, true},
+		{"MODEL_MAX_CONCURRENT", &c.ModelMaxConcurrent, false},
+		{"MODEL_QUEUE", &c.ModelQueue, true},
+		{"MODEL_CONTEXT_CHARS", &c.ModelContextChars, false},
+	}
+	for _, n := range ints {
+		v := strings.TrimSpace(getenv(n.name))
+		if v == "" {
+			continue
+		}
+		i, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			return usageError{msg: fmt.Sprintf("%s=%q: want an integer", n.name, v)}
+		case i < 0 && !n.mayNegative:
+			return usageError{msg: fmt.Sprintf("%s=%q: want a number of 0 or more (0 means the default)", n.name, v)}
+		}
+		*n.dst = i
+	}
+	return nil
+}
+
+// modelConfig is the model client's configuration. With neither
+// OPENAI_API_KEY nor OPENAI_BASE_URL the model is off (prompts.Enabled is
+// false). Its errors name the variable to fix.
+func (c config) modelConfig(log *slog.Logger) (prompts.Config, error) {
+	pc := prompts.Config{
+		APIKey:        c.OpenAIKey,
+		BaseURL:       c.OpenAIBaseURL,
+		Model:         c.OpenAIModel,
+		Timeout:       c.OpenAITimeout,
+		MaxRetries:    c.ModelMaxRetries,
+		MaxConcurrent: c.ModelMaxConcurrent,
+		QueueSize:     c.ModelQueue,
+		ContextChars:  c.ModelContextChars,
+		Logger:        log,
+	}
+	if !prompts.Enabled(pc) {
+		return pc, nil
+	}
+	if base := strings.TrimSpace(c.OpenAIBaseURL); base != "" {
+		// The URL is not echoed: it may carry credentials.
+		u, err := url.Parse(base)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return pc, usageError{msg: "OPENAI_BASE_URL is not an http(s) URL such as http://localhost:11434/v1"}
+		}
+		if strings.TrimSpace(c.OpenAIModel) == "" {
+			return pc, usageError{msg: "OPENAI_BASE_URL is set, so OPENAI_MODEL must name the model the server runs (e.g. qwen2.5:7b); unset both OPENAI_BASE_URL and OPENAI_API_KEY to run without a model"}
+		}
+	}
+	return pc, nil
 }
 
 // defaultDataDir follows the XDG convention: the index is rebuilt at will,

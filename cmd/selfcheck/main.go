@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "index":
 		return runIndex(ctx, cfg, log, rest, stdout)
 	case "serve":
-		return nil // TEMP
+		return runServeCommand(ctx, cfg, log, getenv, stderr)
 	case "canned":
 		return runCanned(ctx, rest, cfg.DataDir, stdin, stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,315 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// Answerer answers questions and describes items.
+type Answerer interface {
+	// Ask answers a free-form question.
+	Ask(ctx context.Context, question string) (engine.Answer, error)
+	// Guide says what the item must include; it returns a
+	// *knowledge.UnknownItemError for items the knowledge base lacks.
+	Guide(ctx context.Context, itemID string) (engine.Answer, error)
+}
+
+// Reviewer reviews drafts.
+type Reviewer interface {
+	// Review checks a draft against one item. It returns a
+	// *knowledge.UnknownItemError or a *knowledge.DraftError for bad input.
+	Review(ctx context.Context, itemID, draft string) (knowledge.Report, error)
+}
+
+// CommandRequest is what a subcommand of /selfcheck ("canned …") receives.
+type CommandRequest struct {
+	// Args is the normalised text after the subcommand word.
+	Args      string
+	UserID    string
+	ChannelID string
+}
+
+// CommandFunc handles a subcommand of /selfcheck. Its answer is rendered
+// like any other answer, privately to the user who typed the command.
+type CommandFunc func(ctx context.Context, req CommandRequest) (engine.Answer, error)
+
+// reservedCommands are subcommand words that are announced but not built
+// yet; they answer "not available" unless Config.Commands provides them, so
+// that they never fall through to the question answerer.
+var reservedCommands = []string{"canned"}
+
+// Config configures a Bot. BotToken, Answerer and Reviewer are required,
+// and so is SigningSecret unless AppToken selects Socket Mode.
+type Config struct {
+	// BotToken is the bot user OAuth token (xoxb-…).
+	BotToken string
+	// AppToken is the app-level token (xapp-…); when set, Run uses Socket
+	// Mode instead of serving HTTP.
+	AppToken string
+	// SigningSecret verifies HTTP requests from Slack.
+	SigningSecret string
+	// APIURL overrides the Slack Web API base URL ("http://host/api/"),
+	// for tests and proxies.
+	APIURL string
+	// ListenAddr is where HTTP mode listens; ":3000" by default.
+	ListenAddr string
+	// BotUserID is the bot's own user ID. When empty, Run asks auth.test,
+	// so set it where no Web API is reachable (tests of Handler).
+	BotUserID string
+
+	Answerer Answerer
+	Reviewer Reviewer
+	// Items lists the items the knowledge base has guidance for; it feeds
+	// the help text and the "unknown item" replies.
+	Items []knowledge.ItemInfo
+	// Commands adds subcommands to /selfcheck, keyed by their first word.
+	Commands map[string]CommandFunc
+	// Logger receives structured logs; nil discards them.
+	Logger *slog.Logger
+	// HTTPClient is used for the Web API and response_url; nil means a
+	// client with a 15 s timeout.
+	HTTPClient *http.Client
+
+	// AckTimeout is how long a slash command may work before the bot acks
+	// with "검토 중…" and delivers the result via response_url. Slack
+	// gives up after 3 s, so keep it well below. Default 1.5 s.
+	AckTimeout time.Duration
+	// WorkTimeout bounds one answer or review in the background. Default 2 min.
+	WorkTimeout time.Duration
+	// ShutdownTimeout bounds how long Run waits for replies in flight
+	// after its context ends. Default 10 s.
+	ShutdownTimeout time.Duration
+	// MaxBodyBytes caps request bodies; larger ones get 413. Default 1 MiB.
+	MaxBodyBytes int64
+	// MaxRetries bounds the retries of one Slack API call. Default 3.
+	MaxRetries int
+	// MaxRetryWait is the longest Retry-After the bot honours; longer
+	// waits fail the delivery. Default 60 s.
+	MaxRetryWait time.Duration
+	// DedupTTL is how long an event ID is remembered to drop Slack's
+	// retries. Default 10 min (Slack retries for about 5).
+	DedupTTL time.Duration
+}
+
+// Defaults applied by New for zero durations and sizes.
+const (
+	DefaultListenAddr      = ":3000"
+	DefaultAckTimeout      = 1500 * time.Millisecond
+	DefaultWorkTimeout     = 2 * time.Minute
+	DefaultShutdownTimeout = 10 * time.Second
+	DefaultMaxBodyBytes    = 1 << 20
+	DefaultMaxRetries      = 3
+	DefaultMaxRetryWait    = 60 * time.Second
+	DefaultDedupTTL        = 10 * time.Minute
+)
+
+// Bot is a running Slack app. Create it with New; it is safe for
+// concurrent use.
+type Bot struct {
+	cfg      Config
+	log      *slog.Logger
+	api      *slack.Client
+	http     *http.Client
+	commands map[string]CommandFunc
+	items    map[string]knowledge.ItemInfo
+
+	botUserID atomic.Value // string; set by Run from auth.test
+	events    *seenCache
+	feedback  *feedbackBook
+
+	jobs     sync.WaitGroup
+	inFlight atomic.Int64
+	// abort is closed when a shutdown deadline passes, to cancel the work
+	// still running; work contexts are detached from their request so that
+	// the ack does not cancel them.
+	abort     chan struct{}
+	abortOnce sync.Once
+}
+
+// New checks cfg, fills in defaults and builds a Bot. It does no I/O.
+func New(cfg Config) (*Bot, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg.setDefaults()
+
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 15 * time.Second}
+	}
+	opts := []slack.Option{
+		slack.OptionHTTPClient(hc),
+		slack.OptionLog(slogOutput{log: log.With("component", "slack-go")}),
+	}
+	if cfg.APIURL != "" {
+		opts = append(opts, slack.OptionAPIURL(cfg.APIURL))
+	}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+
+	b := &Bot{
+		cfg:      cfg,
+		log:      log,
+		api:      slack.New(cfg.BotToken, opts...),
+		http:     hc,
+		commands: map[string]CommandFunc{},
+		items:    map[string]knowledge.ItemInfo{},
+		events:   newSeenCache(cfg.DedupTTL, 50_000),
+		feedback: newFeedbackBook(20_000),
+		abort:    make(chan struct{}),
+	}
+	b.botUserID.Store(cfg.BotUserID)
+	for _, name := range reservedCommands {
+		b.commands[name] = nil
+	}
+	for name, f := range cfg.Commands {
+		b.commands[strings.ToLower(name)] = f
+	}
+	for _, it := range cfg.Items {
+		b.items[it.ID] = it
+	}
+	return b, nil
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.BotToken == "":
+		return errors.New("bot: BotToken is required")
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
+		return errors.New("bot: BotToken must be a bot token (xoxb-…)")
+	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
+		return errors.New("bot: AppToken must be an app-level token (xapp-…)")
+	case c.AppToken == "" && c.SigningSecret == "":
+		return errors.New("bot: SigningSecret is required in HTTP mode")
+	case c.Answerer == nil:
+		return errors.New("bot: Answerer is required")
+	case c.Reviewer == nil:
+		return errors.New("bot: Reviewer is required")
+	case c.AckTimeout >= 3*time.Second:
+		return errors.New("bot: AckTimeout must be under Slack's 3 s limit")
+	}
+	if c.APIURL != "" && !strings.HasSuffix(c.APIURL, "/") {
+		// slack-go appends method names directly to the base URL.
+		c.APIURL += "/"
+	}
+	return nil
+}
+
+func (c *Config) setDefaults() {
+	if c.ListenAddr == "" {
+		c.ListenAddr = DefaultListenAddr
+	}
+	if c.AckTimeout <= 0 {
+		c.AckTimeout = DefaultAckTimeout
+	}
+	if c.WorkTimeout <= 0 {
+		c.WorkTimeout = DefaultWorkTimeout
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxRetries <= 0 {
+		c.MaxRetries = DefaultMaxRetries
+	}
+	if c.MaxRetryWait <= 0 {
+		c.MaxRetryWait = DefaultMaxRetryWait
+	}
+	if c.DedupTTL <= 0 {
+		c.DedupTTL = DefaultDedupTTL
+	}
+}
+
+// Run connects the bot to Slack and serves until ctx ends: over Socket
+// Mode when an app token is configured, else over HTTP on ListenAddr. On
+// cancellation it stops taking requests, lets the replies in flight finish
+// (bounded by ShutdownTimeout) and returns nil.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.userID() == "" {
+		resp, err := b.api.AuthTestContext(ctx)
+		if err != nil {
+			return fmt.Errorf("slack auth.test: %w", err)
+		}
+		b.botUserID.Store(resp.UserID)
+		b.log.Info("slack auth ok", "bot_user_id", resp.UserID, "team_id", resp.TeamID)
+	}
+	if b.cfg.AppToken != "" {
+		return b.runSocketMode(ctx)
+	}
+	return b.runHTTP(ctx)
+}
+
+// Shutdown waits for the replies in flight. When ctx ends first it cancels
+// them, waits briefly for them to notice and returns an error.
+func (b *Bot) Shutdown(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		b.jobs.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+	}
+	b.abortOnce.Do(func() { close(b.abort) })
+	select {
+	case <-done:
+	case <-time.After(time.Second):
+	}
+	return fmt.Errorf("replies still in flight at shutdown: %w", ctx.Err())
+}
+
+func (b *Bot) userID() string {
+	id, _ := b.botUserID.Load().(string)
+	return id
+}
+
+// detach returns a context for work that must outlive the request that
+// started it (Slack needs the ack first) but still ends after d or on a
+// forced shutdown. It keeps the request's values, not its cancellation.
+func (b *Bot) detach(parent context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), d)
+	go func() {
+		select {
+		case <-b.abort:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// spawn runs f in the background, counted for Shutdown. A panic is logged
+// and swallowed: one bad request must not take the bot down.
+func (b *Bot) spawn(log *slog.Logger, what string, f func()) {
+	b.inFlight.Add(1)
+	b.jobs.Go(func() {
+		defer b.inFlight.Add(-1)
+		defer func() {
+			if r := recover(); r != nil {
+				logPanic(log, what, r)
+			}
+		}()
+		f()
+	})
+}

@@ -1,0 +1,320 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// Fakes of Slack: the Web API and response_url, both enforcing Slack's
+// message limits so that a reply over them fails the test.
+
+// slackLimitError returns the error code Slack would answer for a message
+// over its limits, or "".
+func slackLimitError(text string, blocks []map[string]any, maxBlocksAllowed int) string {
+	if utf8.RuneCountInString(text) > 4000 {
+		return "msg_too_long"
+	}
+	if text == "" && len(blocks) == 0 {
+		return "no_text"
+	}
+	if len(blocks) > maxBlocksAllowed {
+		return "invalid_blocks"
+	}
+	textOf := func(v any) (string, bool) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		s, ok := m["text"].(string)
+		return s, ok
+	}
+	for _, b := range blocks {
+		switch b["type"] {
+		case "section":
+			s, ok := textOf(b["text"])
+			if !ok || s == "" || utf8.RuneCountInString(s) > 3000 {
+				return "invalid_blocks"
+			}
+		case "header":
+			s, ok := textOf(b["text"])
+			if !ok || s == "" || utf8.RuneCountInString(s) > 150 {
+				return "invalid_blocks"
+			}
+		case "context":
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 || len(els) > 10 {
+				return "invalid_blocks"
+			}
+			for _, e := range els {
+				s, ok := textOf(e)
+				if !ok || s == "" || utf8.RuneCountInString(s) > 3000 {
+					return "invalid_blocks"
+				}
+			}
+		case "actions":
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 || len(els) > 25 {
+				return "invalid_blocks"
+			}
+			for _, e := range els {
+				m, _ := e.(map[string]any)
+				s, _ := textOf(m["text"])
+				v, _ := m["value"].(string)
+				if s == "" || utf8.RuneCountInString(s) > 75 || len(v) > 2000 {
+					return "invalid_blocks"
+				}
+			}
+		case "divider":
+		default:
+			return "invalid_blocks"
+		}
+	}
+	return ""
+}
+
+// apiCall is one call the fake Web API received.
+type apiCall struct {
+	Method   string
+	Channel  string
+	ThreadTS string
+	TS       string // chat.update target, or the ts assigned to a post
+	Text     string
+	Blocks   []map[string]any
+	Err      string // error code answered, "" when accepted
+}
+
+// fakeSlack is an httptest Web API: chat.postMessage, chat.update,
+// auth.test and apps.connections.open. It enforces Slack's message limits.
+type fakeSlack struct {
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	calls     []apiCall
+	seq       int
+	rateLimit map[string]int    // method → 429s still to answer
+	failWith  map[string]string // method → error code answered always
+	maxBlocks int
+	wsURL     string
+	authErr   string
+	notify    chan apiCall
+}
+
+func newFakeSlack(t *testing.T) *fakeSlack {
+	t.Helper()
+	f := &fakeSlack{rateLimit: map[string]int{}, failWith: map[string]string{}, maxBlocks: 50, notify: make(chan apiCall, 1000)}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// set changes the fake's behaviour under its lock.
+func (f *fakeSlack) set(change func(f *fakeSlack)) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	change(f)
+}
+
+func (f *fakeSlack) apiURL() string { return f.srv.URL + "/api/" }
+
+func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	body, _ := io.ReadAll(r.Body)
+	form, _ := url.ParseQuery(string(body))
+	reply := func(v map[string]any) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(v)
+	}
+
+	f.mu.Lock()
+	if n := f.rateLimit[method]; n > 0 {
+		f.rateLimit[method] = n - 1
+		f.calls = append(f.calls, apiCall{Method: method, Err: "ratelimited"})
+		f.mu.Unlock()
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	}
+	code, fail := f.failWith[method]
+	authErr, wsURL, maxBlocks := f.authErr, f.wsURL, f.maxBlocks
+	f.mu.Unlock()
+	if fail && strings.HasPrefix(code, "http") {
+		status, _ := strconv.Atoi(strings.TrimPrefix(code, "http"))
+		f.record(apiCall{Method: method, Err: code})
+		w.WriteHeader(status)
+		return
+	}
+
+	switch method {
+	case "auth.test":
+		if authErr != "" {
+			reply(map[string]any{"ok": false, "error": authErr})
+			return
+		}
+		reply(map[string]any{"ok": true, "user_id": testBotUser, "team_id": "T1", "user": "selfcheck", "bot_id": "B1"})
+	case "apps.connections.open":
+		if r.Header.Get("Authorization") != "Bearer "+testAppToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		reply(map[string]any{"ok": true, "url": wsURL})
+	case "chat.postMessage", "chat.update":
+		if form.Get("token") != testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"), Text: form.Get("text")}
+		if raw := form.Get("blocks"); raw != "" {
+			if err := json.Unmarshal([]byte(raw), &c.Blocks); err != nil {
+				c.Err = "invalid_blocks"
+			}
+		}
+		if c.Err == "" {
+			c.Err = slackLimitError(c.Text, c.Blocks, maxBlocks)
+		}
+		if c.Err == "" && fail {
+			c.Err = code
+		}
+		if c.Err != "" {
+			f.record(c)
+			reply(map[string]any{"ok": false, "error": c.Err})
+			return
+		}
+		if method == "chat.postMessage" {
+			f.mu.Lock()
+			f.seq++
+			c.TS = fmt.Sprintf("1700000000.%06d", f.seq)
+			f.mu.Unlock()
+		}
+		f.record(c)
+		reply(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "text": c.Text})
+	default:
+		reply(map[string]any{"ok": false, "error": "unknown_method"})
+	}
+}
+
+func (f *fakeSlack) record(c apiCall) {
+	f.mu.Lock()
+	f.calls = append(f.calls, c)
+	f.mu.Unlock()
+	f.notify <- c
+}
+
+// accepted returns the accepted calls of a method ("" for all chat calls).
+func (f *fakeSlack) accepted(method string) []apiCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []apiCall
+	for _, c := range f.calls {
+		if c.Err == "" && (method == "" || c.Method == method) && strings.HasPrefix(c.Method, "chat.") {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (f *fakeSlack) allCalls() []apiCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]apiCall(nil), f.calls...)
+}
+
+// waitCalls waits until n accepted chat calls have arrived.
+func (f *fakeSlack) waitCalls(t *testing.T, n int) []apiCall {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		if got := f.accepted(""); len(got) >= n {
+			return got
+		}
+		select {
+		case <-f.notify:
+		case <-deadline:
+			t.Fatalf("got %d chat calls; want %d", len(f.accepted("")), n)
+		}
+	}
+}
+
+// responsePost is one POST to a response_url.
+type responsePost struct {
+	Path            string
+	ResponseType    string           `json:"response_type"`
+	ReplaceOriginal bool             `json:"replace_original"`
+	Text            string           `json:"text"`
+	Blocks          []map[string]any `json:"blocks"`
+	Err             string
+}
+
+// fakeResponder serves response_urls (/resp/<id>) and enforces the same
+// limits as the Web API.
+type fakeResponder struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	posts  []responsePost
+	notify chan responsePost
+}
+
+func newFakeResponder(t *testing.T) *fakeResponder {
+	t.Helper()
+	f := &fakeResponder{notify: make(chan responsePost, 1000)}
+	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var p responsePost
+		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
+			p.Err = "invalid_payload"
+		}
+		p.Path = r.URL.Path
+		if p.Err == "" {
+			p.Err = slackLimitError(p.Text, p.Blocks, 50)
+		}
+		f.mu.Lock()
+		f.posts = append(f.posts, p)
+		f.mu.Unlock()
+		f.notify <- p
+		if p.Err != "" {
+			http.Error(w, p.Err, http.StatusBadRequest)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	}))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeResponder) url(id string) string { return f.srv.URL + "/resp/" + id }
+
+func (f *fakeResponder) all() []responsePost {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]responsePost(nil), f.posts...)
+}
+
+// wait waits until n accepted posts have arrived.
+func (f *fakeResponder) wait(t *testing.T, n int, within time.Duration) []responsePost {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		var ok []responsePost
+		for _, p := range f.all() {
+			if p.Err == "" {
+				ok = append(ok, p)
+			}
+		}
+		if len(ok) >= n {
+			return ok
+		}
+		select {
+		case <-f.notify:
+		case <-deadline:
+			t.Fatalf("got %d response_url posts; want %d", len(ok), n)
+		}
+	}
+}

@@ -1,0 +1,181 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// User-facing texts that are not rendered from engine results.
+const (
+	textPendingReview = "⏳ 검토 중… 결과가 준비되면 이 메시지가 바뀌어요."
+	textPendingAnswer = "⏳ 답변을 준비하는 중…"
+	textFailed        = "⚠️ 요청을 처리하지 못했어요. 잠시 후 다시 시도해 주세요."
+	textTimeout       = "⏱️ 처리 시간이 너무 오래 걸려 중단했어요. 잠시 후 다시 시도하거나 초안을 나누어 요청해 주세요."
+	textNotAvailable  = "🚧 `%s` 기능은 아직 준비 중이에요."
+	textNeedDraft     = "📝 검토할 초안을 함께 보내 주세요. 예: `/selfcheck %s &lt;초안&gt;` 또는 DM으로 `%s 검토` 다음 줄에 초안을 붙여 넣어 주세요."
+	textNeedItem      = "📝 어느 항목의 초안인가요? 첫 줄에 `1.2 검토`처럼 항목 번호를 적고, 다음 줄에 초안을 붙여 보내 주세요."
+	textDraftInPublic = "🔒 초안은 채널에 올리지 말아 주세요. 검토는 나에게만 보이는 `/selfcheck %s &lt;초안&gt;` 명령이나 저에게 보내는 DM(`%s 검토` 다음 줄에 초안)으로 요청해 주세요. 채널에 올린 초안은 삭제하는 것을 권장해요."
+)
+
+// origin is who asked and where, for subcommands and logs.
+type origin struct {
+	userID    string
+	channelID string
+}
+
+// perform does the work an intent asks for and renders the reply. It
+// never fails: errors become a user-facing message and are logged here,
+// once. A panic in the engine is recovered the same way.
+func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin) (msgs []message) {
+	start := time.Now()
+	attrs := []any{"item", in.item, "text_len", utf8.RuneCountInString(in.text)}
+	var err error
+	defer func() {
+		if r := recover(); r != nil {
+			logPanic(log, "work "+in.kind.String(), r)
+			msgs = paginate(renderNotice(textFailed))
+			return
+		}
+		attrs = append(attrs, "duration_ms", time.Since(start).Milliseconds())
+		if err != nil {
+			log.Error("work failed", append(attrs, "error", err)...)
+			return
+		}
+		log.Info("work done", attrs...)
+	}()
+	var d doc
+	d, err = b.render(ctx, in, o)
+	if err != nil {
+		d = b.renderError(err)
+		var ue *knowledge.UnknownItemError
+		var de *knowledge.DraftError
+		if errors.As(err, &ue) || errors.As(err, &de) {
+			// The user's mistake, already explained to them: not an error
+			// of the bot.
+			attrs = append(attrs, "rejected", err.Error())
+			err = nil
+		}
+	}
+	return paginate(d)
+}
+
+func (b *Bot) render(ctx context.Context, in intent, o origin) (doc, error) {
+	switch in.kind {
+	case intentHelp:
+		return renderHelp(b.cfg.Items), nil
+	case intentNeedDraft:
+		return renderNotice(fmt.Sprintf(textNeedDraft, in.item, in.item)), nil
+	case intentNeedItem:
+		return renderNotice(textNeedItem), nil
+	case intentDraftInPublic:
+		item := in.item
+		if item == "" {
+			item = "1.2"
+		}
+		return renderNotice(fmt.Sprintf(textDraftInPublic, item, item)), nil
+	case intentCommand:
+		f := b.commands[in.command]
+		if f == nil {
+			return renderNotice(fmt.Sprintf(textNotAvailable, in.command)), nil
+		}
+		a, err := f(ctx, CommandRequest{Args: in.text, UserID: o.userID, ChannelID: o.channelID})
+		if err != nil {
+			return doc{}, err
+		}
+		return renderAnswer(a, in.command, ""), nil
+	case intentGuide:
+		if err := b.checkItem(in.item); err != nil {
+			return doc{}, err
+		}
+		a, err := b.cfg.Answerer.Guide(ctx, in.item)
+		if err != nil {
+			return doc{}, err
+		}
+		return renderAnswer(a, "guide", "📘 "+b.itemTitle(in.item)+" 작성 안내"), nil
+	case intentReview:
+		if err := b.checkItem(in.item); err != nil {
+			return doc{}, err
+		}
+		r, err := b.cfg.Reviewer.Review(ctx, in.item, in.text)
+		if err != nil {
+			return doc{}, err
+		}
+		if r.Item == "" {
+			r.Item = in.item
+		}
+		if r.Title == "" {
+			r.Title = b.items[r.Item].Title
+		}
+		return renderReport(r), nil
+	default:
+		a, err := b.cfg.Answerer.Ask(ctx, in.text)
+		if err != nil {
+			return doc{}, err
+		}
+		return renderAnswer(a, "ask", ""), nil
+	}
+}
+
+// checkItem rejects items missing from Config.Items before the engine is
+// called; with no Items configured the engine decides.
+func (b *Bot) checkItem(id string) error {
+	if len(b.items) == 0 {
+		return nil
+	}
+	if _, ok := b.items[id]; ok {
+		return nil
+	}
+	known := make([]string, 0, len(b.cfg.Items))
+	for _, it := range b.cfg.Items {
+		known = append(known, it.ID)
+	}
+	return &knowledge.UnknownItemError{ID: id, Known: known}
+}
+
+func (b *Bot) itemTitle(id string) string {
+	if it, ok := b.items[id]; ok && it.Title != "" {
+		return id + " " + it.Title
+	}
+	return id
+}
+
+// renderError turns an error into what the user may see: the reason for
+// bad input, a generic line for anything internal.
+func (b *Bot) renderError(err error) doc {
+	var ue *knowledge.UnknownItemError
+	var de *knowledge.DraftError
+	switch {
+	case errors.As(err, &ue):
+		known := b.cfg.Items
+		if len(known) == 0 {
+			for _, id := range ue.Known {
+				known = append(known, knowledge.ItemInfo{ID: id})
+			}
+		} else if len(ue.Known) > 0 {
+			known = slices.DeleteFunc(slices.Clone(known), func(it knowledge.ItemInfo) bool {
+				return !slices.Contains(ue.Known, it.ID)
+			})
+		}
+		return renderUnknownItem(ue.ID, known)
+	case errors.As(err, &de):
+		return renderNotice("⚠️ " + escapeText(de.Reason))
+	case errors.Is(err, context.DeadlineExceeded):
+		return renderNotice(textTimeout)
+	}
+	return renderNotice(textFailed)
+}
+
+// pending is the placeholder shown while slow work goes on.
+func pending(in intent) message {
+	if in.kind == intentReview {
+		return paginate(renderNotice(textPendingReview))[0]
+	}
+	return paginate(renderNotice(textPendingAnswer))[0]
+}

@@ -1,0 +1,232 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// cli runs the program as a user would, with a private DATA_DIR and the
+// model off, and returns stdout, stderr and the exit status.
+func cli(t *testing.T, env map[string]string, stdin string, args ...string) (string, string, int) {
+	t.Helper()
+	vars := map[string]string{"DATA_DIR": t.TempDir()}
+	for k, v := range env {
+		vars[k] = v
+	}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, func(k string) string { return vars[k] }, strings.NewReader(stdin), &out, &errb)
+	code := exitCode(err, &errb)
+	return out.String(), errb.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read golden file (run go test ./cmd/selfcheck -update): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run with -update if intended):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	big := strings.Repeat("가나다라마바사\n", 12000) // > 200 KB
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		msg   string // in stderr
+	}{
+		{"no command prints usage", "", nil, 0, ""},
+		{"help", "", []string{"help"}, 0, ""},
+		{"unknown command", "", []string{"frobnicate"}, 2, "unknown command"},
+		{"review complete draft", "", []string{"review", "3.2", "../../testdata/drafts/3.2-draft.txt"}, 0, ""},
+		{"review with missing elements is still a success", "", []string{"review", "1.2", "../../testdata/drafts/1.2-draft.txt"}, 0, ""},
+		{"review from stdin", "고객센터 대표전화로 문의를 받습니다.", []string{"review", "3.2", "-"}, 0, ""},
+		{"review without item", "", []string{"review"}, 2, "usage"},
+		{"review unknown item", "", []string{"review", "1.4", "../../testdata/drafts/1.2-draft.txt"}, 2, "1.4"},
+		{"review empty draft", "  \n", []string{"review", "1.2", "-"}, 2, "비어"},
+		{"review too large", big, []string{"review", "1.2"}, 2, "too large"},
+		{"review missing file", "", []string{"review", "1.2", "no/such/file.txt"}, 2, "cannot read draft"},
+		{"review bad service", "", []string{"review", "--service", "cloudy", "3.1", "-"}, 2, "--service"},
+		{"review bad flag", "", []string{"review", "--jsn", "1.2"}, 2, "jsn"},
+		{"ask without question", "", []string{"ask"}, 2, "needs a question"},
+		{"ask", "", []string{"ask", "비밀번호는", "어떻게", "저장하나요?"}, 0, ""},
+		{"ask unknown item is an answer", "", []string{"ask", "1.4에는 무엇이 필요한가요?"}, 0, ""},
+		{"items", "", []string{"items"}, 0, ""},
+		{"index", "", []string{"index"}, 0, ""},
+		{"bad EMBEDDINGS", "", []string{"items"}, 2, "EMBEDDINGS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := map[string]string{}
+			if tt.name == "bad EMBEDDINGS" {
+				env["EMBEDDINGS"] = "quantum"
+			}
+			_, stderr, code := cli(t, env, tt.stdin, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d (stderr %q); want %d", code, stderr, tt.code)
+			}
+			if tt.msg != "" && !strings.Contains(stderr, tt.msg) {
+				t.Errorf("stderr %q; want it to mention %q", stderr, tt.msg)
+			}
+		})
+	}
+}
+
+func TestInternalFailureExitsOne(t *testing.T) {
+	if got := exitCode(errors.New("disk on fire"), &bytes.Buffer{}); got != 1 {
+		t.Errorf("exit %d for an internal error; want 1", got)
+	}
+}
+
+func TestKnowledgeDir(t *testing.T) {
+	dir := t.TempDir()
+	_, stderr, code := cli(t, map[string]string{"KNOWLEDGE_DIR": dir}, "", "items")
+	if code != 2 || !strings.Contains(stderr, "usage.yaml") {
+		t.Errorf("empty KNOWLEDGE_DIR: exit %d, stderr %q; want 2 naming the missing file", code, stderr)
+	}
+	_, stderr, code = cli(t, map[string]string{"KNOWLEDGE_DIR": filepath.Join(dir, "nope")}, "", "items")
+	if code != 2 || !strings.Contains(stderr, "KNOWLEDGE_DIR") {
+		t.Errorf("missing KNOWLEDGE_DIR: exit %d, stderr %q; want 2 naming the variable", code, stderr)
+	}
+}
+
+func TestReviewJSONShape(t *testing.T) {
+	out, stderr, code := cli(t, nil, "", "review", "--json", "1.3", "../../testdata/drafts/1.3-draft.txt")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Item     string `json:"item"`
+		Title    string `json:"title"`
+		Elements []struct {
+			ID       string `json:"id"`
+			Label    string `json:"label"`
+			Status   string `json:"status"`
+			Evidence string `json:"evidence"`
+			Line     int    `json:"line"`
+			Note     string `json:"note"`
+		} `json:"elements"`
+		Summary map[string]int `json:"summary"`
+		LLM     *bool          `json:"llm"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"item", "title", "elements", "summary", "llm"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("JSON has no %q", k)
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Item != "1.3" || got.Title == "" || len(got.Elements) != 7 || got.LLM == nil || *got.LLM {
+		t.Errorf("got item %q title %q %d elements llm %v; want 1.3, a title, 7 elements, llm false", got.Item, got.Title, len(got.Elements), got.LLM)
+	}
+	statuses := map[string]bool{"present": true, "partial": true, "missing": true, "not_applicable": true}
+	total := 0
+	for _, e := range got.Elements {
+		if !statuses[e.Status] {
+			t.Errorf("%s: status %q is not in the contract", e.ID, e.Status)
+		}
+		if e.Status == "present" && (e.Evidence == "" || e.Line == 0) {
+			t.Errorf("%s: present without evidence and line", e.ID)
+		}
+		if e.Status == "missing" && e.Note == "" {
+			t.Errorf("%s: missing without a note", e.ID)
+		}
+	}
+	for _, k := range []string{"present", "partial", "missing", "not_applicable"} {
+		total += got.Summary[k]
+	}
+	if total != 7 {
+		t.Errorf("summary %v counts %d elements; want 7", got.Summary, total)
+	}
+	if d := got.Elements[3]; d.ID != "1.3-d" || d.Status != "partial" || !strings.Contains(d.Evidence, "MD5") {
+		t.Errorf("1.3-d: %+v; want partial with the MD5 line as evidence", d)
+	}
+}
+
+func TestAskJSONShape(t *testing.T) {
+	out, stderr, code := cli(t, nil, "", "ask", "--json", "고객 문의 창구는 몇 개 필요한가요?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Item    string `json:"item"`
+		Answer  string `json:"answer"`
+		Sources []struct {
+			Item  string   `json:"item"`
+			Kind  string   `json:"kind"`
+			Title string   `json:"title"`
+			Score *float64 `json:"score"`
+		} `json:"sources"`
+		LLM *bool `json:"llm"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if got.Item != "3.2" || got.Answer == "" || got.LLM == nil || *got.LLM || len(got.Sources) == 0 {
+		t.Fatalf("got %+v; want item 3.2, an answer, sources, llm false", got)
+	}
+	for _, s := range got.Sources {
+		if s.Item == "" || s.Kind == "" || s.Title == "" || s.Score == nil {
+			t.Errorf("source %+v lacks item, kind, title or score", s)
+		}
+	}
+	out, _, _ = cli(t, nil, "", "ask", "--json", "점심 메뉴 추천해줘")
+	var none struct {
+		Item    string            `json:"item"`
+		Sources []json.RawMessage `json:"sources"`
+	}
+	json.Unmarshal([]byte(out), &none)
+	if none.Item != "" {
+		t.Errorf("unrelated question routed to %q; want empty item", none.Item)
+	}
+}
+
+func TestGoldenOutput(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		stdin string
+	}{
+		{"review-1.2.golden", []string{"review", "1.2", "../../testdata/drafts/1.2-draft.txt"}, ""},
+		{"review-1.3-no-personal-data.golden", []string{"review", "1.3", "../../testdata/drafts/1.3-no-personal-data.txt"}, ""},
+		{"review-3.1.golden", []string{"review", "3.1", "-"}, "서비스유형: 컨설팅\n조직도와 팀별 담당업무는 별첨과 같습니다.\n"},
+		{"ask-password.golden", []string{"ask", "비밀번호는 어떻게 저장해야 하나요?"}, ""},
+		{"ask-1.4.golden", []string{"ask", "1.4에는 무엇이 포함되어야 하나요?"}, ""},
+		{"items.golden", []string{"items"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, stderr, code := cli(t, nil, tt.stdin, tt.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			golden(t, tt.name, out)
+		})
+	}
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/selfcheck/selfcheck/bot"
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// serveDeps is what "selfcheck serve" needs besides the environment: the
+// engine, built by the caller, and where to log.
+type serveDeps struct {
+	Answerer bot.Answerer
+	Reviewer bot.Reviewer
+	Items    []knowledge.ItemInfo
+	Logger   *slog.Logger
+}
+
+// serveConfig is the Slack part of the environment. docs/slack.md
+// explains where each value comes from.
+type serveConfig struct {
+	BotToken      string // SLACK_BOT_TOKEN: xoxb-…, required
+	AppToken      string // SLACK_APP_TOKEN: xapp-…, selects Socket Mode
+	SigningSecret string // SLACK_SIGNING_SECRET: required in HTTP mode
+	APIURL        string // SLACK_API_URL: Web API base URL, for proxies and tests
+	ListenAddr    string // LISTEN_ADDR: HTTP mode only, default :3000
+}
+
+// loadServeConfig reads and checks the Slack settings. Its errors name the
+// variable and say what is expected, never echoing a secret.
+func loadServeConfig(getenv func(string) string) (serveConfig, error) {
+	env := func(k string) string { return strings.TrimSpace(getenv(k)) }
+	c := serveConfig{
+		BotToken:      env("SLACK_BOT_TOKEN"),
+		AppToken:      env("SLACK_APP_TOKEN"),
+		SigningSecret: env("SLACK_SIGNING_SECRET"),
+		APIURL:        env("SLACK_API_URL"),
+		ListenAddr:    env("LISTEN_ADDR"),
+	}
+	switch {
+	case c.BotToken == "":
+		return c, usageError{msg: "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page (see docs/slack.md)"}
+	case !strings.HasPrefix(c.BotToken, "xoxb-"):
+		return c, usageError{msg: "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (a user token xoxp- or app token xapp- does not work here)"}
+	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
+		return c, usageError{msg: "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens), or be left empty for HTTP mode"}
+	case c.AppToken == "" && c.SigningSecret == "":
+		return c, usageError{msg: "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests (Basic Information → Signing Secret); set SLACK_APP_TOKEN instead to use Socket Mode"}
+	}
+	if c.APIURL != "" {
+		u, err := url.Parse(c.APIURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, usageError{msg: fmt.Sprintf("SLACK_API_URL=%q is not an http(s) URL such as https://slack.com/api/", c.APIURL)}
+		}
+	}
+	if c.ListenAddr == "" {
+		c.ListenAddr = bot.DefaultListenAddr
+	}
+	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
+		return c, usageError{msg: fmt.Sprintf("LISTEN_ADDR=%q is not a host:port such as :3000 or 127.0.0.1:8080", c.ListenAddr)}
+	}
+	return c, nil
+}
+
+// runServe runs the Slack bot until ctx ends: Socket Mode when
+// SLACK_APP_TOKEN is set, else HTTP on LISTEN_ADDR. A line on stderr says
+// which, since that is the first thing to check when Slack gets no answer.
+func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, stderr io.Writer) error {
+	sc, err := loadServeConfig(getenv)
+	if err != nil {
+		return err
+	}
+	if deps.Answerer == nil || deps.Reviewer == nil {
+		return errors.New("serve: no engine to answer with")
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	b, err := bot.New(bot.Config{
+		BotToken:      sc.BotToken,
+		AppToken:      sc.AppToken,
+		SigningSecret: sc.SigningSecret,
+		APIURL:        sc.APIURL,
+		ListenAddr:    sc.ListenAddr,
+		Answerer:      deps.Answerer,
+		Reviewer:      deps.Reviewer,
+		Items:         deps.Items,
+		Logger:        log,
+	})
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	if sc.AppToken != "" {
+		fmt.Fprintln(stderr, "selfcheck: Slack bot starting in Socket Mode; Ctrl+C to stop")
+	} else {
+		fmt.Fprintf(stderr, "selfcheck: Slack bot starting in HTTP mode on %s (POST /slack/commands, /slack/events, /slack/interactions); Ctrl+C to stop\n", sc.ListenAddr)
+	}
+	if err := b.Run(ctx); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
