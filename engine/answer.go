@@ -17,6 +17,9 @@ type Answer struct {
 	// Known is false when the question names an item the knowledge base has
 	// no guidance for (1.1, 1.4 …) or matches nothing.
 	Known bool `json:"known"`
+	// Canned is the staff-verified canned answer offered first, if a
+	// question matched one closely.
+	Canned *CannedRef `json:"canned,omitempty"`
 	// Notices are remarks about how the answer was made (the model was
 	// unavailable, a canned answer was offered …).
 	Notices []string `json:"notices,omitempty"`

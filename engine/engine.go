@@ -20,6 +20,15 @@ type Config struct {
 	// does not need to load or build it).
 	Index  *retrieval.Index
 	Logger *slog.Logger
+	// Canned, when set, supplies staff-verified answers that are offered
+	// first when a question matches one closely.
+	Canned CannedSource
+	// CannedRefresh is how often the canned answers are re-read (the CLI
+	// may change them while the server runs). Zero means 15 seconds.
+	CannedRefresh time.Duration
+	// CannedMinScore is the similarity above which a canned answer is
+	// offered. Zero means DefaultCannedMinScore.
+	CannedMinScore float32
 	// MinScore is the retrieval similarity below which a question is
 	// considered unrelated to the checklist. Zero means DefaultMinScore.
 	MinScore float32
@@ -42,6 +51,7 @@ type Engine struct {
 	log      *slog.Logger
 	minScore float32
 	model    Model // nil when off
+	canned   *cannedSuggester
 }
 
 // New returns an engine.
@@ -58,6 +68,9 @@ func New(cfg Config) (*Engine, error) {
 	}
 	if !modelOff(cfg.Model) {
 		e.model = cfg.Model
+	}
+	if cfg.Canned != nil && cfg.Index != nil {
+		e.canned = newCannedSuggester(cfg, e.log)
 	}
 	return e, nil
 }
@@ -123,6 +136,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	if ans, err = e.answerWithModel(ctx, q, ans, lang); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
+	ans = e.offerCanned(ctx, q, ans, lang)
 	e.log.Debug("ask", "item", ans.Item, "known", ans.Known, "llm", ans.LLM, "bytes", len(q), "duration", time.Since(start))
 	return ans, nil
 }

@@ -58,8 +58,9 @@ func indexConfig(cfg config, log *slog.Logger) retrieval.Config {
 }
 
 // newEngine loads the knowledge and, when withIndex, the search index,
-// and connects the model when one is configured.
-func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool) (*engine.Engine, *knowledge.Checklist, error) {
+// and connects the model when one is configured; canned, when not nil,
+// supplies staff-verified answers to offer.
+func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool, canned engine.CannedSource) (*engine.Engine, *knowledge.Checklist, error) {
 	model, err := newModel(cfg, log)
 	if err != nil {
 		return nil, nil, err
@@ -74,7 +75,7 @@ func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool
 			return nil, nil, fmt.Errorf("open index in %s: %w", cfg.DataDir, err)
 		}
 	}
-	e, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Logger: log, Model: model})
+	e, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Logger: log, Model: model, Canned: canned})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -142,7 +143,16 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	default:
 		return usageError{msg: "ask needs a question: selfcheck ask \"1.3에는 무엇이 포함되어야 하나요?\""}
 	}
-	e, _, err := newEngine(ctx, cfg, log, true)
+	store, err := openCannedIfPresent(ctx, cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	var src engine.CannedSource
+	if store != nil {
+		defer store.Close()
+		src = cannedSource{store}
+	}
+	e, _, err := newEngine(ctx, cfg, log, true, src)
 	if err != nil {
 		return err
 	}
@@ -175,7 +185,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	default:
 		return usageError{msg: fmt.Sprintf("--service %q: want support, cloud or convergence", *service)}
 	}
-	e, kb, err := newEngine(ctx, cfg, log, false)
+	e, kb, err := newEngine(ctx, cfg, log, false, nil)
 	if err != nil {
 		return err
 	}

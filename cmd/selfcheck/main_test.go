@@ -230,3 +230,35 @@ func TestGoldenOutput(t *testing.T) {
 		})
 	}
 }
+
+// TestAskOffersCannedAnswer: an answer saved with 'canned add' is offered
+// by 'ask' for a question on its topic, and not for another.
+func TestAskOffersCannedAnswer(t *testing.T) {
+	env := map[string]string{"DATA_DIR": t.TempDir()}
+	text := "고객의견 수렴채널은 1개 이상이면 됩니다. FAQ, 1:1 문의, 고객센터 중 운영하는 채널을 모두 적으세요."
+	if _, stderr, code := cli(t, env, text, "canned", "add", "feedback-channel-count", "--item", "3.2", "--tags", "수렴채널"); code != 0 {
+		t.Fatalf("canned add: exit %d: %s", code, stderr)
+	}
+	out, stderr, code := cli(t, env, "", "ask", "--json", "고객의견 수렴채널은 몇 개 필요해요?")
+	if code != 0 {
+		t.Fatalf("ask: exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Canned *struct {
+			Name string `json:"name"`
+		} `json:"canned"`
+		Sources []struct {
+			Kind string `json:"kind"`
+		} `json:"sources"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Canned == nil || got.Canned.Name != "feedback-channel-count" || len(got.Sources) == 0 || got.Sources[0].Kind != "canned" {
+		t.Errorf("got %s; want the canned answer offered first", out)
+	}
+	out, _, _ = cli(t, env, "", "ask", "--json", "비밀번호는 어떻게 저장하나요?")
+	if strings.Contains(out, `"canned"`) {
+		t.Errorf("canned answer offered for an unrelated question: %s", out)
+	}
+}

@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/selfcheck/selfcheck/canned"
 )
 
 // runServeCommand builds the engine with its index and hands it to the
@@ -12,7 +15,12 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 	if cfg.LogLevel == "" {
 		log = newLogger(stderr, "info")
 	}
-	e, kb, err := newEngine(ctx, cfg, log, true)
+	store, err := canned.Open(ctx, canned.Config{Dir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return fmt.Errorf("open canned answers in %s: %w", cfg.DataDir, err)
+	}
+	defer store.Close()
+	e, kb, err := newEngine(ctx, cfg, log, true, cannedSource{store})
 	if err != nil {
 		return err
 	}
