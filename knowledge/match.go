@@ -173,7 +173,17 @@ func (d *document) boundaryOK(t term, s span) bool {
 	if t.asciiEnd {
 		o := int(d.orig[s.end-1])
 		_, n := utf8.DecodeRuneInString(d.text[o:])
-		if r, _ := utf8.DecodeRuneInString(d.text[o+n:]); o+n < len(d.text) && isASCIIAlnum(r) {
+		rest := d.text[o+n:]
+		// English inflections still count: "passwords", "encrypted".
+		for _, suffix := range []string{"s", "es", "ed", "d"} {
+			if len(rest) > len(suffix) && strings.HasPrefix(rest, suffix) && !isASCIIAlnum(rune(rest[len(suffix)])) {
+				return true
+			}
+			if rest == suffix {
+				return true
+			}
+		}
+		if r, _ := utf8.DecodeRuneInString(rest); rest != "" && isASCIIAlnum(r) {
 			return false
 		}
 	}

@@ -395,3 +395,39 @@ func TestReviewPastedForm(t *testing.T) {
 		t.Errorf("notices %q; want one saying only the 1.2 section was reviewed", rep.Notices)
 	}
 }
+
+// TestReviewParaphrases: drafts in other words than the data's, and in
+// English, are read as well as the canonical wording.
+func TestReviewParaphrases(t *testing.T) {
+	c := mustLoad(t)
+	tests := []struct {
+		name, item, draft string
+		want              map[string]Status
+	}{
+		{"1.2 in everyday words", "1.2",
+			"보안 사고 발생 시 고객 안내\n고객에게는 메일과 SMS로 알리며, 사고 경위, 원인, 당사의 조치 사항, 고객 대응 요령, 문의처(보안팀 02-555-0101)를 안내한다.\n\n사고 처리 절차\n" +
+				"사고를 인지하면 CERT가 긴급 조치를 하고 근본 원인을 파악한다. 이후 동일 사고가 다시 일어나지 않도록 개선 조치를 하고 반기마다 모의 해킹 훈련을 한다.\n",
+			map[string]Status{"1.2-a": StatusPresent, "1.2-b": StatusPresent, "1.2-c": StatusPresent, "1.2-d": StatusPresent,
+				"1.2-e": StatusPresent, "1.2-f": StatusPresent, "1.2-g": StatusPresent, "1.2-h": StatusPresent, "1.2-i": StatusPresent}},
+		{"1.3 in English", "1.3",
+			"Privacy policy\nWe encrypt passwords with bcrypt and resident registration numbers with AES-256.\nAll traffic uses HTTPS (TLS 1.3).\n" +
+				"Customer data is deleted within 30 days after contract termination and returned on request.\nNo data is transferred abroad; all data is stored in the Seoul region in Korea.\n",
+			map[string]Status{"1.3-a": StatusPresent, "1.3-b": StatusPresent, "1.3-c": StatusPresent, "1.3-d": StatusPresent,
+				"1.3-e": StatusPresent, "1.3-f": StatusPresent, "1.3-g": StatusPresent}},
+		{"1.3 English with a weak hash", "1.3", "Passwords are hashed with SHA1.\n",
+			map[string]Status{"1.3-b": StatusPresent, "1.3-d": StatusPartial}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := c.Review(tt.item, tt.draft, ReviewOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for id, want := range tt.want {
+				if got, _ := rep.Element(id); got.Status != want {
+					t.Errorf("%s: got %s (evidence %q); want %s", id, got.Status, got.Evidence, want)
+				}
+			}
+		})
+	}
+}
