@@ -106,25 +106,14 @@ type subcommand struct {
 func (c cannedCLI) parse(sc subcommand, fs *flag.FlagSet, args []string) (pos []string, ok bool, err error) {
 	fs.SetOutput(io.Discard) // errors are returned, with our own usage
 	usage := "usage: selfcheck canned " + sc.usage
-	for {
-		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(c.stdout, usage)
-			fs.SetOutput(c.stdout)
-			fs.PrintDefaults()
-			return nil, false, nil
-		} else if err != nil {
-			return nil, false, usageError{msg: fmt.Sprintf("canned %s: %v\n%s", sc.name, err, usage)}
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		// After "--" everything is positional, even if it looks like a flag.
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			pos = append(pos, rest...)
-			break
-		}
-		pos, args = append(pos, rest[0]), rest[1:]
+	pos, err = parseArgs(fs, args)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(c.stdout, usage)
+		fs.SetOutput(c.stdout)
+		fs.PrintDefaults()
+		return nil, false, nil
+	} else if err != nil {
+		return nil, false, usageError{msg: fmt.Sprintf("canned %s: %v\n%s", sc.name, err, usage)}
 	}
 	if len(pos) != sc.args {
 		return nil, false, usageError{msg: fmt.Sprintf("canned %s: want %d argument(s), got %d\n%s", sc.name, sc.args, len(pos), usage)}

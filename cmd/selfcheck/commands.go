@@ -26,24 +26,34 @@ func newFlagSet(name string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses flags that may come before or after the positional
-// arguments (selfcheck review 1.2 --json draft.txt).
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+// parseArgs parses flags that may come before, between or after the
+// positional arguments ("review 1.2 --json draft.txt"); after "--"
+// everything is positional, even what looks like a flag. Errors are the
+// flag package's, flag.ErrHelp included.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usageError{msg: fmt.Sprintf("%s: %v", fs.Name(), err)}
+			return nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		rest := fs.Args()
+		if len(rest) == 0 {
 			return pos, nil
 		}
-		if args[0] == "-" || !strings.HasPrefix(args[0], "-") {
-			pos = append(pos, args[0])
-			args = args[1:]
-			continue
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(pos, rest...), nil
 		}
+		pos, args = append(pos, rest[0]), rest[1:]
 	}
+}
+
+// parseFlags is parseArgs with errors as usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return nil, usageError{msg: fmt.Sprintf("%s: %v", fs.Name(), err)}
+	}
+	return pos, nil
 }
 
 func indexConfig(cfg config, log *slog.Logger) retrieval.Config {
