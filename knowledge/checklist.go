@@ -22,6 +22,7 @@ type Checklist struct {
 
 	byID        map[string]*Item
 	boilerplate []string
+	leadBigrams map[uint64]bool
 }
 
 // Entry is a titled piece of guidance text with where it comes from.

@@ -154,6 +154,7 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		}
 	}
 	c.boilerplate = boilerplatePhrases(c.Items, c.Classes)
+	c.leadBigrams = collectLeadBigrams(c)
 	c.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	return c, nil
 }
@@ -259,6 +260,30 @@ func boilerplatePhrases(items []*Item, classes []ServiceClass) []string {
 		clauses(it.Question + "\n" + it.Criteria + "\n" + it.EvidenceNote)
 	}
 	return out
+}
+
+// collectLeadBigrams gathers the first bigram of every literal a review
+// may look up: element terms, boilerplate, and the rules' patterns.
+func collectLeadBigrams(c *Checklist) map[uint64]bool {
+	set := map[uint64]bool{}
+	for _, it := range c.Items {
+		for _, e := range it.Elements {
+			m := e.matcher
+			for _, ts := range append(append([][]term{}, m.all...), m.partial, m.weak) {
+				for _, t := range ts {
+					leadBigrams(set, t.literals()...)
+				}
+			}
+		}
+	}
+	leadBigrams(set, c.boilerplate...)
+	for _, p := range rulePatterns() {
+		leadBigrams(set, p.lits...)
+	}
+	for _, t := range append(append([]term{}, nearNotifyAnchor.as...), nearNotifyAnchor.bs...) {
+		leadBigrams(set, t.literals()...)
+	}
+	return set
 }
 
 // formPhrases are fixed texts of the checklist form that applicants paste

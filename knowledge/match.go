@@ -15,6 +15,7 @@ type term struct {
 	literal string
 	re      *pattern
 	near    *near
+	suffix  *suffix
 	// ascii marks literals that begin or end with an ASCII letter or digit:
 	// in compact text their word boundaries are checked against the
 	// original text, so that "des" does not match inside "design".
@@ -35,6 +36,19 @@ type compileError struct {
 func compileTerms(field string, raw []string) ([]term, *compileError) {
 	out := make([]term, 0, len(raw))
 	for i, r := range raw {
+		if spec, ok := strings.CutPrefix(r, "suffix:"); ok {
+			x := &suffix{}
+			for _, e := range strings.Split(spec, "|") {
+				if e = Compact(Normalize(e)); e != "" {
+					x.endings = append(x.endings, e)
+				}
+			}
+			if len(x.endings) == 0 {
+				return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: fmt.Errorf("suffix term %q has no endings", r)}
+			}
+			out = append(out, term{suffix: x})
+			continue
+		}
 		if spec, ok := strings.CutPrefix(r, "near:"); ok {
 			n, err := parseNear(spec)
 			if err != nil {
@@ -104,6 +118,9 @@ type document struct {
 	// that no longer match, which occurrences rejects, and never misses
 	// one: it stays valid.
 	bigrams map[uint64][]int32
+	// wanted, when not nil, limits the index to the bigrams literals of
+	// the knowledge base start with; other lookups scan.
+	wanted map[uint64]bool
 }
 
 func newDocument(text string) *document {
@@ -151,6 +168,8 @@ func (d *document) find(t term) []span {
 		return d.findPattern(*t.re)
 	case t.near != nil:
 		return d.findNear(t.near)
+	case t.suffix != nil:
+		return d.findSuffix(t.suffix)
 	}
 	for _, at := range d.occurrences(t.literal) {
 		s := span{at, at + len(t.literal)}

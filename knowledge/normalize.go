@@ -18,7 +18,9 @@ var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 // spaces. Line structure is kept so that line numbers stay meaningful.
 func Normalize(s string) string {
 	s = slackUnescaper.Replace(s)
-	s = norm.NFC.String(s)
+	if !nfcStable(s) {
+		s = norm.NFC.String(s)
+	}
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	return strings.Map(func(r rune) rune {
@@ -30,6 +32,31 @@ func Normalize(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// nfcStable reports whether s consists only of characters NFC leaves as
+// they are in any context: below U+0300 (no combining marks there),
+// precomposed Hangul syllables, and symbol blocks without canonical
+// decompositions. Most drafts pass, and skip the normaliser's per-rune
+// table lookups; anything else (jamo from a macOS paste, combining marks)
+// goes through norm.NFC.
+func nfcStable(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x300,
+			r >= 0xAC00 && r <= 0xD7A3, // Hangul syllables
+			r >= 0x2010 && r <= 0x2027, // dashes, quotes, bullets, ellipsis
+			r >= 0x2030 && r <= 0x205E, // per mille, primes, ※ …
+			r >= 0x2190 && r <= 0x21FF, // arrows
+			r >= 0x2460 && r <= 0x27BF, // enclosed numbers, box drawing, shapes, symbols
+			r >= 0x3000 && r <= 0x3029, // CJK punctuation (without the tone marks after it)
+			r >= 0x3200 && r <= 0x32FF, // enclosed CJK (㈜)
+			r >= 0xFF01 && r <= 0xFFEF: // full-width forms
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // Compact returns s lower-cased with spaces removed, so that spacing

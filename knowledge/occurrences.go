@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -27,16 +28,58 @@ func (d *document) occurrences(lit string) []int {
 		}
 	}
 	r2, _ := utf8.DecodeRuneInString(lit[n1:])
+	key := bigramKey(r1, r2)
+	if d.wanted != nil && !d.wanted[key] {
+		// Not a bigram the knowledge base starts a literal with: scan.
+		var out []int
+		for off := 0; ; {
+			i := strings.Index(d.compact[off:], lit)
+			if i < 0 {
+				return out
+			}
+			out = append(out, off+i)
+			off += i + len(lit)
+		}
+	}
 	if d.bigrams == nil {
 		d.indexBigrams()
 	}
 	var out []int
-	for _, p := range d.bigrams[bigramKey(r1, r2)] {
+	for _, p := range d.bigrams[key] {
 		if strings.HasPrefix(d.compact[p:], lit) {
 			out = append(out, int(p))
 		}
 	}
 	return out
+}
+
+// leadBigrams collects the first two runes of every literal the review
+// looks up, so that a draft's index records only those bigrams.
+func leadBigrams(set map[uint64]bool, lits ...string) {
+	for _, lit := range lits {
+		r1, n1 := utf8.DecodeRuneInString(lit)
+		if n1 == len(lit) {
+			continue
+		}
+		r2, _ := utf8.DecodeRuneInString(lit[n1:])
+		set[bigramKey(r1, r2)] = true
+	}
+}
+
+func (t term) literals() []string {
+	switch {
+	case t.re != nil:
+		return t.re.lits
+	case t.suffix != nil:
+		return t.suffix.endings
+	case t.near != nil:
+		var out []string
+		for _, x := range append(append([]term{}, t.near.as...), t.near.bs...) {
+			out = append(out, x.literals()...)
+		}
+		return out
+	}
+	return []string{t.literal}
 }
 
 func bigramKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
@@ -46,8 +89,9 @@ func (d *document) indexBigrams() {
 	prev, prevAt := rune(-1), 0
 	for i, r := range d.compact {
 		if prev >= 0 {
-			k := bigramKey(prev, r)
-			d.bigrams[k] = append(d.bigrams[k], int32(prevAt))
+			if k := bigramKey(prev, r); d.wanted == nil || d.wanted[k] {
+				d.bigrams[k] = append(d.bigrams[k], int32(prevAt))
+			}
 		}
 		prev, prevAt = r, i
 	}
@@ -114,4 +158,43 @@ func (d *document) findNear(n *near) []span {
 		}
 	}
 	return out
+}
+
+// suffix is a term that matches a word ending in one of its endings, such
+// as an organisation name ending in 팀, 실, 센터 or 부서 ("정보보호팀",
+// "보안팀이"). Written in data files as "suffix:팀|실|센터". The word is
+// read in the original text, where spaces still separate words: the
+// ending must follow a letter and be followed by the end of the word or a
+// particle, so "실시" and "팀장" are not organisations.
+type suffix struct {
+	endings []string // compact form
+}
+
+// particles may follow a noun within the same word.
+const particles = "이가은는을를의에와과도로으께만"
+
+func (d *document) findSuffix(x *suffix) []span {
+	var out []span
+	for _, end := range x.endings {
+		for _, at := range d.occurrences(end) {
+			s := span{at, at + len(end)}
+			if d.wordEnding(s) {
+				out = append(out, s)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	return out
+}
+
+func (d *document) wordEnding(s span) bool {
+	o := int(d.orig[s.start])
+	prev, _ := utf8.DecodeLastRuneInString(d.text[:o])
+	if o == 0 || !unicode.IsLetter(prev) {
+		return false
+	}
+	last := int(d.orig[s.end-1])
+	_, n := utf8.DecodeRuneInString(d.text[last:])
+	next, _ := utf8.DecodeRuneInString(d.text[last+n:])
+	return last+n == len(d.text) || !unicode.Is(unicode.Hangul, next) || strings.ContainsRune(particles, next)
 }

@@ -125,10 +125,11 @@ func (d *document) findPattern(p pattern) []span {
 		return out
 	}
 	// Windows around every literal hit, clipped to the hit's line and
-	// merged where they overlap; the pattern runs on those only. Our
-	// patterns reach at most a few dozen runes from their literal, well
-	// inside the window.
-	const reach = 240 // bytes on each side, about 80 Hangul syllables
+	// merged where they overlap; the pattern runs on those only. Patterns
+	// in data files and rules reach at most about 20 runes from their
+	// literal (an e-mail address, a phone number), well inside the window;
+	// proximity over longer spans is what near: terms are for.
+	const reach = 96 // bytes on each side, about 32 Hangul syllables
 	var wins []span
 	for _, lit := range p.lits {
 		for _, at := range d.occurrences(lit) {

@@ -48,6 +48,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 		return Report{}, err
 	}
 	d := newDocument(text)
+	d.wanted = c.leadBigrams
 	rep := Report{Item: it.ID, Title: it.Title}
 	from, to, sectioned := c.sectionOf(d, it)
 	d.blankLinesWith(formLineMarkers)

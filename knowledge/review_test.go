@@ -272,6 +272,18 @@ func TestReviewRules(t *testing.T) {
 			want:  map[string]Status{"3.2-a": StatusPresent},
 		},
 		{
+			name:  "실시 is not an organisation, 보안팀이 is",
+			item:  "3.2",
+			draft: "교육을 실시하며 담당자(운영 매니저)에게 02-555-0100으로 연락한다.\n",
+			want:  map[string]Status{"3.2-b": StatusPartial},
+		},
+		{
+			name:  "an organisation followed by a particle",
+			item:  "3.2",
+			draft: "보안팀이 의견을 받으며 담당자는 운영 매니저, 연락처는 02-555-0100이다.\n",
+			want:  map[string]Status{"3.2-b": StatusPresent},
+		},
+		{
 			name:  "organisation without person or contact is partial",
 			item:  "3.2",
 			draft: "고객지원팀이 고객 의견을 수렴합니다.\n",

@@ -39,6 +39,12 @@ var (
 	reConvergence    = mustPattern(`융합서비스(에)?(해당|유형)|서비스유형.{0,6}융합`)
 )
 
+// rulePatterns lists the rules' patterns, whose literals the draft index
+// must know.
+func rulePatterns() []pattern {
+	return []pattern{reNotifyAnchor, reNotifyStop, reNoPersonalData, reCertificate, reSupportService, reCloudService, reConvergence}
+}
+
 // ServiceKind is the kind of digital service a draft is for, as far as
 // the review can tell.
 type ServiceKind string
