@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -260,5 +263,34 @@ func TestAskOffersCannedAnswer(t *testing.T) {
 	out, _, _ = cli(t, env, "", "ask", "--json", "비밀번호는 어떻게 저장하나요?")
 	if strings.Contains(out, `"canned"`) {
 		t.Errorf("canned answer offered for an unrelated question: %s", out)
+	}
+}
+
+// TestKnowledgeDirOverridesEmbedded: a copy of the data files, edited, is
+// what the CLI uses when KNOWLEDGE_DIR points at it.
+func TestKnowledgeDirOverridesEmbedded(t *testing.T) {
+	dir := t.TempDir()
+	err := fs.WalkDir(knowledge.Embedded(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, p), 0o755)
+		}
+		b, err := fs.ReadFile(knowledge.Embedded(), p)
+		if err != nil {
+			return err
+		}
+		if p == "items/3.2.yaml" {
+			b = bytes.Replace(b, []byte("title: 고객대응 관리체계"), []byte("title: 고객대응 관리체계 (사내 개정판)"), 1)
+		}
+		return os.WriteFile(filepath.Join(dir, p), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, code := cli(t, map[string]string{"KNOWLEDGE_DIR": dir}, "", "items")
+	if code != 0 || !strings.Contains(out, "고객대응 관리체계 (사내 개정판)") {
+		t.Errorf("exit %d, output %q (%s); want the edited title from KNOWLEDGE_DIR", code, out, stderr)
 	}
 }
