@@ -75,7 +75,23 @@ type Config struct {
 	// the help text and the "unknown item" replies.
 	Items []knowledge.ItemInfo
 	// Commands adds subcommands to /selfcheck, keyed by their first word.
+	// An entry for "canned" replaces the built-in canned commands.
 	Commands map[string]CommandFunc
+
+	// Canned serves /selfcheck canned (list and show, for anyone); nil
+	// leaves the subcommand "not available".
+	Canned CannedReader
+	// CannedWriter lets support staff save, delete and post canned answers
+	// (the commands and the "Save as canned answer" shortcut); nil makes
+	// those actions unavailable. It needs Canned.
+	CannedWriter CannedWriter
+	// SupportStaff are the Slack user IDs allowed to change and post
+	// canned answers. Empty means nobody can.
+	SupportStaff []string
+	// RefreshCanned, when set, is called in the background after an
+	// answer is saved or deleted through Slack, so that the suggestions of
+	// the Answerer change at once rather than at its next refresh.
+	RefreshCanned func(ctx context.Context) error
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
 	// HTTPClient is used for the Web API and response_url; nil means a
@@ -124,6 +140,10 @@ type Bot struct {
 	http     *http.Client
 	commands map[string]CommandFunc
 	items    map[string]knowledge.ItemInfo
+	staff    map[string]bool
+	// builtinCanned is set when /selfcheck canned is served from
+	// Config.Canned rather than by a CommandFunc.
+	builtinCanned bool
 
 	botUserID atomic.Value // string; set by Run from auth.test
 	events    *seenCache
@@ -171,6 +191,7 @@ func New(cfg Config) (*Bot, error) {
 		http:     hc,
 		commands: map[string]CommandFunc{},
 		items:    map[string]knowledge.ItemInfo{},
+		staff:    map[string]bool{},
 		events:   newSeenCache(cfg.DedupTTL, 50_000),
 		feedback: newFeedbackBook(20_000),
 		abort:    make(chan struct{}),
@@ -185,6 +206,10 @@ func New(cfg Config) (*Bot, error) {
 	for _, it := range cfg.Items {
 		b.items[it.ID] = it
 	}
+	for _, id := range cfg.SupportStaff {
+		b.staff[id] = true
+	}
+	b.builtinCanned = cfg.Canned != nil && b.commands[cannedWord] == nil
 	return b, nil
 }
 
@@ -204,6 +229,13 @@ func (c *Config) validate() error {
 		return errors.New("bot: Reviewer is required")
 	case c.AckTimeout >= 3*time.Second:
 		return errors.New("bot: AckTimeout must be under Slack's 3 s limit")
+	case c.CannedWriter != nil && c.Canned == nil:
+		return errors.New("bot: CannedWriter needs Canned")
+	}
+	for _, id := range c.SupportStaff {
+		if !ValidUserID(id) {
+			return fmt.Errorf("bot: SupportStaff: %q is not a Slack user ID such as U0123ABCD", id)
+		}
 	}
 	if c.APIURL != "" && !strings.HasSuffix(c.APIURL, "/") {
 		// slack-go appends method names directly to the base URL.

@@ -17,7 +17,8 @@ const deliveryTimeout = 3 * time.Minute
 
 // slash handles one /selfcheck invocation and returns the ack payload.
 // The work gets AckTimeout to finish; if it does, its first message is the
-// ack and the rest go via response_url, otherwise the ack is "검토 중…"
+// ack (in the channel for a canned answer posted by staff, else
+// ephemeral) and the rest go via response_url, otherwise the ack is "검토 중…"
 // and the whole result goes via response_url, replacing it. Either way the
 // ack is never later than AckTimeout. maxAck, when positive, caps the
 // ack's encoded size (Socket Mode drops larger acks).
@@ -37,7 +38,7 @@ func (b *Bot) slash(ctx context.Context, log *slog.Logger, cmd slack.SlashComman
 	defer timer.Stop()
 	select {
 	case msgs := <-done:
-		first := ephemeral(msgs[0], false)
+		first := replyPayload(msgs[0], false)
 		if maxAck <= 0 || payloadSize(first) <= maxAck {
 			if len(msgs) > 1 {
 				b.deliverLater(ctx, log, cmd.ResponseURL, func() []message { return msgs[1:] }, false)

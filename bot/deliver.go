@@ -18,8 +18,9 @@ import (
 )
 
 // responsePayload is what a slash command ack and a response_url post
-// carry. response_type is always ephemeral: replies to /selfcheck may
-// quote the user's draft and are for their eyes only.
+// carry. response_type is ephemeral, since replies to /selfcheck may quote
+// the user's draft and are for their eyes only; the one exception is a
+// canned answer that staff post to the channel on purpose.
 type responsePayload struct {
 	ResponseType    string        `json:"response_type"`
 	ReplaceOriginal bool          `json:"replace_original"`
@@ -29,6 +30,16 @@ type responsePayload struct {
 
 func ephemeral(m message, replace bool) responsePayload {
 	return responsePayload{ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace, Text: m.Text, Blocks: m.Blocks}
+}
+
+// replyPayload carries m to the channel when it is public, else only to
+// the user.
+func replyPayload(m message, replace bool) responsePayload {
+	p := ephemeral(m, replace)
+	if m.public {
+		p.ResponseType = slack.ResponseTypeInChannel
+	}
+	return p
 }
 
 // responseURLError is a non-200 answer of a response_url.
@@ -48,9 +59,12 @@ func (b *Bot) respond(ctx context.Context, log *slog.Logger, url string, msgs []
 		return errors.New("no response_url to deliver to")
 	}
 	for i, m := range msgs {
-		replace := replaceFirst && i == 0
+		// A public message is posted anew rather than replacing the
+		// placeholder: the placeholder is ephemeral, and Slack does not
+		// turn an ephemeral message into one the channel can see.
+		replace := replaceFirst && i == 0 && !m.public
 		err := b.withRetry(ctx, log, "response_url", m, func(ctx context.Context, m message) error {
-			return b.postResponseURL(ctx, url, ephemeral(m, replace))
+			return b.postResponseURL(ctx, url, replyPayload(m, replace))
 		})
 		if err != nil {
 			return fmt.Errorf("deliver part %d/%d: %w", i+1, len(msgs), err)

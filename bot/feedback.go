@@ -100,13 +100,9 @@ func parseInteraction(raw []byte) (slack.InteractionCallback, error) {
 	return ic, nil
 }
 
-// onInteraction counts feedback clicks and thanks the user privately.
-// Other interactions are acknowledged and ignored.
-func (b *Bot) onInteraction(ctx context.Context, log *slog.Logger, ic slack.InteractionCallback) {
-	if ic.Type != slack.InteractionTypeBlockActions {
-		log.Debug("interaction ignored", "type", string(ic.Type))
-		return
-	}
+// onFeedback counts feedback clicks and thanks the user privately.
+// Other buttons are ignored.
+func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.InteractionCallback) {
 	channel := ic.Channel.ID
 	if channel == "" {
 		channel = ic.Container.ChannelID

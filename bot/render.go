@@ -247,16 +247,17 @@ func nonEmpty(ss ...string) []string {
 	return out
 }
 
-// renderHelp lists the ways to use the bot and the items it knows.
-func renderHelp(items []knowledge.ItemInfo) doc {
-	usage := strings.Join([]string{
+// renderHelp lists the ways to use the bot and the items it knows; extra
+// usage lines (mrkdwn) describe optional features that are switched on.
+func renderHelp(items []knowledge.ItemInfo, extra ...string) doc {
+	usage := strings.Join(append([]string{
 		"*사용법*",
 		"• `/selfcheck 1.3` — 항목에 무엇이 들어가야 하는지(필수 요소, 증빙 자료) 안내",
 		"• `/selfcheck 1.2 &lt;초안&gt;` — 초안을 요소별로 검토 (결과는 나에게만 보여요)",
 		"• `/selfcheck &lt;질문&gt;` — 심사 준비에 관한 질문",
 		"• 채널에서 `@selfcheck &lt;질문&gt;` — 스레드로 답변",
 		"• 저에게 DM으로 `1.2 검토` 다음 줄에 초안 — DM에서 검토",
-	}, "\n")
+	}, extra...), "\n")
 	d := doc{Fallback: "selfcheck 사용법", Title: "selfcheck 사용법"}
 	d.Body = append(d.Body, headerBlock("selfcheck 사용법"))
 	d.Body = append(d.Body, sections(usage)...)

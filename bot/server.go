@@ -23,7 +23,7 @@ type slackHandler func(w http.ResponseWriter, r *http.Request, log *slog.Logger,
 //
 //	POST /slack/commands      slash commands
 //	POST /slack/events        Events API
-//	POST /slack/interactions  button clicks
+//	POST /slack/interactions  button clicks, shortcuts, modal submissions
 //	GET  /healthz             liveness and counters (JSON)
 //
 // Every POST must carry a valid Slack signature.
@@ -154,7 +154,12 @@ func (b *Bot) serveInteraction(w http.ResponseWriter, r *http.Request, log *slog
 		http.Error(w, "malformed interaction", http.StatusBadRequest)
 		return
 	}
-	b.onInteraction(r.Context(), log, ic)
+	// A view submission is answered in the response body (field errors);
+	// everything else with an empty 200.
+	if resp := b.onInteraction(r.Context(), log, ic); resp != nil {
+		writeJSON(w, http.StatusOK, resp)
+		return
+	}
 	w.WriteHeader(http.StatusOK)
 }
 

@@ -91,10 +91,15 @@ type apiCall struct {
 	Text     string
 	Blocks   []map[string]any
 	Err      string // error code answered, "" when accepted
+
+	User      string         // chat.postEphemeral recipient
+	TriggerID string         // views.open
+	View      map[string]any // views.open
 }
 
 // fakeSlack is an httptest Web API: chat.postMessage, chat.update,
-// auth.test and apps.connections.open. It enforces Slack's message limits.
+// chat.postEphemeral, views.open, auth.test and apps.connections.open. It
+// enforces Slack's message limits.
 type fakeSlack struct {
 	srv *httptest.Server
 
@@ -167,12 +172,36 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(map[string]any{"ok": true, "url": wsURL})
-	case "chat.postMessage", "chat.update":
+	case "views.open":
+		// slack-go sends views.* as JSON with a bearer token.
+		if r.Header.Get("Authorization") != "Bearer "+testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		var req struct {
+			TriggerID string         `json:"trigger_id"`
+			View      map[string]any `json:"view"`
+		}
+		c := apiCall{Method: method}
+		if err := json.Unmarshal(body, &req); err != nil || req.TriggerID == "" {
+			c.Err = "invalid_arguments"
+		}
+		c.TriggerID, c.View = req.TriggerID, req.View
+		if c.Err == "" && fail {
+			c.Err = code
+		}
+		f.record(c)
+		if c.Err != "" {
+			reply(map[string]any{"ok": false, "error": c.Err})
+			return
+		}
+		reply(map[string]any{"ok": true, "view": map[string]any{"id": "V1", "type": "modal"}})
+	case "chat.postMessage", "chat.update", "chat.postEphemeral":
 		if form.Get("token") != testBotToken {
 			reply(map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
-		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"), Text: form.Get("text")}
+		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"), Text: form.Get("text"), User: form.Get("user")}
 		if raw := form.Get("blocks"); raw != "" {
 			if err := json.Unmarshal([]byte(raw), &c.Blocks); err != nil {
 				c.Err = "invalid_blocks"
@@ -196,7 +225,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			f.mu.Unlock()
 		}
 		f.record(c)
-		reply(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "text": c.Text})
+		reply(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS, "message_ts": c.TS, "text": c.Text})
 	default:
 		reply(map[string]any{"ok": false, "error": "unknown_method"})
 	}
@@ -220,6 +249,35 @@ func (f *fakeSlack) accepted(method string) []apiCall {
 		}
 	}
 	return out
+}
+
+// callsOf returns the accepted calls of any one method.
+func (f *fakeSlack) callsOf(method string) []apiCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []apiCall
+	for _, c := range f.calls {
+		if c.Err == "" && c.Method == method {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// waitMethod waits until n accepted calls of method have arrived.
+func (f *fakeSlack) waitMethod(t *testing.T, method string, n int) []apiCall {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		if got := f.callsOf(method); len(got) >= n {
+			return got
+		}
+		select {
+		case <-f.notify:
+		case <-deadline:
+			t.Fatalf("got %d %s calls; want %d", len(f.callsOf(method)), method, n)
+		}
+	}
 }
 
 func (f *fakeSlack) allCalls() []apiCall {

@@ -61,8 +61,8 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 }
 
 // onSocketEvent handles one Socket Mode event. Every envelope is acked
-// exactly once: events and clicks at once, slash commands when their ack
-// payload is known (within AckTimeout).
+// exactly once: events at once, slash commands and interactions when their
+// ack payload is known (within AckTimeout).
 func (b *Bot) onSocketEvent(ctx context.Context, smLog *slog.Logger, sm *socketmode.Client, evt socketmode.Event) {
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
@@ -120,11 +120,23 @@ func (b *Bot) onSocketEvent(ctx context.Context, smLog *slog.Logger, sm *socketm
 			b.acceptEvent(ctx, log, outer, inner, strconv.Itoa(req.RetryAttempt))
 		}
 	case socketmode.EventTypeInteractive:
-		b.ack(log, sm, req, nil)
-		log.Info("socket request", "ack_ms", msSince(start))
-		if ic, ok := evt.Data.(slack.InteractionCallback); ok {
-			b.onInteraction(ctx, log, ic)
+		ic, ok := evt.Data.(slack.InteractionCallback)
+		if !ok {
+			b.ack(log, sm, req, nil)
+			return
 		}
+		// Off the read loop: a modal submission is acked with its field
+		// errors, which takes a store call (bounded by AckTimeout).
+		b.spawn(log, "socket interaction", func() {
+			var p any
+			defer func() {
+				b.ack(log, sm, req, p)
+				log.Info("socket request", "ack_ms", msSince(start))
+			}()
+			if resp := b.onInteraction(ctx, log, ic); resp != nil {
+				p = resp
+			}
+		})
 	default:
 		b.ack(log, sm, req, nil)
 		log.Debug("envelope ignored", "type", req.Type)

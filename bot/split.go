@@ -32,6 +32,9 @@ const omitted = "… (일부 생략)"
 type message struct {
 	Text   string        `json:"text"`
 	Blocks []slack.Block `json:"blocks,omitempty"`
+	// public marks a reply for everyone in the channel (a canned answer
+	// posted by staff); every other reply to /selfcheck is ephemeral.
+	public bool
 }
 
 // doc is a rendered reply before it is split into messages.
@@ -45,6 +48,8 @@ type doc struct {
 	Body []slack.Block
 	// Footer goes at the end of the last message (feedback buttons).
 	Footer []slack.Block
+	// Public sends every message of the reply to the whole channel.
+	Public bool
 }
 
 // textLen counts s in UTF-16 code units: characters outside the BMP
@@ -211,7 +216,7 @@ func paginate(d doc) []message {
 		if len(pages) > 1 {
 			text = fmt.Sprintf("%s (%d/%d)", d.Fallback, i+1, len(pages))
 		}
-		msgs[i] = message{Text: truncate(text, maxFallbackText), Blocks: blocks}
+		msgs[i] = message{Text: truncate(text, maxFallbackText), Blocks: blocks, public: d.Public}
 	}
 	return msgs
 }
@@ -232,10 +237,10 @@ func shrink(m message) (message, bool) {
 		if textLen(m.Text) <= 1000 {
 			return m, false
 		}
-		return message{Text: truncate(m.Text, textLen(m.Text)/2)}, true
+		return message{Text: truncate(m.Text, textLen(m.Text)/2), public: m.public}, true
 	}
 	if m.shrunk() {
-		return message{Text: truncate(m.Text, 1000)}, true
+		return message{Text: truncate(m.Text, 1000), public: m.public}, true
 	}
 	keep := min(len(m.Blocks), maxBlocks/2)
 	out := make([]slack.Block, 0, keep+1)
@@ -247,7 +252,7 @@ func shrink(m message) (message, bool) {
 		out = append(out, b)
 	}
 	out = append(out, contextBlock(shrunkNote))
-	return message{Text: truncate(m.Text, 1000), Blocks: out}, true
+	return message{Text: truncate(m.Text, 1000), Blocks: out, public: m.public}, true
 }
 
 const shrunkNote = omitted + " Slack의 메시지 길이 제한으로 내용을 줄였어요."

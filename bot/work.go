@@ -51,7 +51,7 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 		log.Info("work done", attrs...)
 	}()
 	var d doc
-	d, err = b.render(ctx, in, o)
+	d, err = b.render(ctx, log, in, o)
 	if err != nil {
 		d = b.renderError(err)
 		var ue *knowledge.UnknownItemError
@@ -66,9 +66,12 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 	return paginate(d)
 }
 
-func (b *Bot) render(ctx context.Context, in intent, o origin) (doc, error) {
+func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin) (doc, error) {
 	switch in.kind {
 	case intentHelp:
+		if b.builtinCanned {
+			return renderHelp(b.cfg.Items, cannedHelpLine), nil
+		}
 		return renderHelp(b.cfg.Items), nil
 	case intentNeedDraft:
 		return renderNotice(fmt.Sprintf(textNeedDraft, in.item, in.item)), nil
@@ -81,6 +84,9 @@ func (b *Bot) render(ctx context.Context, in intent, o origin) (doc, error) {
 		}
 		return renderNotice(fmt.Sprintf(textDraftInPublic, item, item)), nil
 	case intentCommand:
+		if in.command == cannedWord && b.builtinCanned {
+			return b.cannedCommand(ctx, log, in.text, o)
+		}
 		f := b.commands[in.command]
 		if f == nil {
 			return renderNotice(fmt.Sprintf(textNotAvailable, in.command)), nil

@@ -294,3 +294,16 @@ func TestKnowledgeDirOverridesEmbedded(t *testing.T) {
 		t.Errorf("exit %d, output %q (%s); want the edited title from KNOWLEDGE_DIR", code, out, stderr)
 	}
 }
+
+// TestServeFailsFastOnSettings: a missing token stops 'serve' at once,
+// naming the variable, before the index is built in DATA_DIR.
+func TestServeFailsFastOnSettings(t *testing.T) {
+	dataDir := t.TempDir()
+	_, stderr, code := cli(t, map[string]string{"DATA_DIR": dataDir}, "", "serve")
+	if code != 2 || !strings.Contains(stderr, "SLACK_BOT_TOKEN") {
+		t.Errorf("exit %d, stderr %q; want 2 naming SLACK_BOT_TOKEN", code, stderr)
+	}
+	if entries, _ := os.ReadDir(dataDir); len(entries) != 0 {
+		t.Errorf("DATA_DIR has %d entries; want nothing built before the settings are checked", len(entries))
+	}
+}

@@ -15,12 +15,20 @@ import (
 )
 
 // serveDeps is what "selfcheck serve" needs besides the environment: the
-// engine, built by the caller, and where to log.
+// engine and the canned-answer store, built by the caller, and where to
+// log.
 type serveDeps struct {
 	Answerer bot.Answerer
 	Reviewer bot.Reviewer
 	Items    []knowledge.ItemInfo
 	Logger   *slog.Logger
+	// Canned and CannedWriter serve /selfcheck canned; nil leaves it
+	// unavailable.
+	Canned       bot.CannedReader
+	CannedWriter bot.CannedWriter
+	// RefreshCanned updates the engine's suggestions after a change made
+	// through Slack.
+	RefreshCanned func(ctx context.Context) error
 }
 
 // serveConfig is the Slack part of the environment. docs/slack.md
@@ -31,6 +39,9 @@ type serveConfig struct {
 	SigningSecret string // SLACK_SIGNING_SECRET: required in HTTP mode
 	APIURL        string // SLACK_API_URL: Web API base URL, for proxies and tests
 	ListenAddr    string // LISTEN_ADDR: HTTP mode only, default :3000
+	// SupportStaff is SUPPORT_STAFF_IDS: the Slack user IDs allowed to
+	// change and post canned answers, comma-separated.
+	SupportStaff []string
 }
 
 // loadServeConfig reads and checks the Slack settings. Its errors name the
@@ -66,7 +77,35 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
 		return c, usageError{msg: fmt.Sprintf("LISTEN_ADDR=%q is not a host:port such as :3000 or 127.0.0.1:8080", c.ListenAddr)}
 	}
+	staff, err := parseStaffIDs(getenv("SUPPORT_STAFF_IDS"))
+	if err != nil {
+		return c, err
+	}
+	c.SupportStaff = staff
 	return c, nil
+}
+
+// parseStaffIDs reads SUPPORT_STAFF_IDS: Slack member IDs separated by
+// commas, blanks around them ignored, duplicates dropped. Anything that is
+// not an ID (a name, a mention, a lowercase copy) is refused rather than
+// skipped, since a silently dropped entry would lock that person out.
+func parseStaffIDs(v string) ([]string, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for field := range strings.SplitSeq(v, ",") {
+		id := strings.TrimSpace(field)
+		switch {
+		case id == "":
+			continue
+		case !bot.ValidUserID(id):
+			return nil, usageError{msg: fmt.Sprintf("SUPPORT_STAFF_IDS: %q is not a Slack member ID; list IDs such as U0123ABCD separated by commas (in Slack: profile → ⋮ → Copy member ID)", id)}
+		case seen[id]:
+			continue
+		}
+		seen[id] = true
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // runServe runs the Slack bot until ctx ends: Socket Mode when
@@ -94,9 +133,17 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		Reviewer:      deps.Reviewer,
 		Items:         deps.Items,
 		Logger:        log,
+		Canned:        deps.Canned,
+		CannedWriter:  deps.CannedWriter,
+		SupportStaff:  sc.SupportStaff,
+		RefreshCanned: deps.RefreshCanned,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if deps.CannedWriter != nil && len(sc.SupportStaff) == 0 {
+		// Not an error: reading canned answers works, only changes do not.
+		log.Warn("SUPPORT_STAFF_IDS is empty: nobody can save, delete or post canned answers from Slack")
 	}
 	if sc.AppToken != "" {
 		fmt.Fprintln(stderr, "selfcheck: Slack bot starting in Socket Mode; Ctrl+C to stop")

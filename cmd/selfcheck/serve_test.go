@@ -3,15 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
@@ -48,6 +57,13 @@ func TestServeConfigErrors(t *testing.T) {
 		{"api url unparsable", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://[::1"}, "SLACK_API_URL"},
 		{"listen addr without port", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "LISTEN_ADDR": "3000"}, "LISTEN_ADDR"},
 		{"listen addr with empty port", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "LISTEN_ADDR": "localhost:"}, "LISTEN_ADDR"},
+		{"staff as names", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "alice,bob"}, "SUPPORT_STAFF_IDS"},
+		{"staff as mention", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "<@U0123ABCD>"}, "SUPPORT_STAFF_IDS"},
+		{"staff lowercase", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "u0123abcd"}, "SUPPORT_STAFF_IDS"},
+		{"staff with semicolons", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD;U0456EFGH"}, "SUPPORT_STAFF_IDS"},
+		{"staff separated by spaces", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD U0456EFGH"}, "SUPPORT_STAFF_IDS"},
+		{"staff channel ID", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "C0123ABCD"}, "SUPPORT_STAFF_IDS"},
+		{"staff one bad among good", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD, @carol ,U0456EFGH"}, "SUPPORT_STAFF_IDS"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -82,6 +98,12 @@ func TestServeConfigValid(t *testing.T) {
 			serveConfig{BotToken: "xoxb-1", AppToken: "xapp-1", ListenAddr: ":3000"}},
 		{"everything set, spaces trimmed", map[string]string{"SLACK_BOT_TOKEN": " xoxb-1\n", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "http://127.0.0.1:9/api/", "LISTEN_ADDR": "127.0.0.1:8080"},
 			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", APIURL: "http://127.0.0.1:9/api/", ListenAddr: "127.0.0.1:8080"}},
+		{"one staff member", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD"},
+			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", SupportStaff: []string{"U0123ABCD"}}},
+		{"staff trimmed, blanks and duplicates dropped", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": " U0123ABCD ,\tW0456EFGH,, U0123ABCD ,\n"},
+			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", SupportStaff: []string{"U0123ABCD", "W0456EFGH"}}},
+		{"staff blank", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": " , "},
+			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -89,7 +111,7 @@ func TestServeConfigValid(t *testing.T) {
 			if err != nil {
 				t.Fatalf("loadServeConfig: %v", err)
 			}
-			if got != c.want {
+			if !reflect.DeepEqual(got, c.want) {
 				t.Errorf("config = %+v; want %+v", got, c.want)
 			}
 		})
@@ -103,14 +125,15 @@ func TestServeNeedsEngine(t *testing.T) {
 	}
 }
 
-// runServe in HTTP mode against a fake Web API: it starts, serves, and
-// returns nil when its context ends.
-func TestServeRunsAndStops(t *testing.T) {
+// startServe runs runServe in HTTP mode against a fake Web API on a free
+// port and waits until it serves. stop cancels it and returns its error.
+func startServe(t *testing.T, extraEnv map[string]string, deps serveDeps) (base string, stop func() error) {
+	t.Helper()
 	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "user_id": "UBOT", "team_id": "T1"})
 	}))
-	defer api.Close()
+	t.Cleanup(api.Close)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -118,21 +141,25 @@ func TestServeRunsAndStops(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 
-	env := envOf(map[string]string{
+	env := map[string]string{
 		"SLACK_BOT_TOKEN":      "xoxb-1",
 		"SLACK_SIGNING_SECRET": "s",
 		"SLACK_API_URL":        api.URL + "/api/",
 		"LISTEN_ADDR":          addr,
-	})
+	}
+	for k, v := range extraEnv {
+		env[k] = v
+	}
 	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
+	t.Cleanup(cancel)
 	var stderr bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, env, serveDeps{Answerer: stubEngine{}, Reviewer: stubEngine{}}, &stderr) }()
+	go func() { done <- runServe(ctx, envOf(env), deps, &stderr) }()
 
+	base = "http://" + addr
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
+		resp, err := http.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
 			break
@@ -142,13 +169,75 @@ func TestServeRunsAndStops(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("runServe = %v; want nil after cancel", err)
+	return base, func() error {
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(15 * time.Second):
+			t.Fatal("runServe did not return")
+			return nil
 		}
-	case <-time.After(15 * time.Second):
-		t.Fatal("runServe did not return")
+	}
+}
+
+// runServe in HTTP mode against a fake Web API: it starts, serves, and
+// returns nil when its context ends.
+func TestServeRunsAndStops(t *testing.T) {
+	_, stop := startServe(t, nil, serveDeps{Answerer: stubEngine{}, Reviewer: stubEngine{}})
+	if err := stop(); err != nil {
+		t.Errorf("runServe = %v; want nil after cancel", err)
+	}
+}
+
+// SUPPORT_STAFF_IDS, the store and the refresh reach the bot: staff can
+// save through a signed slash command, others cannot.
+func TestServeCannedWired(t *testing.T) {
+	store, err := canned.Open(t.Context(), canned.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var refreshed atomic.Int64
+	deps := serveDeps{
+		Answerer: stubEngine{}, Reviewer: stubEngine{},
+		Canned: store, CannedWriter: store,
+		RefreshCanned: func(context.Context) error { refreshed.Add(1); return nil },
+	}
+	base, stop := startServe(t, map[string]string{"SUPPORT_STAFF_IDS": "U0STAFF1, U0STAFF2"}, deps)
+
+	slash := func(user, text string) string {
+		t.Helper()
+		body := url.Values{"command": {"/selfcheck"}, "text": {text}, "user_id": {user}, "channel_id": {"C1"}, "response_url": {"http://127.0.0.1:9/unused"}}.Encode()
+		req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
+		ts := strconv.FormatInt(time.Now().Unix(), 10)
+		mac := hmac.New(sha256.New, []byte("s"))
+		mac.Write([]byte("v0:" + ts + ":" + body))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Slack-Request-Timestamp", ts)
+		req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		raw, _ := io.ReadAll(resp.Body)
+		return string(raw)
+	}
+	if got := slash("U0OTHER", "canned save faq-1 내용"); !strings.Contains(got, "지원 담당자만") {
+		t.Errorf("non-staff save: %s; want a refusal", got)
+	}
+	if got := slash("U0STAFF2", "canned save faq-1 내용"); !strings.Contains(got, "저장했어요") {
+		t.Errorf("staff save: %s; want it saved", got)
+	}
+	if err := stop(); err != nil {
+		t.Errorf("runServe = %v", err)
+	}
+	a, err := store.Get(context.Background(), "faq-1")
+	if err != nil || a.UpdatedBy != "U0STAFF2" {
+		t.Errorf("stored %+v, %v; want faq-1 by U0STAFF2", a, err)
+	}
+	if got := refreshed.Load(); got != 1 {
+		t.Errorf("RefreshCanned calls = %d; want 1", got)
 	}
 }

@@ -9,11 +9,16 @@ import (
 	"github.com/selfcheck/selfcheck/canned"
 )
 
-// runServeCommand builds the engine with its index and hands it to the
-// Slack bot.
+// runServeCommand builds the engine with its index and hands it, with the
+// canned-answer store, to the Slack bot.
 func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv func(string) string, stderr io.Writer) error {
 	if cfg.LogLevel == "" {
 		log = newLogger(stderr, "info")
+	}
+	// A missing or malformed Slack setting is reported before the engine
+	// and its index are loaded, not after.
+	if _, err := loadServeConfig(getenv); err != nil {
+		return err
 	}
 	store, err := canned.Open(ctx, canned.Config{Dir: cfg.DataDir, Logger: log})
 	if err != nil {
@@ -24,5 +29,13 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 	if err != nil {
 		return err
 	}
-	return runServe(ctx, getenv, serveDeps{Answerer: e, Reviewer: e, Items: kb.Infos(), Logger: log}, stderr)
+	return runServe(ctx, getenv, serveDeps{
+		Answerer:      e,
+		Reviewer:      e,
+		Items:         kb.Infos(),
+		Logger:        log,
+		Canned:        store,
+		CannedWriter:  store,
+		RefreshCanned: e.RefreshCanned,
+	}, stderr)
 }
