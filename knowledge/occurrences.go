@@ -17,29 +17,12 @@ import (
 func (d *document) occurrences(lit string) []int {
 	r1, n1 := utf8.DecodeRuneInString(lit)
 	if n1 == len(lit) {
-		var out []int
-		for off := 0; ; {
-			i := strings.Index(d.compact[off:], lit)
-			if i < 0 {
-				return out
-			}
-			out = append(out, off+i)
-			off += i + len(lit)
-		}
+		return indexAll(d.compact, lit)
 	}
 	r2, _ := utf8.DecodeRuneInString(lit[n1:])
 	key := bigramKey(r1, r2)
 	if d.wanted != nil && !d.wanted[key] {
-		// Not a bigram the knowledge base starts a literal with: scan.
-		var out []int
-		for off := 0; ; {
-			i := strings.Index(d.compact[off:], lit)
-			if i < 0 {
-				return out
-			}
-			out = append(out, off+i)
-			off += i + len(lit)
-		}
+		return indexAll(d.compact, lit) // not a bigram any known literal starts with
 	}
 	if d.bigrams == nil {
 		d.indexBigrams()
@@ -80,6 +63,19 @@ func (t term) literals() []string {
 		return out
 	}
 	return []string{t.literal}
+}
+
+// indexAll returns the start offsets of every occurrence of lit in s.
+func indexAll(s, lit string) []int {
+	var out []int
+	for off := 0; ; {
+		i := strings.Index(s[off:], lit)
+		if i < 0 {
+			return out
+		}
+		out = append(out, off+i)
+		off += i + len(lit)
+	}
 }
 
 func bigramKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
