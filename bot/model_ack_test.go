@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -81,4 +82,28 @@ func TestSlashAckWithSlowModel(t *testing.T) {
 		t.Errorf("model called %d times; want 1", calls.Load())
 	}
 	t.Logf("ack after %v; review delivered after %v", ackAfter, time.Since(start))
+}
+
+// TestLoadSlashReviewsRealEngine is the same burst with the real engine
+// and its deterministic review (no model): reviews take about a
+// millisecond, so all 200 are answered in the ack itself.
+func TestLoadSlashReviewsRealEngine(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := retrieval.Open(context.Background(), retrieval.Config{}, kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := engine.New(engine.Config{Knowledge: kb, Index: ix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, func(c *Config) { c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos() })
+	slashBurst(t, h, 200,
+		func(i int) string {
+			return fmt.Sprintf("1.2 검토\n[문서 %d] 침해사고 발생 시 이용자에게 전자우편으로 통지한다.\n통지에는 발생내용, 발생원인, 담당부서 연락처를 포함한다.", i)
+		},
+		func(i int, text string) bool { return strings.Contains(text, "1.2-a") })
 }
