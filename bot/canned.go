@@ -178,16 +178,26 @@ func (b *Bot) cannedList(ctx context.Context, o origin) (doc, error) {
 	return renderCannedList(list, b.isStaff(o.userID)), nil
 }
 
-func (b *Bot) cannedShow(ctx context.Context, args string, o origin) (doc, error) {
-	name, notice, ok := nameArg("show", args)
+// cannedNamed reads the answer a command names. When ok is false, notice
+// is what to reply instead (usage, or "no such answer"), or err is set.
+func (b *Bot) cannedNamed(ctx context.Context, verb, args string) (a canned.Answer, notice doc, ok bool, err error) {
+	name, notice, ok := nameArg(verb, args)
 	if !ok {
-		return notice, nil
+		return canned.Answer{}, notice, false, nil
 	}
-	a, err := b.cfg.Canned.Get(ctx, name)
+	a, err = b.cfg.Canned.Get(ctx, name)
 	if errors.Is(err, canned.ErrNotFound) {
-		return renderNotice(fmt.Sprintf(textCannedNotFound, name)), nil
+		return canned.Answer{}, renderNotice(fmt.Sprintf(textCannedNotFound, name)), false, nil
 	} else if err != nil {
-		return doc{}, err
+		return canned.Answer{}, doc{}, false, err
+	}
+	return a, doc{}, true, nil
+}
+
+func (b *Bot) cannedShow(ctx context.Context, args string, o origin) (doc, error) {
+	a, notice, ok, err := b.cannedNamed(ctx, "show", args)
+	if !ok {
+		return notice, err
 	}
 	return renderCannedShow(a, b.isStaff(o.userID)), nil
 }
@@ -195,21 +205,15 @@ func (b *Bot) cannedShow(ctx context.Context, args string, o origin) (doc, error
 // cannedPost replies in the channel with the answer, for everyone to see,
 // and counts the use.
 func (b *Bot) cannedPost(ctx context.Context, log *slog.Logger, args string, o origin) (doc, error) {
-	name, notice, ok := nameArg("post", args)
+	a, notice, ok, err := b.cannedNamed(ctx, "post", args)
 	if !ok {
-		return notice, nil
-	}
-	a, err := b.cfg.Canned.Get(ctx, name)
-	if errors.Is(err, canned.ErrNotFound) {
-		return renderNotice(fmt.Sprintf(textCannedNotFound, name)), nil
-	} else if err != nil {
-		return doc{}, err
+		return notice, err
 	}
 	// The post goes out with the ack; a lost count must not hold it back.
-	if err := b.cfg.CannedWriter.MarkUsed(ctx, name); err != nil {
-		log.Warn("canned use not counted", "name", name, "error", err)
+	if err := b.cfg.CannedWriter.MarkUsed(ctx, a.Name); err != nil {
+		log.Warn("canned use not counted", "name", a.Name, "error", err)
 	}
-	log.Info("canned answer changed", "via", "slack", "action", "post", "name", name, "user", o.userID, "channel", o.channelID)
+	log.Info("canned answer changed", "via", "slack", "action", "post", "name", a.Name, "user", o.userID, "channel", o.channelID)
 	return renderCannedPost(a), nil
 }
 

@@ -38,22 +38,11 @@ func TestSlashAckWithSlowModel(t *testing.T) {
 	}))
 	defer model.Close()
 
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := retrieval.Open(context.Background(), retrieval.Config{}, kb)
-	if err != nil {
-		t.Fatal(err)
-	}
 	client, err := prompts.New(prompts.Config{BaseURL: model.URL + "/v1", Model: "slow-model", Timeout: 10 * time.Second, MaxRetries: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Model: client})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eng, kb := realEngine(t, client)
 	h := newHarness(t, func(c *Config) {
 		c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos()
 	})
@@ -88,6 +77,19 @@ func TestSlashAckWithSlowModel(t *testing.T) {
 // and its deterministic review (no model): reviews take about a
 // millisecond, so all 200 are answered in the ack itself.
 func TestLoadSlashReviewsRealEngine(t *testing.T) {
+	eng, kb := realEngine(t, nil)
+	h := newHarness(t, func(c *Config) { c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos() })
+	slashBurst(t, h, 200,
+		func(i int) string {
+			return fmt.Sprintf("1.2 검토\n[문서 %d] 침해사고 발생 시 이용자에게 전자우편으로 통지한다.\n통지에는 발생내용, 발생원인, 담당부서 연락처를 포함한다.", i)
+		},
+		func(i int, text string) bool { return strings.Contains(text, "1.2-a") })
+}
+
+// realEngine builds the real engine on the embedded knowledge, with the
+// model given (nil: off).
+func realEngine(t *testing.T, model engine.Model) (*engine.Engine, *knowledge.Checklist) {
+	t.Helper()
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
@@ -96,14 +98,13 @@ func TestLoadSlashReviewsRealEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Config{Knowledge: kb, Index: ix})
+	cfg := engine.Config{Knowledge: kb, Index: ix}
+	if model != nil {
+		cfg.Model = model
+	}
+	eng, err := engine.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newHarness(t, func(c *Config) { c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos() })
-	slashBurst(t, h, 200,
-		func(i int) string {
-			return fmt.Sprintf("1.2 검토\n[문서 %d] 침해사고 발생 시 이용자에게 전자우편으로 통지한다.\n통지에는 발생내용, 발생원인, 담당부서 연락처를 포함한다.", i)
-		},
-		func(i int, text string) bool { return strings.Contains(text, "1.2-a") })
+	return eng, kb
 }

@@ -7,7 +7,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/retrieval"
 )
 
@@ -33,19 +32,7 @@ var staffAnswers = []CannedAnswer{
 
 func newCannedEngine(t testing.TB, src CannedSource) *Engine {
 	t.Helper()
-	kb, err := knowledge.Load(knowledge.Embedded())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := retrieval.Open(context.Background(), retrieval.Config{}, kb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := New(Config{Knowledge: kb, Index: ix, Canned: src})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return newEngineWith(t, Config{Canned: src})
 }
 
 func TestCannedSuggestions(t *testing.T) {

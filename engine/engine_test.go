@@ -14,6 +14,13 @@ import (
 
 func newTestEngine(t testing.TB) *Engine {
 	t.Helper()
+	return newEngineWith(t, Config{})
+}
+
+// newEngineWith builds an engine on the embedded knowledge and an
+// in-memory index, with the rest of cfg as given.
+func newEngineWith(t testing.TB, cfg Config) *Engine {
+	t.Helper()
 	kb, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
@@ -22,7 +29,8 @@ func newTestEngine(t testing.TB) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := New(Config{Knowledge: kb, Index: ix})
+	cfg.Knowledge, cfg.Index = kb, ix
+	e, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,12 +96,7 @@ func TestIndexPersistsAndRebuildsOnlyOnChange(t *testing.T) {
 }
 
 func fingerprintOf(t *testing.T, kb *knowledge.Checklist) string {
-	docs := Documents(kb)
-	corpus := make([]string, len(docs))
-	for i, d := range docs {
-		corpus[i] = d.Text
-	}
-	return fingerprint(kb.Version, localVersion, docs)
+	return fingerprint(kb.Version, localVersion, Documents(kb))
 }
 
 // TestLocalEmbeddingInvariance: spacing variants, NFD and case give the
