@@ -230,7 +230,7 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 	together := true
 	if e.Window != nil && matched == len(m.all) && len(m.all) > 1 {
 		var at span
-		if at, together = d.together(groups, *e.Window); together {
+		if at, together = d.together(groups, *e.Window, rules.fieldLabels); together {
 			first = []span{at}
 		}
 	}
@@ -327,6 +327,39 @@ func (d *document) uncovered(cover []term, lead []span, rules *ruleTerms) string
 // a statement and the list under it.
 const coverLines = 4
 
+// record returns the lines of the form record that line ln belongs to:
+// a form written one field a line ("담당자: 홍길동", "연락처: 02-…")
+// is one statement, although it spans lines.
+func (d *document) record(ln int, labels []term) (first, last int) {
+	const maxFields = 5
+	first, last = ln, ln
+	for k := 0; k < maxFields && first > 0 && d.startsWithLabel(first, labels); k++ {
+		first--
+	}
+	for k := 0; k < maxFields && last+1 < len(d.cline) && d.startsWithLabel(last+1, labels); k++ {
+		last++
+	}
+	return first, last
+}
+
+// startsWithLabel reports whether line ln begins (after a bullet) with
+// a field label followed by a colon.
+func (d *document) startsWithLabel(ln int, labels []term) bool {
+	line := d.compact[d.cline[ln]:d.compactLineEnd(ln)]
+	line = strings.TrimLeft(line, "-•*·>|○◦▪ \x00")
+	colon := strings.IndexAny(line, ":：")
+	if colon <= 0 || colon > 24 {
+		return false
+	}
+	key := line[:colon]
+	for _, t := range labels {
+		if t.literal != "" && strings.HasPrefix(key, t.literal) {
+			return true
+		}
+	}
+	return false
+}
+
 // partialCounts says whether the groups that matched make a partial
 // match, by the element's partial_when.
 func partialCounts(when string, groups [][]span) bool {
@@ -341,11 +374,12 @@ func partialCounts(when string, groups [][]span) bool {
 
 // together finds a match of the first group that has a match of every
 // other group within the window, and returns it.
-func (d *document) together(groups [][]span, w Window) (span, bool) {
+func (d *document) together(groups [][]span, w Window, labels []term) (span, bool) {
 	for _, a := range groups[0] {
 		ln := d.compactLine(a.start)
-		lo := d.cline[max(0, ln-w.Lines)]
-		hi := d.compactLineEnd(min(len(d.cline)-1, ln+w.Lines))
+		first, last := d.record(ln, labels)
+		lo := d.cline[max(0, min(first, ln-w.Lines))]
+		hi := d.compactLineEnd(min(len(d.cline)-1, max(last, ln+w.Lines)))
 		if w.Chars > 0 {
 			lo, hi = max(lo, a.start-w.Chars), min(hi, a.end+w.Chars)
 		}

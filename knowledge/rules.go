@@ -29,13 +29,15 @@ type ruleTerms struct {
 	todo, byReference []term
 	// A draft that says it has a security certificate (the exemption).
 	certificate []term
+	// Labels of the fields of a form record (담당자, 연락처 …).
+	fieldLabels []term
 	// Declarations of the kind of service.
 	support, cloud, convergence []term
 }
 
 // ruleConcepts names the concepts every knowledge base must define.
 var ruleConcepts = []string{"rule_notify_anchor", "rule_notify_stop", "rule_no_personal_data", "rule_conditional",
-	"rule_negation", "rule_pending", "rule_todo", "rule_by_reference", "rule_certificate", "service_support", "service_cloud", "service_convergence"}
+	"rule_negation", "rule_pending", "rule_todo", "rule_by_reference", "rule_field_label", "rule_certificate", "service_support", "service_cloud", "service_convergence"}
 
 func compileRules(lex *lexicon) (*ruleTerms, error) {
 	for _, name := range ruleConcepts {
@@ -47,14 +49,14 @@ func compileRules(lex *lexicon) (*ruleTerms, error) {
 		notifyAnchor: lex.mustConcept("rule_notify_anchor"), notifyStop: lex.mustConcept("rule_notify_stop"),
 		noPersonalData: lex.mustConcept("rule_no_personal_data"), conditional: lex.mustConcept("rule_conditional"),
 		negation: lex.mustConcept("rule_negation"), pending: lex.mustConcept("rule_pending"),
-		todo: lex.mustConcept("rule_todo"), byReference: lex.mustConcept("rule_by_reference"), certificate: lex.mustConcept("rule_certificate"),
+		todo: lex.mustConcept("rule_todo"), byReference: lex.mustConcept("rule_by_reference"), fieldLabels: lex.mustConcept("rule_field_label"), certificate: lex.mustConcept("rule_certificate"),
 		support: lex.mustConcept("service_support"), cloud: lex.mustConcept("service_cloud"),
 		convergence: lex.mustConcept("service_convergence"),
 	}, nil
 }
 
 func (r *ruleTerms) all() [][]term {
-	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.negation, r.pending, r.todo, r.byReference, r.certificate, r.support, r.cloud, r.convergence}
+	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.negation, r.pending, r.todo, r.byReference, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
 }
 
 // containsAny reports whether the compact text s holds one of the terms
