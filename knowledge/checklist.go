@@ -23,6 +23,7 @@ type Checklist struct {
 	byID        map[string]*Item
 	lex         *lexicon
 	rules       *ruleTerms
+	router      *router
 	boilerplate []string
 	leadBigrams map[uint64]bool
 }

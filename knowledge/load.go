@@ -136,6 +136,9 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		c.Items = append(c.Items, it)
 	}
 	slices.SortFunc(c.Items, func(a, b *Item) int { return compareItemIDs(a.ID, b.ID) })
+	if c.router, err = newRouter(c.lex, c.Items); err != nil {
+		return nil, &LoadError{File: "concepts.yaml", Err: err}
+	}
 
 	exampleFiles, err := fs.Glob(fsys, "examples/*.yaml")
 	if err != nil {
