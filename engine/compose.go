@@ -183,13 +183,19 @@ func (e *Engine) itemAnswer(it *knowledge.Item, hits []retrieval.Hit, overview b
 	}
 	fmt.Fprintf(&b, "*%s %s*\n", it.ID, title)
 
+	focused, element := false, ""
 	if !overview {
 		focus := strong(hits, it.ID, retrieval.KindElement, 0.75, 2)
+		if len(focus) > 0 && (len(focus) == 1 || focus[0].Score >= 1.25*focus[1].Score) {
+			element, focus = focus[0].Ref, focus[:1]
+		}
+		focused = len(focus) > 0
 		rules := strong(hits, it.ID, retrieval.KindRule, 0.9, 1)
 		if len(rules) > 0 && (len(focus) == 0 || rules[0].Score > focus[0].Score) {
 			for _, r := range it.Rules {
 				if r.ID == rules[0].Ref {
 					fmt.Fprintf(&b, "%s\n", r.Text)
+					focused = true
 				}
 			}
 		}
@@ -199,6 +205,7 @@ func (e *Engine) itemAnswer(it *knowledge.Item, hits []retrieval.Hit, overview b
 				label = "Evidence documents"
 			}
 			fmt.Fprintf(&b, "%s: %s\n", label, strings.Join(it.EvidenceDocuments, ", "))
+			focused = true
 		}
 		for _, h := range focus {
 			el, ok := it.Element(h.Ref)
@@ -221,6 +228,16 @@ func (e *Engine) itemAnswer(it *knowledge.Item, hits []retrieval.Hit, overview b
 		b.WriteString("\n")
 	}
 
+	if focused {
+		// The part of the item the question is about comes first and
+		// alone; the whole checklist is one command away.
+		if en {
+			fmt.Fprintf(&b, "All elements of %s: `/selfcheck %s` (or `selfcheck ask \"What must %s include?\"`). To check a draft: `/selfcheck %s <draft>`.", it.ID, it.ID, it.ID, it.ID)
+		} else {
+			fmt.Fprintf(&b, "전체 요소: `/selfcheck %s` · 초안 점검: `/selfcheck %s <초안>` 또는 `selfcheck review %s 파일`.", it.ID, it.ID, it.ID)
+		}
+		return Answer{Item: it.ID, Element: element, Answer: strings.TrimSpace(b.String()), Known: true}
+	}
 	if en {
 		fmt.Fprintf(&b, "Required elements of %s (all must be presented):\n", it.ID)
 	} else {

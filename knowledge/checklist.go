@@ -68,8 +68,10 @@ type Item struct {
 // Rule is a rule of the checklist that changes how an item is reviewed,
 // stated for people; the matching code lives in the review.
 type Rule struct {
-	ID   string `yaml:"id"`
-	Text string `yaml:"text"`
+	ID string `yaml:"id"`
+	// Title names the rule for people, in sources ("보안인증서 제출 시 제외").
+	Title string `yaml:"title"`
+	Text  string `yaml:"text"`
 }
 
 // Element is one required element of an item (1.2-a …), with the patterns

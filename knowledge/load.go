@@ -186,6 +186,11 @@ func validateItem(file string, it *Item, lex *lexicon) error {
 	if len(it.EvidenceDocuments) == 0 {
 		return &LoadError{File: file, Field: "evidence_documents", Err: errors.New("missing")}
 	}
+	for i, r := range it.Rules {
+		if err := requireFields(file, fmt.Sprintf("rules[%d].", i), map[string]string{"id": r.ID, "title": r.Title, "text": r.Text}); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for i, e := range it.Elements {
 		field := fmt.Sprintf("elements[%d].", i)
