@@ -29,6 +29,9 @@ type Answer struct {
 
 // Source is one knowledge entry an answer draws on.
 type Source struct {
+	// N numbers the source from 1, as the model was given it: an
+	// answer's [n] cites source n.
+	N     int     `json:"n"`
 	Item  string  `json:"item"`
 	Kind  string  `json:"kind"` // guidance, element, example, classification, usage, about
 	Title string  `json:"title"`

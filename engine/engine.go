@@ -101,7 +101,8 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		return Answer{}, &QuestionError{Reason: fmt.Sprintf("질문이 너무 깁니다(%d바이트, 최대 %d). 초안 검토는 review를 쓰세요. (question too long)", len(q), MaxQuestionBytes)}
 	}
 	lang := languageOf(q)
-	ref := knowledge.FindItemRef(q)
+	named := knowledge.FindItemRef(q)
+	ref := named
 	hints := e.kb.Route(q)
 	if ref == "" {
 		// "정보통신망법 48조의3" names an item through its legal basis.
@@ -135,9 +136,10 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		ans = e.classificationAnswer(hits, lang)
 	default:
 		it, _ := e.kb.Item(item)
-		ans = e.itemAnswer(it, hits, ref != "" && isOverviewQuestion(q), lang)
+		ans = e.itemAnswer(it, q, hits, named != "" && isOverviewQuestion(q), lang)
 	}
 	ans.Sources = sources(hits, ans.Item, topic)
+	leadWith(ans.Sources, ans.Element)
 	if ans, err = e.answerWithModel(ctx, q, ans, lang); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
@@ -167,7 +169,7 @@ func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
 	if err != nil {
 		return Answer{}, fmt.Errorf("guide %s: %w", it.ID, err)
 	}
-	a := e.itemAnswer(it, hits, true, langKorean)
+	a := e.itemAnswer(it, "", hits, true, langKorean)
 	a.Sources = sources(hits, it.ID, topicItem)
 	return a, nil
 }

@@ -72,6 +72,10 @@ type Rule struct {
 	// Title names the rule for people, in sources ("보안인증서 제출 시 제외").
 	Title string `yaml:"title"`
 	Text  string `yaml:"text"`
+	// Topic lists what a question about the rule speaks of.
+	Topic []string `yaml:"topic"`
+
+	topic []term
 }
 
 // Element is one required element of an item (1.2-a …), with the patterns
@@ -117,6 +121,9 @@ type Element struct {
 	// Weak lists terms that make the element partial wherever they are
 	// named without being ruled out (MD5, SHA-1 …).
 	Weak []string `yaml:"weak"`
+	// Topic lists what a question about the element speaks of, so that
+	// an answer can lead with the element asked about.
+	Topic []string `yaml:"topic"`
 	// Cover lists things that, when the draft names them, the element's
 	// statement must include (within a few lines of it): an identifier
 	// the draft collects must be among the data it encrypts.

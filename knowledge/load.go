@@ -186,10 +186,17 @@ func validateItem(file string, it *Item, lex *lexicon) error {
 	if len(it.EvidenceDocuments) == 0 {
 		return &LoadError{File: file, Field: "evidence_documents", Err: errors.New("missing")}
 	}
-	for i, r := range it.Rules {
-		if err := requireFields(file, fmt.Sprintf("rules[%d].", i), map[string]string{"id": r.ID, "title": r.Title, "text": r.Text}); err != nil {
+	for i := range it.Rules {
+		r := &it.Rules[i]
+		field := fmt.Sprintf("rules[%d].", i)
+		if err := requireFields(file, field, map[string]string{"id": r.ID, "title": r.Title, "text": r.Text}); err != nil {
 			return err
 		}
+		ts, cerr := compileTerms("topic", r.Topic, lex)
+		if cerr != nil {
+			return &LoadError{File: file, Field: field + cerr.field, Err: cerr.err}
+		}
+		r.topic = ts
 	}
 	seen := map[string]bool{}
 	for i, e := range it.Elements {

@@ -30,6 +30,7 @@ type elementMatcher struct {
 	partial []term
 	weak    []term
 	cover   []term
+	topic   []term
 }
 
 type compileError struct {
@@ -121,6 +122,9 @@ func compileMatcher(e *Element, lex *lexicon) (*elementMatcher, *compileError) {
 		return nil, err
 	}
 	if m.cover, err = compileTerms("cover", e.Cover, lex); err != nil {
+		return nil, err
+	}
+	if m.topic, err = compileTerms("topic", e.Topic, lex); err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -107,3 +107,64 @@ func (c *Checklist) Route(question string) RouteHints {
 	}
 	return h
 }
+
+// Focus returns what of an item a question is about, by the topics of
+// its rules and elements: the rule or the element whose topic the
+// question uses most, or "" for either when none or several tie.
+func (c *Checklist) Focus(itemID, question string) (ruleID, elementID string) {
+	it, ok := c.Item(itemID)
+	if !ok {
+		return "", ""
+	}
+	d := newDocument(Normalize(question))
+	count := func(ts []term) int {
+		n := 0
+		for _, t := range ts {
+			if len(d.find(t)) > 0 {
+				n++
+			}
+		}
+		return n
+	}
+	for _, r := range it.Rules {
+		if count(r.topic) > 0 {
+			return r.ID, ""
+		}
+	}
+	best, bestN, tie := "", 0, false
+	for _, e := range it.Elements {
+		switch n := count(e.matcher.topic); {
+		case n > bestN:
+			best, bestN, tie = e.ID, n, false
+		case n == bestN && n > 0:
+			tie = true
+		}
+	}
+	if tie {
+		return "", ""
+	}
+	return "", best
+}
+
+// CitedReferences returns the legal references of an item whose articles
+// the question cites ("48조의3" → "정보통신망법 제48조의3(침해사고의 신고)").
+func (c *Checklist) CitedReferences(itemID, question string) []string {
+	it, ok := c.Item(itemID)
+	if !ok {
+		return nil
+	}
+	cited := map[string]bool{}
+	for _, m := range reArticle.FindAllStringSubmatch(Normalize(question), -1) {
+		cited[articleKey(m)] = true
+	}
+	var out []string
+	for _, ref := range it.LegalReferences {
+		for _, m := range reArticle.FindAllStringSubmatch(ref, -1) {
+			if cited[articleKey(m)] {
+				out = append(out, ref)
+				break
+			}
+		}
+	}
+	return out
+}
