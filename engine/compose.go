@@ -37,7 +37,7 @@ func languageOf(q string) lang {
 
 // reOverview finds questions that ask for the whole of an item rather
 // than one point of it.
-var reOverview = regexp.MustCompile(`(?i)무엇이|뭐가|무엇을|뭘|포함|들어가|어떤\s?내용|필수|요소|작성\s?(방법|요령)|어떻게\s?작성|기준|체크리스트|what|include|require|cover|contain|checklist|overview|^\s*[1-9]\s?[.\-]\s?[1-9]\s*(항|번)?\s*[?？]?\s*$`)
+var reOverview = regexp.MustCompile(`(?i)무엇이|뭐가|무엇을|뭘|포함|들어가|어떤\s?내용|필수|요소|작성\s?(방법|요령)|어떻게\s?작성|기준|체크리스트|what|include|require|cover|contain|checklist|overview|^\s*` + knowledge.ItemNumberPattern + `\s*(항|번)?\s*[?？]?\s*$`)
 
 func isOverviewQuestion(q string) bool { return reOverview.MatchString(q) }
 

@@ -25,6 +25,10 @@ func (c *Checklist) Infos() []ItemInfo {
 // "1-3", "1·3", "3 . 2".
 const itemNumber = `[1-9]\s?[.\-·]\s?[1-9]`
 
+// ItemNumberPattern is the item grammar for other packages' patterns (a
+// message that is only an item number, a command that starts with one).
+const ItemNumberPattern = itemNumber
+
 // reItemRef finds candidate item numbers in free text. The digits must
 // not be part of a longer number (a version 1.0.2, a phone number,
 // SHA-256): both sides are bounded by non-digits.
