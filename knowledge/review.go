@@ -123,6 +123,32 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	return rep, nil
 }
 
+// ReviewedPart returns the part of a draft the review of an item reads:
+// in a pasted form with several items, that item's section (from its
+// heading to the next item's), else the whole draft, normalised. first is
+// the 1-based line of the draft the part starts on. A model is given this
+// part only, and its quotes are checked against it, so that another
+// item's section cannot upgrade an element.
+func (c *Checklist) ReviewedPart(itemID, draft string) (part string, first int) {
+	it, ok := c.Item(itemID)
+	text := Normalize(draft)
+	if !ok {
+		return text, 1
+	}
+	d := newDocument(text)
+	d.wanted = c.leadBigrams
+	from, to, sectioned := c.sectionOf(d, it)
+	if !sectioned {
+		return text, 1
+	}
+	lo := d.lines[d.line(from)-1]
+	hi := len(text)
+	if last := d.line(max(from, to-1)); last < len(d.lines) {
+		hi = d.lines[last]
+	}
+	return text[lo:hi], d.line(from)
+}
+
 // formLineMarkers mark lines of the checklist form (its criteria and
 // instructions), which a pasted form carries next to the answers.
 var formLineMarkers = []string{"필수제시", "검토기준", "검토내용", "증빙문서명", "공식문서명기입", "유형에만해당되는사항", "제시하고있는가"}
