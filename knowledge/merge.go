@@ -238,4 +238,3 @@ func indexAcrossLines(s, sub string) int {
 	}
 	return -1
 }
-
