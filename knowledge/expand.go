@@ -17,7 +17,7 @@ import (
 // used to spend most of its time in one strings.Contains per variant.
 type Expander struct {
 	canonical []string
-	always    []bool      // a group with an empty variant, which every text contains
+	always    []bool       // a group with an empty variant, which every text contains
 	hangul    *acAutomaton // compact variants, matched anywhere
 	ascii     *acAutomaton // " word word " variants, matched on word boundaries
 }
