@@ -154,6 +154,36 @@ func migrations() [][]string {
 		) STRICT`,
 			`CREATE INDEX answers_item ON answers (item) WHERE item <> ''`,
 		},
+		// 2: the change counter (see changes.go). Triggers keep it, so a
+		// change made with the sqlite3 shell counts too. Posting an
+		// answer (uses) is not a change of what it says.
+		{
+			`CREATE TABLE changes (
+			name TEXT PRIMARY KEY NOT NULL,
+			seq  INTEGER NOT NULL
+		) STRICT`,
+			`CREATE INDEX changes_seq ON changes (seq)`,
+			`CREATE TABLE store_meta (
+			key   TEXT PRIMARY KEY NOT NULL,
+			value TEXT NOT NULL
+		) STRICT`,
+			`INSERT INTO store_meta (key, value) VALUES ('store_id', lower(hex(randomblob(16))))`,
+			`INSERT INTO changes (name, seq) SELECT name, row_number() OVER (ORDER BY name) FROM answers`,
+			`CREATE TRIGGER answers_changed_insert AFTER INSERT ON answers BEGIN
+			INSERT INTO changes (name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM changes))
+				ON CONFLICT (name) DO UPDATE SET seq = excluded.seq;
+		END`,
+			`CREATE TRIGGER answers_changed_update AFTER UPDATE OF name, item, text, tags ON answers BEGIN
+			INSERT INTO changes (name, seq) VALUES (OLD.name, (SELECT coalesce(max(seq), 0) + 1 FROM changes))
+				ON CONFLICT (name) DO UPDATE SET seq = excluded.seq;
+			INSERT INTO changes (name, seq) VALUES (NEW.name, (SELECT coalesce(max(seq), 0) + 1 FROM changes))
+				ON CONFLICT (name) DO UPDATE SET seq = excluded.seq;
+		END`,
+			`CREATE TRIGGER answers_changed_delete AFTER DELETE ON answers BEGIN
+			INSERT INTO changes (name, seq) VALUES (OLD.name, (SELECT coalesce(max(seq), 0) + 1 FROM changes))
+				ON CONFLICT (name) DO UPDATE SET seq = excluded.seq;
+		END`,
+		},
 	}
 }
 
