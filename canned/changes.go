@@ -23,6 +23,10 @@ type ChangeSet struct {
 	Changed []Answer
 	// Deleted names the answers deleted after the cursor.
 	Deleted []string
+	// Full says Changed is every answer in the store: the cursor was 0,
+	// or ahead of the store (a backup of it was restored), and whatever
+	// the reader derived before must be forgotten.
+	Full bool
 }
 
 // Changes returns what changed after seq (0: everything). Every change to
@@ -31,10 +35,15 @@ type ChangeSet struct {
 // query reads only the entries after seq, through an index, so polling a
 // store that did not change costs one index lookup.
 func (s *Store) Changes(ctx context.Context, since int64) (ChangeSet, error) {
-	cs := ChangeSet{Seq: since}
-	if err := s.db.QueryRowContext(ctx, `SELECT value FROM store_meta WHERE key = 'store_id'`).Scan(&cs.StoreID); err != nil {
+	var cs ChangeSet
+	var head int64
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT value FROM store_meta WHERE key = 'store_id'), (SELECT coalesce(max(seq), 0) FROM changes)`).Scan(&cs.StoreID, &head); err != nil {
 		return ChangeSet{}, fmt.Errorf("read canned changes: store id: %w", err)
 	}
+	if head < since {
+		since = 0
+	}
+	cs.Seq, cs.Full = since, since == 0
 	// One statement, so one snapshot: a change committed while it runs
 	// is either wholly in it or left for the next call.
 	rows, err := s.db.QueryContext(ctx, `SELECT c.seq, c.name, a.item, a.text, a.tags
@@ -55,6 +64,9 @@ func (s *Store) Changes(ctx context.Context, since int64) (ChangeSet, error) {
 		}
 		cs.Seq = max(cs.Seq, seq)
 		if !text.Valid {
+			if cs.Full {
+				continue // never seen by this reader
+			}
 			cs.Deleted = append(cs.Deleted, name)
 			continue
 		}

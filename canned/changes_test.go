@@ -59,6 +59,13 @@ func TestChangesAreIncremental(t *testing.T) {
 	if cs.Changed[0].Text != "edited" {
 		t.Errorf("changed text %q; want the edit", cs.Changed[0].Text)
 	}
+	if !all.Full || cs.Full {
+		t.Errorf("Full: from 0 %v, from a cursor %v; want true, false", all.Full, cs.Full)
+	}
+	// A cursor ahead of the store (a backup was restored) starts over.
+	if back, _ := s.Changes(ctx, cs.Seq+100); !back.Full || !slices.Equal(changedNames(back), []string{"a"}) || len(back.Deleted) != 0 {
+		t.Errorf("cursor ahead of the store: full %v changed %v deleted %v; want everything, in full", back.Full, changedNames(back), back.Deleted)
+	}
 	// A change made outside selfcheck (the sqlite3 shell) counts too.
 	if _, err := s.db.ExecContext(ctx, `UPDATE answers SET text = 'by hand' WHERE name = 'a'`); err != nil {
 		t.Fatal(err)

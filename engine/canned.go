@@ -19,10 +19,27 @@ type CannedAnswer struct {
 	Tags []string
 }
 
+// CannedChanges is what changed in the canned answers after a cursor.
+type CannedChanges struct {
+	// StoreID and Seq are the cursor after these changes; a different
+	// StoreID means another store, whose counter is not comparable.
+	StoreID string
+	Seq     int64
+	Changed []CannedAnswer
+	Deleted []string
+	// Full says Changed is every answer (the cursor was 0 or no longer
+	// valid).
+	Full bool
+}
+
 // CannedSource supplies the canned answers to offer (the canned store,
-// adapted in main).
+// adapted in main). The engine keeps their embeddings, not their texts,
+// and asks only for what changed.
 type CannedSource interface {
-	CannedAnswers(ctx context.Context) ([]CannedAnswer, error)
+	// CannedChanges returns what changed after seq (0: everything).
+	CannedChanges(ctx context.Context, since int64) (CannedChanges, error)
+	// CannedAnswer returns the answer called name, or false if it is gone.
+	CannedAnswer(ctx context.Context, name string) (CannedAnswer, bool, error)
 }
 
 // CannedRef names the canned answer an answer leads with.
@@ -40,78 +57,173 @@ type CannedRef struct {
 // margin on both sides.
 const DefaultCannedMinScore = 0.15
 
-// cannedSuggester keeps the canned-answer index fresh and finds matches.
+// cannedSyncTimeout bounds one shared update of the canned index. It is
+// not any caller's deadline: the first ask starts it, later ones wait on
+// it, and a first caller giving up must not fail it for the others.
+const cannedSyncTimeout = 5 * time.Minute
+
+// cannedSuggester keeps the canned-answer index up to date and finds
+// matches. Asks never update it once it has loaded: WatchCanned does, in
+// the background, and RefreshCanned after a change made through the bot.
 type cannedSuggester struct {
 	src      CannedSource
 	index    *retrieval.CannedIndex
-	refresh  time.Duration
 	minScore float32
 	log      *slog.Logger
 
-	mu     sync.Mutex
-	loaded time.Time
+	mu       sync.Mutex
+	inflight *cannedSync // the update under way, shared by every caller
+	ready    bool        // an update has succeeded: asks search without waiting
+	fileRead bool        // the persisted index was tried
+}
+
+// cannedSync is one update of the canned index; done closes when err is
+// set.
+type cannedSync struct {
+	done chan struct{}
+	err  error
 }
 
 func newCannedSuggester(cfg Config, log *slog.Logger) *cannedSuggester {
-	s := &cannedSuggester{src: cfg.Canned, index: cfg.Index.NewCannedIndex(), refresh: cfg.CannedRefresh, minScore: cfg.CannedMinScore, log: log}
-	if s.refresh == 0 {
-		s.refresh = 15 * time.Second
-	}
+	s := &cannedSuggester{src: cfg.Canned, index: cfg.Index.NewCannedIndex(), minScore: cfg.CannedMinScore, log: log}
 	if s.minScore == 0 {
 		s.minScore = DefaultCannedMinScore
 	}
 	return s
 }
 
-// RefreshCanned re-reads the canned answers now (after a change made
-// through the bot), instead of at the next refresh interval.
+// RefreshCanned applies the changes to the canned answers now (after a
+// change made through the bot), instead of at the next WatchCanned tick.
 func (e *Engine) RefreshCanned(ctx context.Context) error {
 	if e.canned == nil {
 		return nil
 	}
-	return e.canned.load(ctx)
+	return e.canned.sync(ctx)
 }
 
-func (s *cannedSuggester) load(ctx context.Context) error {
-	answers, err := s.src.CannedAnswers(ctx)
-	if err != nil {
-		return fmt.Errorf("load canned answers: %w", err)
+// WatchCanned loads the canned answers at once, then applies their
+// changes every interval until ctx ends (the CLI may change them while
+// the server runs). Polling costs one indexed query when nothing changed.
+// Errors are logged; the suggestions stay as they were.
+func (e *Engine) WatchCanned(ctx context.Context, every time.Duration) {
+	if e.canned == nil {
+		return
 	}
-	docs := make([]retrieval.Doc, 0, len(answers))
-	for _, a := range answers {
-		docs = append(docs, retrieval.Doc{
-			ID: "canned:" + a.Name, Item: a.Item, Kind: retrieval.KindCanned, Ref: a.Name, Title: a.Name,
-			// The name and tags are often the question in a few words
-			// ("channel-count", "보안인증"), so they are indexed with the text.
-			Text: strings.ReplaceAll(a.Name, "-", " ") + "\n" + strings.Join(a.Tags, " ") + "\n" + a.Text,
-		})
+	if every <= 0 {
+		every = 15 * time.Second
 	}
-	if err := s.index.Set(ctx, docs); err != nil {
-		return err
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if err := e.canned.sync(ctx); err != nil && ctx.Err() == nil {
+			e.log.Warn("canned answers not updated", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sync brings the index up to date with the store. Concurrent callers
+// share one update (a hand-written singleflight: one key, and x/sync
+// would add a module for twenty lines); each waits at most until its own
+// ctx ends.
+func (s *cannedSuggester) sync(ctx context.Context) error {
+	s.mu.Lock()
+	run := s.inflight
+	if run == nil {
+		run = &cannedSync{done: make(chan struct{})}
+		s.inflight = run
+		go s.update(context.WithoutCancel(ctx), run)
+	}
+	s.mu.Unlock()
+	select {
+	case <-run.done:
+		return run.err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (s *cannedSuggester) update(ctx context.Context, run *cannedSync) {
+	ctx, cancel := context.WithTimeout(ctx, cannedSyncTimeout)
+	defer cancel()
+	start := time.Now()
+	n, err := s.apply(ctx)
+	if err == nil {
+		s.log.Debug("canned answers updated", "changed", n, "answers", s.index.Len(), "duration", time.Since(start))
 	}
 	s.mu.Lock()
-	s.loaded = time.Now()
+	run.err = err
+	s.inflight = nil
+	s.ready = s.ready || err == nil
 	s.mu.Unlock()
-	return nil
+	close(run.done)
+}
+
+// apply reads the changes after the index's cursor and applies them; it
+// returns how many answers changed.
+func (s *cannedSuggester) apply(ctx context.Context) (int, error) {
+	if !s.fileRead {
+		s.fileRead = true // only ever touched by the one update running
+		if _, err := s.index.Load(); err != nil {
+			s.log.Warn("persisted canned index unreadable, rebuilding", "err", err)
+		}
+	}
+	id, seq := s.index.Cursor()
+	ch, err := s.src.CannedChanges(ctx, seq)
+	if err == nil && id != "" && ch.StoreID != id && !ch.Full {
+		// Another store (a restored backup of another file): its counter
+		// says nothing about what the index holds.
+		ch, err = s.src.CannedChanges(ctx, 0)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("load canned answers: %w", err)
+	}
+	up := make([]retrieval.CannedEntry, len(ch.Changed))
+	for i, a := range ch.Changed {
+		// The name and tags are often the question in a few words
+		// ("channel-count", "보안인증"), so they are embedded with the text.
+		up[i] = retrieval.CannedEntry{Name: a.Name, Item: a.Item,
+			Text: strings.ReplaceAll(a.Name, "-", " ") + "\n" + strings.Join(a.Tags, " ") + "\n" + a.Text}
+	}
+	err = s.index.Apply(ctx, retrieval.CannedChanges{StoreID: ch.StoreID, Seq: ch.Seq, Upsert: up, Delete: ch.Deleted, Full: ch.Full})
+	if err != nil {
+		return 0, fmt.Errorf("index canned answers: %w", err)
+	}
+	return len(up) + len(ch.Deleted), nil
 }
 
 // match returns the canned answer closest to the question, if it is close
-// enough. A store that cannot be read is logged and skipped: the answer
-// goes out without a suggestion rather than not at all.
-func (s *cannedSuggester) match(ctx context.Context, q string) (retrieval.Hit, bool) {
+// enough. Before the first load has finished, an ask waits for it (shared
+// with every other ask); after that it only searches. A store that cannot
+// be read is logged and skipped: the answer goes out without a suggestion
+// rather than not at all.
+func (s *cannedSuggester) match(ctx context.Context, q string) (CannedRef, bool) {
 	s.mu.Lock()
-	stale := time.Since(s.loaded) > s.refresh
+	ready := s.ready
 	s.mu.Unlock()
-	if stale {
-		if err := s.load(ctx); err != nil {
+	if !ready {
+		if err := s.sync(ctx); err != nil {
 			s.log.Warn("canned answers unavailable", "err", err)
+			return CannedRef{}, false
 		}
 	}
 	hits, err := s.index.Search(ctx, q, 1)
-	if err != nil || len(hits) == 0 {
-		return retrieval.Hit{}, false
+	if err != nil || len(hits) == 0 || hits[0].Score < s.minScore {
+		return CannedRef{}, false
 	}
-	return hits[0], hits[0].Score >= s.minScore
+	a, ok, err := s.src.CannedAnswer(ctx, hits[0].Ref)
+	if err != nil {
+		s.log.Warn("canned answer unavailable", "name", hits[0].Ref, "err", err)
+		return CannedRef{}, false
+	}
+	if !ok { // deleted since the last update
+		return CannedRef{}, false
+	}
+	return CannedRef{Name: a.Name, Item: a.Item, Text: a.Text, Score: round(float64(hits[0].Score))}, true
 }
 
 // offerCanned puts a closely matching canned answer first, marked as
@@ -120,28 +232,22 @@ func (e *Engine) offerCanned(ctx context.Context, q string, ans Answer, l lang) 
 	if e.canned == nil {
 		return ans
 	}
-	hit, ok := e.canned.match(ctx, q)
+	ref, ok := e.canned.match(ctx, q)
 	if !ok {
 		return ans
 	}
-	text := hit.Text
-	if _, after, found := strings.Cut(text, "\n"); found { // drop the indexed name line
-		if _, body, found := strings.Cut(after, "\n"); found {
-			text = body
-		}
-	}
-	ans.Canned = &CannedRef{Name: hit.Ref, Item: hit.Item, Text: text, Score: round(float64(hit.Score))}
+	ans.Canned = &ref
 	label := "✅ *담당자 확인 답변*"
 	if l == langEnglish {
 		label = "✅ *Staff-verified answer*"
 	}
-	ans.Answer = fmt.Sprintf("%s (`%s`)\n%s\n\n%s", label, hit.Ref, strings.TrimSpace(text), ans.Answer)
+	ans.Answer = fmt.Sprintf("%s (`%s`)\n%s\n\n%s", label, ref.Name, strings.TrimSpace(ref.Text), ans.Answer)
 	// The canned answer is not one of the numbered sources: a model's
 	// [n] citations refer to the sources it was given, in their order.
 	if !ans.Known {
 		ans.Known = true
 		if ans.Item == "" {
-			ans.Item = hit.Item
+			ans.Item = ref.Item
 		}
 	}
 	return ans

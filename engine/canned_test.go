@@ -4,23 +4,77 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/selfcheck/selfcheck/retrieval"
 )
 
-// fakeCanned is an in-memory CannedSource; the real store is tested in
-// package canned, and main adapts it.
+// fakeCanned is an in-memory CannedSource with a change counter like the
+// store's; the real store is tested in package canned, and main adapts it.
 type fakeCanned struct {
-	answers []CannedAnswer
+	mu      sync.Mutex
+	id      string
+	seq     int64
+	answers map[string]CannedAnswer
+	changed map[string]int64 // name → seq of its last change
 	err     error
-	calls   atomic.Int32
+	calls   atomic.Int32 // CannedChanges calls
+	reads   atomic.Int32 // answers read back by CannedChanges
 }
 
-func (f *fakeCanned) CannedAnswers(context.Context) ([]CannedAnswer, error) {
+func newFakeCanned(answers ...CannedAnswer) *fakeCanned {
+	f := &fakeCanned{id: "store-1", answers: map[string]CannedAnswer{}, changed: map[string]int64{}}
+	for _, a := range answers {
+		f.put(a)
+	}
+	return f
+}
+
+func (f *fakeCanned) put(a CannedAnswer) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq++
+	f.answers[a.Name], f.changed[a.Name] = a, f.seq
+}
+
+func (f *fakeCanned) remove(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.seq++
+	delete(f.answers, name)
+	f.changed[name] = f.seq
+}
+
+func (f *fakeCanned) CannedChanges(_ context.Context, since int64) (CannedChanges, error) {
 	f.calls.Add(1)
-	return f.answers, f.err
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.err != nil {
+		return CannedChanges{}, f.err
+	}
+	ch := CannedChanges{StoreID: f.id, Seq: f.seq, Full: since == 0}
+	for name, seq := range f.changed {
+		if seq <= since {
+			continue
+		}
+		if a, ok := f.answers[name]; ok {
+			ch.Changed = append(ch.Changed, a)
+			f.reads.Add(1)
+		} else if !ch.Full {
+			ch.Deleted = append(ch.Deleted, name)
+		}
+	}
+	return ch, nil
+}
+
+func (f *fakeCanned) CannedAnswer(_ context.Context, name string) (CannedAnswer, bool, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, ok := f.answers[name]
+	return a, ok, f.err
 }
 
 var staffAnswers = []CannedAnswer{
@@ -36,7 +90,7 @@ func newCannedEngine(t testing.TB, src CannedSource) *Engine {
 }
 
 func TestCannedSuggestions(t *testing.T) {
-	e := newCannedEngine(t, &fakeCanned{answers: staffAnswers})
+	e := newCannedEngine(t, newFakeCanned(staffAnswers...))
 	tests := []struct {
 		q    string
 		want string // canned answer offered, "" for none
@@ -91,13 +145,18 @@ func TestCannedSuggestions(t *testing.T) {
 }
 
 func TestCannedRefreshAndFailures(t *testing.T) {
-	src := &fakeCanned{}
+	src := newFakeCanned()
 	e := newCannedEngine(t, src)
 	ctx := context.Background()
 	if a, _ := e.Ask(ctx, "고객의견 수렴채널은 몇 개?"); a.Canned != nil {
 		t.Fatalf("offered %q with no canned answers", a.Canned.Name)
 	}
-	src.answers = staffAnswers
+	for _, a := range staffAnswers {
+		src.put(a)
+	}
+	if a, _ := e.Ask(ctx, "고객의견 수렴채널은 몇 개?"); a.Canned != nil {
+		t.Fatalf("an ask read the store again: offered %q before any refresh", a.Canned.Name)
+	}
 	if err := e.RefreshCanned(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -105,15 +164,85 @@ func TestCannedRefreshAndFailures(t *testing.T) {
 		t.Errorf("a new canned answer is not offered after RefreshCanned")
 	}
 	calls := src.calls.Load()
-	e.Ask(ctx, "고객의견 수렴채널은 몇 개?")
+	for range 5 {
+		e.Ask(ctx, "고객의견 수렴채널은 몇 개?")
+	}
 	if src.calls.Load() != calls {
-		t.Errorf("the store was read again within the refresh interval")
+		t.Errorf("asks read the store's changes %d times; want none once loaded", src.calls.Load()-calls)
 	}
 
-	broken := &fakeCanned{err: errors.New("database is locked")}
+	// An edit re-reads only the edited answer; a deleted one is no
+	// longer offered, even before the next refresh.
+	reads := src.reads.Load()
+	edited := staffAnswers[1]
+	edited.Text += " 추가 안내."
+	src.put(edited)
+	if err := e.RefreshCanned(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := src.reads.Load() - reads; got != 1 {
+		t.Errorf("an edit of one answer read %d answers; want 1", got)
+	}
+	if a, _ := e.Ask(ctx, "보안인증을 받았으면 1.2를 안 써도 되나요?"); a.Canned == nil || !strings.Contains(a.Canned.Text, "추가 안내") {
+		t.Errorf("the edited answer is not offered with its new text: %+v", a.Canned)
+	}
+	src.remove("feedback-channel-count")
+	if a, _ := e.Ask(ctx, "고객의견 수렴채널은 몇 개?"); a.Canned != nil {
+		t.Errorf("a deleted answer is still offered: %q", a.Canned.Name)
+	}
+	if err := e.RefreshCanned(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := e.Ask(ctx, "고객의견 수렴채널은 몇 개?"); a.Canned != nil {
+		t.Errorf("a deleted answer is offered after a refresh: %q", a.Canned.Name)
+	}
+
+	broken := newFakeCanned(staffAnswers...)
+	broken.err = errors.New("database is locked")
 	e2 := newCannedEngine(t, broken)
 	a, err := e2.Ask(ctx, "고객의견 수렴채널은 몇 개?")
 	if err != nil || a.Item != "3.2" || a.Canned != nil {
 		t.Errorf("with an unreadable store: item %q canned %v err %v; want the usual answer", a.Item, a.Canned, err)
 	}
+}
+
+// Concurrent first asks share one load of the canned answers.
+func TestCannedFirstAsksShareOneLoad(t *testing.T) {
+	src := newFakeCanned(staffAnswers...)
+	e := newCannedEngine(t, src)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if a, err := e.Ask(context.Background(), "고객의견 수렴채널은 몇 개?"); err != nil || a.Canned == nil {
+				t.Errorf("first ask: canned %v, err %v; want the canned answer", a.Canned, err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := src.calls.Load(); n != 1 {
+		t.Errorf("20 concurrent first asks read the store %d times; want 1", n)
+	}
+}
+
+// WatchCanned loads at once and picks up changes in the background.
+func TestWatchCanned(t *testing.T) {
+	src := newFakeCanned()
+	e := newCannedEngine(t, src)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { e.WatchCanned(ctx, 5*time.Millisecond); close(done) }()
+	src.put(staffAnswers[0])
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		a, _ := e.Ask(context.Background(), "고객의견 수렴채널은 몇 개?")
+		if a.Canned != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("WatchCanned did not pick up a new answer within 5 s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	<-done
 }

@@ -23,9 +23,6 @@ type Config struct {
 	// Canned, when set, supplies staff-verified answers that are offered
 	// first when a question matches one closely.
 	Canned CannedSource
-	// CannedRefresh is how often the canned answers are re-read (the CLI
-	// may change them while the server runs). Zero means 15 seconds.
-	CannedRefresh time.Duration
 	// CannedMinScore is the similarity above which a canned answer is
 	// offered. Zero means DefaultCannedMinScore.
 	CannedMinScore float32

@@ -2,99 +2,335 @@ package retrieval
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
+	"math"
+	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/philippgille/chromem-go"
 )
 
-// CannedIndex is a chromem-go collection of staff-verified canned answers,
-// next to the knowledge index and embedded the same way. It is rebuilt in
-// memory whenever the set of answers changes; embeddings of unchanged
-// answers are reused, so a remote embedding API is not asked twice for
-// the same text. It is safe for concurrent use.
+// CannedIndex finds the staff-verified canned answers closest to a
+// question. It is built for many answers (10,000 and more) that change a
+// few at a time:
+//
+//   - vectors are kept as an inverted index (for each dimension, the
+//     answers with a non-zero weight there), so a search touches only the
+//     dimensions the question has: the local embedding of a question has
+//     a few dozen, of an answer a few hundred out of LocalDims, and a
+//     dense copy of every vector would take 16 KB per answer;
+//   - the texts are not kept: a hit names the answer, and the caller reads
+//     its text from the store, so memory does not grow with answer length;
+//   - Apply takes only what changed since a cursor of the store, and the
+//     index with its cursor persists next to the knowledge index, so a new
+//     process embeds nothing that has not changed.
+//
+// It is safe for concurrent use.
 type CannedIndex struct {
 	embed chromem.EmbeddingFunc
+	path  string // "" keeps it in memory only
+	fp    string // the knowledge index's fingerprint: vectors are only comparable under the same one
 
-	mu    sync.RWMutex
-	coll  *chromem.Collection
-	docs  map[string]Doc
-	stamp [32]byte
-	cache map[[32]byte][]float32
+	mu      sync.RWMutex
+	storeID string
+	seq     int64
+	names   []string // by slot; "" marks a deleted slot
+	items   []string
+	byName  map[string]int32
+	live    int
+	post    [][]posting // by dimension
+	dims    int
+
+	saveMu sync.Mutex
 }
 
-// NewCannedIndex returns an empty canned-answer index that embeds with the
-// knowledge index's embedding.
+// posting is one answer's weight in one dimension.
+type posting struct {
+	slot int32
+	w    float32
+}
+
+// CannedEntry is one canned answer as the index sees it.
+type CannedEntry struct {
+	Name string
+	Item string
+	// Text is what is embedded: the answer with whatever else should
+	// match (its name, its tags).
+	Text string
+}
+
+// CannedChanges is what changed in the canned store after the index's
+// cursor, and the cursor after it.
+type CannedChanges struct {
+	StoreID string
+	Seq     int64
+	Upsert  []CannedEntry
+	Delete  []string
+	// Full says Upsert is every answer: whatever the index holds is
+	// replaced.
+	Full bool
+}
+
+// NewCannedIndex returns the canned-answer index that embeds with the
+// knowledge index's embedding. With a data directory it starts from what
+// was persisted there by any process under the same knowledge and
+// embedding (see Load); otherwise it starts empty.
 func (ix *Index) NewCannedIndex() *CannedIndex {
-	return &CannedIndex{embed: ix.embed, cache: map[[32]byte][]float32{}}
+	c := &CannedIndex{embed: ix.embed, fp: ix.fp, byName: map[string]int32{}}
+	if ix.dir != "" {
+		c.path = ix.dir + "/" + cannedFile
+	}
+	return c
 }
 
-// Set replaces the indexed answers. It does nothing when they are the
-// same as last time.
-func (c *CannedIndex) Set(ctx context.Context, docs []Doc) error {
-	h := sha256.New()
-	for _, d := range docs {
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", d.ID, d.Item, d.Text)
-	}
-	var stamp [32]byte
-	copy(stamp[:], h.Sum(nil))
+// Cursor is the store and change counter the index is up to date with;
+// "" and 0 before anything was applied.
+func (c *CannedIndex) Cursor() (storeID string, seq int64) {
 	c.mu.RLock()
-	same := c.coll != nil && stamp == c.stamp
-	c.mu.RUnlock()
-	if same {
-		return nil
-	}
+	defer c.mu.RUnlock()
+	return c.storeID, c.seq
+}
 
-	coll, err := chromem.NewDB().CreateCollection("canned", nil, c.embed)
+// Len is the number of answers indexed.
+func (c *CannedIndex) Len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.live
+}
+
+// Reset forgets every answer and the cursor (the store was replaced).
+func (c *CannedIndex) Reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reset()
+}
+
+func (c *CannedIndex) reset() {
+	c.storeID, c.seq = "", 0
+	c.names, c.items, c.byName, c.live = nil, nil, map[string]int32{}, 0
+	c.post, c.dims = nil, 0
+}
+
+// Apply embeds the changed answers, removes the deleted ones, moves the
+// cursor and, when something changed, persists the index. Embedding runs
+// outside the lock: searches go on with the previous answers meanwhile.
+func (c *CannedIndex) Apply(ctx context.Context, ch CannedChanges) error {
+	vecs, err := c.embedAll(ctx, ch.Upsert)
 	if err != nil {
-		return fmt.Errorf("create canned collection: %w", err)
-	}
-	byID := make(map[string]Doc, len(docs))
-	cache := make(map[[32]byte][]float32, len(docs))
-	cdocs := make([]chromem.Document, 0, len(docs))
-	for _, d := range docs {
-		key := sha256.Sum256([]byte(d.Text))
-		c.mu.RLock()
-		v, ok := c.cache[key]
-		c.mu.RUnlock()
-		if !ok {
-			if v, err = c.embed(ctx, d.Text); err != nil {
-				return fmt.Errorf("embed canned answer %s: %w", d.ID, err)
-			}
-		}
-		cache[key] = v
-		byID[d.ID] = d
-		cdocs = append(cdocs, chromem.Document{ID: d.ID, Content: d.Text, Embedding: v})
-	}
-	if len(cdocs) > 0 {
-		if err := coll.AddDocuments(ctx, cdocs, 1); err != nil {
-			return fmt.Errorf("index canned answers: %w", err)
-		}
+		return err
 	}
 	c.mu.Lock()
-	c.coll, c.docs, c.stamp, c.cache = coll, byID, stamp, cache
+	if ch.Full || (ch.StoreID != c.storeID && c.storeID != "") {
+		c.reset()
+	}
+	changed := len(ch.Upsert)+len(ch.Delete) > 0 || ch.StoreID != c.storeID || ch.Seq != c.seq
+	for _, name := range ch.Delete {
+		c.remove(name)
+	}
+	for i, e := range ch.Upsert {
+		if err := c.add(e, vecs[i]); err != nil {
+			c.mu.Unlock()
+			return err
+		}
+	}
+	c.storeID, c.seq = ch.StoreID, ch.Seq
+	if dead := len(c.names) - c.live; dead > 64 && dead > c.live/4 {
+		c.compact()
+	}
 	c.mu.Unlock()
+	if changed && c.path != "" {
+		return c.save()
+	}
 	return nil
 }
 
-// Search returns up to n canned answers closest to the query, best first.
+// embedAll embeds the entries on every core: a first load of thousands
+// of answers is bound by the embedding.
+func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry) ([]sparse, error) {
+	out := make([]sparse, len(entries))
+	errs := make([]error, len(entries))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), max(1, len(entries))) {
+		wg.Go(func() {
+			for i := range next {
+				if errs[i] = ctx.Err(); errs[i] != nil {
+					continue
+				}
+				v, err := c.embed(ctx, entries[i].Text)
+				if err != nil {
+					errs[i] = fmt.Errorf("embed canned answer %s: %w", entries[i].Name, err)
+					continue
+				}
+				out[i] = sparsify(v)
+			}
+		})
+	}
+	for i := range entries {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// sparse is a vector as its non-zero weights: what an answer's embedding
+// costs while waiting to be indexed (a dense local vector is 16 KB).
+type sparse struct {
+	dims int
+	idx  []int32
+	w    []float32
+}
+
+func sparsify(v []float32) sparse {
+	v = unit(v)
+	s := sparse{dims: len(v)}
+	for d, w := range v {
+		if w != 0 {
+			s.idx, s.w = append(s.idx, int32(d)), append(s.w, w)
+		}
+	}
+	return s
+}
+
+// unit returns v normalised to unit length; the local embedding is
+// already, a remote one may not be.
+func unit(v []float32) []float32 {
+	var norm float64
+	for _, x := range v {
+		norm += float64(x) * float64(x)
+	}
+	if norm == 0 || math.Abs(norm-1) < 1e-6 {
+		return v
+	}
+	inv := float32(1 / math.Sqrt(norm))
+	for i := range v {
+		v[i] *= inv
+	}
+	return v
+}
+
+func (c *CannedIndex) remove(name string) {
+	slot, ok := c.byName[name]
+	if !ok {
+		return
+	}
+	// The slot's postings stay until the next compaction; a deleted slot
+	// scores but is never returned.
+	delete(c.byName, name)
+	c.names[slot], c.items[slot] = "", ""
+	c.live--
+}
+
+func (c *CannedIndex) add(e CannedEntry, v sparse) error {
+	c.remove(e.Name)
+	if c.post == nil {
+		c.dims, c.post = v.dims, make([][]posting, v.dims)
+	}
+	if v.dims != c.dims {
+		return fmt.Errorf("embed canned answer %s: %d dimensions, the index has %d", e.Name, v.dims, c.dims)
+	}
+	slot := int32(len(c.names))
+	c.names, c.items = append(c.names, e.Name), append(c.items, e.Item)
+	c.byName[e.Name] = slot
+	c.live++
+	for i, d := range v.idx {
+		c.post[d] = append(c.post[d], posting{slot: slot, w: v.w[i]})
+	}
+	return nil
+}
+
+// compact drops deleted slots and renumbers the others.
+func (c *CannedIndex) compact() {
+	renum := make([]int32, len(c.names))
+	names, items := make([]string, 0, c.live), make([]string, 0, c.live)
+	for slot, name := range c.names {
+		renum[slot] = -1
+		if name != "" {
+			renum[slot] = int32(len(names))
+			names, items = append(names, name), append(items, c.items[slot])
+			c.byName[name] = renum[slot]
+		}
+	}
+	for d, ps := range c.post {
+		kept := ps[:0]
+		for _, p := range ps {
+			if r := renum[p.slot]; r >= 0 {
+				kept = append(kept, posting{slot: r, w: p.w})
+			}
+		}
+		c.post[d] = slices.Clip(kept)
+	}
+	c.names, c.items = names, items
+}
+
+// scorePool recycles the per-search score arrays (one float per answer).
+var scorePool = sync.Pool{New: func() any { return new([]float32) }}
+
+// Search returns up to n canned answers closest to the query, best first,
+// with their name (Ref) and item; their text is the caller's to fetch.
 func (c *CannedIndex) Search(ctx context.Context, query string, n int) ([]Hit, error) {
 	c.mu.RLock()
-	coll, docs := c.coll, c.docs
+	empty := c.live == 0
 	c.mu.RUnlock()
-	if coll == nil || coll.Count() == 0 {
+	if empty || n <= 0 {
 		return nil, nil
 	}
-	res, err := coll.Query(ctx, query, min(n, coll.Count()), nil, nil)
+	q, err := c.embed(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("search canned answers: %w", err)
 	}
-	hits := make([]Hit, 0, len(res))
-	for _, r := range res {
-		if d, ok := docs[r.ID]; ok {
-			hits = append(hits, Hit{Doc: d, Score: r.Similarity})
+	q = unit(q)
+
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if len(q) != c.dims {
+		return nil, fmt.Errorf("search canned answers: query has %d dimensions, the index %d", len(q), c.dims)
+	}
+	sp := scorePool.Get().(*[]float32)
+	defer scorePool.Put(sp)
+	scores := slices.Grow((*sp)[:0], len(c.names))[:len(c.names)]
+	clear(scores)
+	*sp = scores
+	for d, qw := range q {
+		if qw == 0 {
+			continue
 		}
+		for _, p := range c.post[d] {
+			scores[p.slot] += qw * p.w
+		}
+	}
+	type cand struct {
+		slot  int32
+		score float32
+	}
+	var top []cand // n is small: keep it sorted by insertion
+	for slot, s := range scores {
+		if c.names[slot] == "" || (len(top) == n && s <= top[n-1].score) {
+			continue
+		}
+		// after the equal scores: the earlier slot wins a tie
+		i, _ := slices.BinarySearchFunc(top, s, func(a cand, s float32) int {
+			if a.score >= s {
+				return -1
+			}
+			return 1
+		})
+		top = slices.Insert(top, i, cand{int32(slot), s})
+		if len(top) > n {
+			top = top[:n]
+		}
+	}
+	hits := make([]Hit, len(top))
+	for i, t := range top {
+		name := c.names[t.slot]
+		hits[i] = Hit{Doc: Doc{ID: "canned:" + name, Item: c.items[t.slot], Kind: KindCanned, Ref: name, Title: name}, Score: t.score}
 	}
 	return hits, nil
 }

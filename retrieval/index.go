@@ -37,6 +37,8 @@ type Index struct {
 	embed   chromem.EmbeddingFunc
 	docs    map[string]Doc
 	rebuilt bool
+	dir     string // where the index persists, "" in memory
+	fp      string // the knowledge and embedding it was built from
 }
 
 // Hit is a document found for a query, with its cosine similarity.
@@ -81,7 +83,7 @@ func open(ctx context.Context, cfg Config, c *knowledge.Checklist, force bool) (
 		return nil, err
 	}
 	fp := fingerprint(c.Version, name, docs)
-	ix := &Index{embed: embed, docs: make(map[string]Doc, len(docs))}
+	ix := &Index{embed: embed, docs: make(map[string]Doc, len(docs)), dir: cfg.Dir, fp: fp}
 	for _, d := range docs {
 		ix.docs[d.ID] = d
 	}

@@ -16,16 +16,27 @@ import (
 // cannedSource adapts the canned-answer store to what the engine needs.
 type cannedSource struct{ s *canned.Store }
 
-func (c cannedSource) CannedAnswers(ctx context.Context) ([]engine.CannedAnswer, error) {
-	list, err := c.s.List(ctx)
+func (c cannedSource) CannedChanges(ctx context.Context, since int64) (engine.CannedChanges, error) {
+	cs, err := c.s.Changes(ctx, since)
 	if err != nil {
-		return nil, err
+		return engine.CannedChanges{}, err
 	}
-	out := make([]engine.CannedAnswer, len(list))
-	for i, a := range list {
-		out[i] = engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags}
+	out := engine.CannedChanges{StoreID: cs.StoreID, Seq: cs.Seq, Deleted: cs.Deleted, Full: cs.Full, Changed: make([]engine.CannedAnswer, len(cs.Changed))}
+	for i, a := range cs.Changed {
+		out.Changed[i] = engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags}
 	}
 	return out, nil
+}
+
+func (c cannedSource) CannedAnswer(ctx context.Context, name string) (engine.CannedAnswer, bool, error) {
+	a, err := c.s.Get(ctx, name)
+	if errors.Is(err, canned.ErrNotFound) {
+		return engine.CannedAnswer{}, false, nil
+	}
+	if err != nil {
+		return engine.CannedAnswer{}, false, err
+	}
+	return engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags}, true, nil
 }
 
 // openCannedIfPresent opens the canned-answer store when DATA_DIR has one:

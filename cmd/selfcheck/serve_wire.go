@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/selfcheck/selfcheck/canned"
 )
+
+// cannedRefresh is how often serve applies changes made to the canned
+// answers by another process (the CLI).
+const cannedRefresh = 15 * time.Second
 
 // runServeCommand builds the engine with its index and hands it, with the
 // canned-answer store, to the Slack bot.
@@ -29,6 +34,9 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 	if err != nil {
 		return err
 	}
+	// Canned answers load now and follow the store in the background, not
+	// inside an ask.
+	go e.WatchCanned(ctx, cannedRefresh)
 	return runServe(ctx, getenv, serveDeps{
 		Answerer:      e,
 		Reviewer:      e,
