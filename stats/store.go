@@ -1,0 +1,257 @@
+// Package stats keeps the counts support staff read to decide what to
+// write next: questions per item and per day, the questions the bot could
+// not answer or only guessed at, how often each element of a reviewed
+// draft came out missing or partial, and the feedback on answers.
+//
+// It is private by design. It stores counts, never a draft or a reviewed
+// text; the only text it keeps is the masked wording of unanswered and
+// weakly routed questions (masked by the caller with knowledge.Redact
+// before it gets here), and only for the retention period, after which
+// it is deleted. Recording never blocks the caller: events go through a
+// bounded queue to one writer, and when the queue is full they are
+// dropped and counted rather than slowing an answer.
+//
+// The counts live in SQLite (stats.db in the data directory, WAL mode,
+// modernc.org/sqlite); the server records while `selfcheck stats` reads.
+package stats
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// FileName is the name of the database file inside Config.Dir.
+const FileName = "stats.db"
+
+// DefaultRetention is how long masked question texts are kept.
+const DefaultRetention = 30 * 24 * time.Hour
+
+// queueSize bounds the events waiting for the writer: at a few hundred
+// microseconds per batch it is minutes of a busy bot's traffic, and at
+// most a few megabytes of masked questions.
+const queueSize = 4096
+
+// purgeEvery is how often a long-running store deletes expired texts.
+const purgeEvery = time.Hour
+
+// Config says where the counts live and how long question texts stay.
+type Config struct {
+	// Dir is the data directory; it is created if missing.
+	Dir string
+	// Retention is how long masked question texts are kept; zero means
+	// DefaultRetention.
+	Retention time.Duration
+	// Logger receives write failures (by count and kind, never text);
+	// nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now. Tests set it.
+	Now func() time.Time
+}
+
+// Store records and reports the statistics. It is safe for concurrent
+// use; Close flushes what is queued.
+type Store struct {
+	db        *sql.DB
+	log       *slog.Logger
+	now       func() time.Time
+	retention time.Duration
+
+	mu      sync.RWMutex // guards closed against sends on a closed queue
+	closed  bool
+	queue   chan event
+	done    chan struct{}
+	dropped atomic.Int64
+}
+
+// Open opens (creating if needed) the statistics in cfg.Dir, deletes
+// question texts past their retention, and starts the writer.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	if cfg.Dir == "" {
+		return nil, errors.New("open statistics: no data directory configured")
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("open statistics: %w", err)
+	}
+	path, err := filepath.Abs(filepath.Join(cfg.Dir, FileName))
+	if err != nil {
+		return nil, fmt.Errorf("open statistics: %w", err)
+	}
+	db, err := sql.Open("sqlite", dsn(path))
+	if err != nil {
+		return nil, fmt.Errorf("open statistics %s: %w", path, err)
+	}
+	s := &Store{db: db, log: cfg.Logger, now: cfg.Now, retention: cfg.Retention,
+		queue: make(chan event, queueSize), done: make(chan struct{})}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.retention <= 0 {
+		s.retention = DefaultRetention
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open statistics %s: %w", path, err)
+	}
+	if _, err := s.Purge(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open statistics %s: %w", path, err)
+	}
+	go s.loop()
+	return s, nil
+}
+
+// dsn: the same settings as the canned-answer store (see canned's dsn),
+// except synchronous(NORMAL): a count lost to a power cut is not worth
+// an fsync per batch.
+func dsn(path string) string {
+	u := url.URL{
+		Scheme:   "file",
+		Path:     filepath.ToSlash(path),
+		RawQuery: "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+	}
+	return u.String()
+}
+
+// Close writes what is queued and releases the database.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if !s.closed {
+		s.closed = true
+		close(s.queue)
+	}
+	s.mu.Unlock()
+	<-s.done
+	if n := s.dropped.Load(); n > 0 {
+		s.log.Warn("statistics dropped: queue full", "events", n)
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close statistics: %w", err)
+	}
+	return nil
+}
+
+// Purge deletes the question texts older than the retention period and
+// reports how many it deleted.
+func (s *Store) Purge(ctx context.Context) (int64, error) {
+	cutoff := formatTime(s.now().Add(-s.retention))
+	res, err := s.db.ExecContext(ctx, `DELETE FROM questions WHERE at < ?`, cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired questions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 {
+		s.log.Info("expired questions deleted", "count", n)
+	}
+	return n, nil
+}
+
+// ForgetQuestions deletes every question text, expired or not (statistics
+// were turned off); the counts stay.
+func (s *Store) ForgetQuestions(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM questions`)
+	if err != nil {
+		return 0, fmt.Errorf("delete questions: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// migrations lists the schema changes in order; PRAGMA user_version
+// records how many have run. Append, never edit a shipped entry.
+func migrations() [][]string {
+	return [][]string{
+		// 1: counts per UTC day; texts of unanswered questions with their
+		// time, for the retention.
+		{
+			`CREATE TABLE asks (
+			day     TEXT NOT NULL,
+			item    TEXT NOT NULL,
+			kind    TEXT NOT NULL,
+			outcome TEXT NOT NULL,
+			n       INTEGER NOT NULL,
+			PRIMARY KEY (day, item, kind, outcome)
+		) STRICT, WITHOUT ROWID`,
+			`CREATE TABLE questions (
+			id      INTEGER PRIMARY KEY,
+			at      TEXT NOT NULL,
+			item    TEXT NOT NULL,
+			outcome TEXT NOT NULL,
+			text    TEXT NOT NULL
+		) STRICT`,
+			`CREATE INDEX questions_at ON questions (at)`,
+			`CREATE TABLE reviews (
+			day  TEXT NOT NULL,
+			item TEXT NOT NULL,
+			n    INTEGER NOT NULL,
+			PRIMARY KEY (day, item)
+		) STRICT, WITHOUT ROWID`,
+			`CREATE TABLE review_elements (
+			day     TEXT NOT NULL,
+			item    TEXT NOT NULL,
+			element TEXT NOT NULL,
+			status  TEXT NOT NULL,
+			n       INTEGER NOT NULL,
+			PRIMARY KEY (day, item, element, status)
+		) STRICT, WITHOUT ROWID`,
+			`CREATE TABLE feedback (
+			day  TEXT NOT NULL,
+			item TEXT NOT NULL,
+			kind TEXT NOT NULL,
+			up   INTEGER NOT NULL,
+			down INTEGER NOT NULL,
+			PRIMARY KEY (day, item, kind)
+		) STRICT, WITHOUT ROWID`,
+		},
+	}
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	defer tx.Rollback()
+	steps := migrations()
+	var version int
+	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return fmt.Errorf("migrate schema: read version: %w", err)
+	}
+	if version > len(steps) {
+		return fmt.Errorf("migrate schema: database has schema version %d, this program knows only up to %d; upgrade selfcheck", version, len(steps))
+	}
+	if version == len(steps) {
+		return nil
+	}
+	for i := version; i < len(steps); i++ {
+		for _, stmt := range steps[i] {
+			if _, err := tx.ExecContext(ctx, stmt); err != nil {
+				return fmt.Errorf("migrate schema to version %d: %w", i+1, err)
+			}
+		}
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(steps))); err != nil {
+		return fmt.Errorf("migrate schema: write version: %w", err)
+	}
+	return tx.Commit()
+}
+
+// timeLayout is fixed-width so that stored times sort as text.
+const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }
