@@ -33,6 +33,9 @@ type Config struct {
 	// its findings to reviews (checked against the draft). Nil, or a nil
 	// *prompts.Client, means the engine runs offline.
 	Model Model
+	// Stats, when set, counts questions, reviews and feedback for support
+	// staff; nil means statistics are off.
+	Stats StatsRecorder
 }
 
 // DefaultMinScore separates questions about the checklist from everything
@@ -49,6 +52,7 @@ type Engine struct {
 	minScore float32
 	model    Model // nil when off
 	canned   *cannedSuggester
+	stats    StatsRecorder // nil when off
 }
 
 // New returns an engine.
@@ -56,7 +60,7 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.Knowledge == nil {
 		return nil, errors.New("engine needs knowledge")
 	}
-	e := &Engine{kb: cfg.Knowledge, index: cfg.Index, log: cfg.Logger, minScore: cfg.MinScore}
+	e := &Engine{kb: cfg.Knowledge, index: cfg.Index, log: cfg.Logger, minScore: cfg.MinScore, stats: cfg.Stats}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
@@ -89,6 +93,14 @@ const MaxQuestionBytes = 4000
 // any other is routed by retrieval. Questions about items the knowledge
 // base lacks get "no guidance yet", never an invented answer.
 func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
+	ans, err := e.ask(ctx, question)
+	if err == nil {
+		e.recordAsk(ctx, question, ans)
+	}
+	return ans, err
+}
+
+func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
 	start := time.Now()
 	q := strings.TrimSpace(knowledge.Normalize(question))
 	if q == "" {
@@ -194,6 +206,7 @@ func (e *Engine) ReviewWith(ctx context.Context, itemID, draft string, opts know
 			return knowledge.Report{}, fmt.Errorf("review %s: %w", rep.Item, err)
 		}
 	}
+	e.recordReview(ctx, rep)
 	e.log.Debug("review", "item", rep.Item, "bytes", len(draft), "present", rep.Summary.Present,
 		"partial", rep.Summary.Partial, "missing", rep.Summary.Missing, "llm", rep.LLM, "duration", time.Since(start))
 	return rep, nil

@@ -69,8 +69,9 @@ func indexConfig(cfg config, log *slog.Logger) retrieval.Config {
 
 // newEngine loads the knowledge and, when withIndex, the search index,
 // and connects the model when one is configured; canned, when not nil,
-// supplies staff-verified answers to offer.
-func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool, canned engine.CannedSource) (*engine.Engine, *knowledge.Checklist, error) {
+// supplies staff-verified answers to offer, and rec, when not nil, counts
+// questions and reviews.
+func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool, canned engine.CannedSource, rec engine.StatsRecorder) (*engine.Engine, *knowledge.Checklist, error) {
 	model, err := newModel(cfg, log)
 	if err != nil {
 		return nil, nil, err
@@ -85,7 +86,7 @@ func newEngine(ctx context.Context, cfg config, log *slog.Logger, withIndex bool
 			return nil, nil, fmt.Errorf("open index in %s: %w", cfg.DataDir, err)
 		}
 	}
-	e, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Logger: log, Model: model, Canned: canned})
+	e, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Logger: log, Model: model, Canned: canned, Stats: rec})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -162,7 +163,7 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 		defer store.Close()
 		src = cannedSource{store}
 	}
-	e, _, err := newEngine(ctx, cfg, log, true, src)
+	e, _, err := newEngine(ctx, cfg, log, true, src, nil)
 	if err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	default:
 		return usageError{msg: fmt.Sprintf("--service %q: want support, cloud or convergence", *service)}
 	}
-	e, kb, err := newEngine(ctx, cfg, log, false, nil)
+	e, kb, err := newEngine(ctx, cfg, log, false, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -39,6 +39,9 @@ type config struct {
 	ModelMaxConcurrent int           // MODEL_MAX_CONCURRENT
 	ModelQueue         int           // MODEL_QUEUE: negative means no call may wait
 	ModelContextChars  int           // MODEL_CONTEXT_CHARS: draft budget in a review prompt
+
+	StatsOff       bool // STATS=off: serve counts nothing and keeps no question text
+	StatsRetention int  // STATS_RETENTION_DAYS: days masked questions are kept; 0 means 30
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -72,7 +75,30 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if err := c.loadModelLimits(getenv); err != nil {
 		return c, err
 	}
+	if err := c.loadStats(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// loadStats reads STATS and STATS_RETENTION_DAYS. A malformed value is an
+// error rather than the default: a typo in "off" must not keep texts.
+func (c *config) loadStats(getenv func(string) string) error {
+	switch v := strings.ToLower(strings.TrimSpace(getenv("STATS"))); v {
+	case "", "on", "true", "1":
+	case "off", "false", "0":
+		c.StatsOff = true
+	default:
+		return usageError{msg: fmt.Sprintf("STATS=%q: want on or off", v)}
+	}
+	if v := strings.TrimSpace(getenv("STATS_RETENTION_DAYS")); v != "" {
+		d, err := strconv.Atoi(v)
+		if err != nil || d < 1 || d > 3660 {
+			return usageError{msg: fmt.Sprintf("STATS_RETENTION_DAYS=%q: want a number of days from 1 to 3660", v)}
+		}
+		c.StatsRetention = d
+	}
+	return nil
 }
 
 // loadModelLimits reads the model client's limits. A malformed value is a

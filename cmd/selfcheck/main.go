@@ -30,6 +30,8 @@ Usage:
   selfcheck index                               (re)build the search index under DATA_DIR
   selfcheck serve                               run the Slack bot
   selfcheck canned SUBCOMMAND ...               canned answers for support staff
+  selfcheck stats [unanswered] [--json] [--days N]
+                                                what applicants asked, missed and voted (support staff)
 
 Examples:
   selfcheck ask "1.3에는 무엇이 포함되어야 하나요?"
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runServeCommand(ctx, cfg, log, getenv, stderr)
 	case "canned":
 		return runCanned(ctx, rest, cfg.DataDir, stdin, stdout, stderr)
+	case "stats":
+		return runStats(ctx, cfg, log, rest, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -125,7 +125,7 @@ func scaleDir(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	start := time.Now()
-	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store})
+	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func firstAsk(tb testing.TB, dir string) engine.Answer {
 		tb.Fatal(err)
 	}
 	defer store.Close()
-	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store})
+	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestScaleTargets(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer store.Close()
-			e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store})
+			e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -302,7 +302,7 @@ func scaleChild(mode, dir string) int {
 	}
 	defer store.Close()
 	start := time.Now()
-	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store})
+	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -394,7 +394,7 @@ func BenchmarkSteadyAsk(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer store.Close()
-			e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store})
+			e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

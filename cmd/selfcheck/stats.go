@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+
+	"github.com/selfcheck/selfcheck/stats"
+)
+
+const statsUsage = `Usage:
+  selfcheck stats [--json] [--days N]              questions, reviews and feedback of the last N days (default 30)
+  selfcheck stats unanswered [--json] [--days N]   the masked questions the bot could not answer or only guessed at
+`
+
+// defaultStatsDays is the period "selfcheck stats" reports by default:
+// the retention of question texts, so that both views cover the same days.
+const defaultStatsDays = 30
+
+func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout io.Writer) error {
+	sub := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "", "unanswered":
+	case "help":
+		_, err := io.WriteString(stdout, statsUsage)
+		return err
+	default:
+		return usageError{msg: fmt.Sprintf("stats: unknown command %q\n\n%s", sub, strings.TrimSuffix(statsUsage, "\n"))}
+	}
+	fs := newFlagSet("stats")
+	asJSON := fs.Bool("json", false, "print JSON")
+	days := fs.Int("days", defaultStatsDays, "days to report, today included")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageError{msg: "stats takes no arguments\n\n" + strings.TrimSuffix(statsUsage, "\n")}
+	}
+	if *days < 1 || *days > 3660 {
+		return usageError{msg: fmt.Sprintf("stats: --days %d: want a number of days from 1 to 3660", *days)}
+	}
+	s, err := stats.Open(ctx, statsConfig(cfg, log))
+	if err != nil {
+		return fmt.Errorf("open statistics in %s: %w", cfg.DataDir, err)
+	}
+	defer s.Close()
+	if sub == "unanswered" {
+		qs, err := s.Unanswered(ctx, *days)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, qs)
+		}
+		renderUnanswered(stdout, qs, *days)
+		return nil
+	}
+	r, err := s.Report(ctx, *days)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, r)
+	}
+	renderStats(stdout, r, cfg.StatsOff)
+	return nil
+}
+
+func orNone(item string) string {
+	if item == "" {
+		return "-"
+	}
+	return item
+}
+
+// renderStats prints the overview for support staff.
+func renderStats(w io.Writer, r stats.Report, off bool) {
+	fmt.Fprintf(w, "selfcheck 통계 — 최근 %d일 (%s ~ %s, UTC)\n", r.Days, r.From, r.To)
+	if off {
+		fmt.Fprintln(w, "STATS=off: 지금은 새로 기록하지 않습니다 (statistics are off; these are earlier counts).")
+	}
+	q := r.Question
+	fmt.Fprintf(w, "\n질문 %d개: 답변 %d · 약한 연결 %d · 답변 못 함 %d\n", q.Total, q.Answered, q.Weak, q.Unanswered)
+	if r.KeptQuestions > 0 {
+		fmt.Fprintf(w, "  답변 못 했거나 약하게 연결된 질문 %d개(마스킹됨): selfcheck stats unanswered\n", r.KeptQuestions)
+	}
+	if len(r.ByItem) > 0 {
+		fmt.Fprintln(w, "\n항목별 질문 (item: questions, weak, unanswered)")
+		for _, it := range r.ByItem {
+			fmt.Fprintf(w, "  %-4s %5d   약함 %d · 못 함 %d\n", orNone(it.Item), it.Total, it.Weak, it.Unanswered)
+		}
+	}
+	if len(r.ByDay) > 0 {
+		fmt.Fprintln(w, "\n일별 질문 (per day)")
+		for _, d := range r.ByDay {
+			fmt.Fprintf(w, "  %s %5d\n", d.Day, d.Questions)
+		}
+	}
+	if len(r.ByKind) > 0 {
+		fmt.Fprint(w, "\n답변 종류별 (by kind of answer):")
+		for _, k := range sortedKeys(r.ByKind) {
+			fmt.Fprintf(w, " %s %d", k, r.ByKind[k])
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintln(w, "\n검토 (reviews; 초안 내용은 저장하지 않고 요소별 결과만 셉니다)")
+	if len(r.Reviews) == 0 {
+		fmt.Fprintln(w, "  없음 (none)")
+	}
+	for _, rv := range r.Reviews {
+		fmt.Fprintf(w, "  %-4s 검토 %d회\n", rv.Item, rv.Reviews)
+		for _, el := range rv.Elements {
+			fmt.Fprintf(w, "       %-7s 누락 %d · 일부 %d\n", el.Element, el.Missing, el.Partial)
+		}
+	}
+	fmt.Fprintln(w, "\n피드백 (feedback: item, kind of answer, 👍, 👎)")
+	if len(r.Feedback) == 0 {
+		fmt.Fprintln(w, "  없음 (none)")
+	}
+	for _, f := range r.Feedback {
+		fmt.Fprintf(w, "  %-4s %-11s 👍 %d  👎 %d\n", orNone(f.Item), f.Kind, f.Up, f.Down)
+	}
+}
+
+// renderUnanswered prints one masked question a line, newest first, with
+// a hint to turn one into a canned answer.
+func renderUnanswered(w io.Writer, qs []stats.Question, days int) {
+	if len(qs) == 0 {
+		fmt.Fprintf(w, "최근 %d일 동안 답변 못 했거나 약하게 연결된 질문이 없습니다 (none in the last %d days).\n", days, days)
+		return
+	}
+	for _, q := range qs {
+		text := strings.Join(strings.Fields(q.Text), " ")
+		fmt.Fprintf(w, "%s  %-10s %-4s %s\n", q.At.UTC().Format("2006-01-02 15:04"), q.Outcome, orNone(q.Item), text)
+	}
+	fmt.Fprintf(w, "\n%d개. 자주 나오는 질문은 canned answer로 만들어 두세요: selfcheck canned add NAME --item ITEM --text \"…\"\n", len(qs))
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/stats"
+)
+
+// statsRecorder adapts the statistics store to what the engine records.
+type statsRecorder struct{ s *stats.Store }
+
+func (r statsRecorder) RecordAsk(ctx context.Context, ev engine.AskEvent) error {
+	return r.s.RecordAsk(ctx, stats.Ask{Item: ev.Item, Kind: ev.Kind, Outcome: ev.Outcome, Masked: ev.Masked})
+}
+
+func (r statsRecorder) RecordReview(ctx context.Context, ev engine.ReviewEvent) error {
+	return r.s.RecordReview(ctx, stats.Review{Item: ev.Item, Elements: ev.Elements})
+}
+
+func (r statsRecorder) RecordFeedback(ctx context.Context, ev engine.FeedbackEvent) error {
+	return r.s.RecordFeedback(ctx, stats.Feedback{Item: ev.Item, Kind: ev.Kind, Helpful: ev.Helpful, Changed: ev.Changed})
+}
+
+func statsConfig(cfg config, log *slog.Logger) stats.Config {
+	return stats.Config{Dir: cfg.DataDir, Retention: time.Duration(cfg.StatsRetention) * 24 * time.Hour, Logger: log}
+}
+
+// openStatsRecorder opens the statistics for serve. With STATS=off it
+// records nothing (a nil recorder) and deletes any question texts an
+// earlier run kept: off means none are kept. The returned close function
+// flushes what is queued.
+func openStatsRecorder(ctx context.Context, cfg config, log *slog.Logger) (engine.StatsRecorder, func(), error) {
+	if cfg.StatsOff {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, stats.FileName)); errors.Is(err, fs.ErrNotExist) {
+			return nil, func() {}, nil
+		}
+		s, err := stats.Open(ctx, statsConfig(cfg, log))
+		if err != nil {
+			return nil, nil, fmt.Errorf("open statistics in %s: %w", cfg.DataDir, err)
+		}
+		n, err := s.ForgetQuestions(ctx)
+		s.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("STATS=off: %w", err)
+		}
+		log.Info("statistics off", "questions_deleted", n)
+		return nil, func() {}, nil
+	}
+	s, err := stats.Open(ctx, statsConfig(cfg, log))
+	if err != nil {
+		return nil, nil, fmt.Errorf("open statistics in %s: %w", cfg.DataDir, err)
+	}
+	return statsRecorder{s}, func() {
+		if err := s.Close(); err != nil {
+			log.Warn("statistics not closed cleanly", "err", err)
+		}
+	}, nil
+}
