@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
 )
 
 // fakeStats records the events the engine sends.
@@ -136,4 +135,3 @@ func TestAnswerKind(t *testing.T) {
 		}
 	}
 }
-
