@@ -116,12 +116,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 // dsn: the same settings as the canned-answer store (see canned's dsn),
 // except synchronous(NORMAL): a count lost to a power cut is not worth
-// an fsync per batch.
+// an fsync per batch; and secure_delete, so that an expired question's
+// text is overwritten in the file, not merely unlinked from its page.
 func dsn(path string) string {
 	u := url.URL{
 		Scheme:   "file",
 		Path:     filepath.ToSlash(path),
-		RawQuery: "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate",
+		RawQuery: "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)&_txlock=immediate",
 	}
 	return u.String()
 }

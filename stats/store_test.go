@@ -1,7 +1,9 @@
 package stats
 
 import (
+	"bytes"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -137,8 +139,9 @@ func TestRetentionDeletesOldQuestions(t *testing.T) {
 	var left int
 	must(t, db.QueryRowContext(ctx, `SELECT count(*) FROM questions WHERE text = 'forty days ago'`).Scan(&left))
 	if left != 0 {
-		t.Errorf("an expired question is still in the file")
+		t.Errorf("an expired question is still in the table")
 	}
+	db.Close()
 	// The counts stay: only the texts expire.
 	r, err := s.Report(ctx, 60)
 	must(t, err)
@@ -148,6 +151,10 @@ func TestRetentionDeletesOldQuestions(t *testing.T) {
 	// Reopening purges as well.
 	c.set(today.AddDate(0, 0, 25))
 	s.Close()
+	// Overwritten, not just unlinked (secure_delete).
+	if raw, _ := os.ReadFile(filepath.Join(dir, FileName)); bytes.Contains(raw, []byte("forty days ago")) {
+		t.Errorf("an expired question's text is still in the file's bytes")
+	}
 	s2 := openTest(t, dir, c, 30*24*time.Hour)
 	if qs, _ := s2.Unanswered(ctx, 365); len(qs) != 0 {
 		t.Errorf("after 35 days: %+v; want none", qs)
