@@ -73,6 +73,7 @@ type cannedSuggester struct {
 
 	mu       sync.Mutex
 	inflight *cannedSync // the update under way, shared by every caller
+	started  int         // updates started so far
 	ready    bool        // an update has succeeded: asks search without waiting
 	fileRead bool        // the persisted index was tried
 }
@@ -80,6 +81,7 @@ type cannedSuggester struct {
 // cannedSync is one update of the canned index; done closes when err is
 // set.
 type cannedSync struct {
+	id   int
 	done chan struct{}
 	err  error
 }
@@ -94,11 +96,13 @@ func newCannedSuggester(cfg Config, log *slog.Logger) *cannedSuggester {
 
 // RefreshCanned applies the changes to the canned answers now (after a
 // change made through the bot), instead of at the next WatchCanned tick.
+// It does not settle for an update already under way: that one may have
+// read the store before the change.
 func (e *Engine) RefreshCanned(ctx context.Context) error {
 	if e.canned == nil {
 		return nil
 	}
-	return e.canned.sync(ctx)
+	return e.canned.sync(ctx, true)
 }
 
 // WatchCanned loads the canned answers at once, then applies their
@@ -115,7 +119,7 @@ func (e *Engine) WatchCanned(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if err := e.canned.sync(ctx); err != nil && ctx.Err() == nil {
+		if err := e.canned.sync(ctx, false); err != nil && ctx.Err() == nil {
 			e.log.Warn("canned answers not updated", "err", err)
 		}
 		select {
@@ -128,22 +132,37 @@ func (e *Engine) WatchCanned(ctx context.Context, every time.Duration) {
 
 // sync brings the index up to date with the store. Concurrent callers
 // share one update (a hand-written singleflight: one key, and x/sync
-// would add a module for twenty lines); each waits at most until its own
-// ctx ends.
-func (s *cannedSuggester) sync(ctx context.Context) error {
+// would add a module for thirty lines); each waits at most until its own
+// ctx ends. With fresh, only an update started after the call will do.
+func (s *cannedSuggester) sync(ctx context.Context, fresh bool) error {
 	s.mu.Lock()
-	run := s.inflight
-	if run == nil {
-		run = &cannedSync{done: make(chan struct{})}
-		s.inflight = run
-		go s.update(context.WithoutCancel(ctx), run)
-	}
-	s.mu.Unlock()
-	select {
-	case <-run.done:
-		return run.err
-	case <-ctx.Done():
-		return ctx.Err()
+	after := s.started
+	for {
+		run := s.inflight
+		if run != nil && fresh && run.id <= after {
+			// Started before this call: wait for it, then start anew.
+			s.mu.Unlock()
+			select {
+			case <-run.done:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			s.mu.Lock()
+			continue
+		}
+		if run == nil {
+			s.started++
+			run = &cannedSync{id: s.started, done: make(chan struct{})}
+			s.inflight = run
+			go s.update(context.WithoutCancel(ctx), run)
+		}
+		s.mu.Unlock()
+		select {
+		case <-run.done:
+			return run.err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 
@@ -206,7 +225,7 @@ func (s *cannedSuggester) match(ctx context.Context, q string) (CannedRef, bool)
 	ready := s.ready
 	s.mu.Unlock()
 	if !ready {
-		if err := s.sync(ctx); err != nil {
+		if err := s.sync(ctx, false); err != nil {
 			s.log.Warn("canned answers unavailable", "err", err)
 			return CannedRef{}, false
 		}

@@ -21,8 +21,9 @@ type fakeCanned struct {
 	answers map[string]CannedAnswer
 	changed map[string]int64 // name → seq of its last change
 	err     error
-	calls   atomic.Int32 // CannedChanges calls
-	reads   atomic.Int32 // answers read back by CannedChanges
+	gate    chan struct{} // when set, CannedChanges waits on it after reading
+	calls   atomic.Int32  // CannedChanges calls
+	reads   atomic.Int32  // answers read back by CannedChanges
 }
 
 func newFakeCanned(answers ...CannedAnswer) *fakeCanned {
@@ -51,6 +52,12 @@ func (f *fakeCanned) remove(name string) {
 func (f *fakeCanned) CannedChanges(_ context.Context, since int64) (CannedChanges, error) {
 	f.calls.Add(1)
 	f.mu.Lock()
+	gate := f.gate
+	defer func() {
+		if gate != nil {
+			<-gate
+		}
+	}()
 	defer f.mu.Unlock()
 	if f.err != nil {
 		return CannedChanges{}, f.err
@@ -245,4 +252,45 @@ func TestWatchCanned(t *testing.T) {
 	}
 	cancel()
 	<-done
+}
+
+// RefreshCanned after a change does not settle for an update that read
+// the store before the change.
+func TestRefreshCannedAfterAChangeDuringAnUpdate(t *testing.T) {
+	src := newFakeCanned()
+	e := newCannedEngine(t, src)
+	ctx := context.Background()
+	if err := e.RefreshCanned(ctx); err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	src.mu.Lock()
+	src.gate = gate
+	src.mu.Unlock()
+	background := make(chan error)
+	go func() { background <- e.canned.sync(ctx, false) }() // a WatchCanned tick
+	for src.calls.Load() < 2 {                              // it has read the store
+		time.Sleep(time.Millisecond)
+	}
+	src.put(staffAnswers[0]) // a save through the bot, after that read
+	refreshed := make(chan error)
+	go func() { refreshed <- e.RefreshCanned(ctx) }()
+	// Let the refresh reach the update under way: a refresh that joined
+	// it would end with it. (With the refresh late, the test passes
+	// whatever the code does; it cannot fail a correct one.)
+	time.Sleep(50 * time.Millisecond)
+	gate <- struct{}{} // the tick ends, without the new answer
+	if err := <-background; err != nil {
+		t.Fatal(err)
+	}
+	src.mu.Lock()
+	src.gate = nil
+	src.mu.Unlock()
+	close(gate)
+	if err := <-refreshed; err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := e.Ask(ctx, "고객의견 수렴채널은 몇 개?"); a.Canned == nil {
+		t.Errorf("the answer saved during an update is not offered after RefreshCanned")
+	}
 }
