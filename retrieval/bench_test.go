@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/philippgille/chromem-go"
@@ -69,4 +70,33 @@ func BenchmarkRawChromemQuery(b *testing.B) {
 		}
 	}
 	_ = chromem.Document{}
+}
+
+// BenchmarkCannedSearch is the canned part of a steady ask: embed the
+// question, score it against every answer through the inverted index.
+func BenchmarkCannedSearch(b *testing.B) {
+	ctx := context.Background()
+	ix, err := Open(ctx, Config{}, loadKB(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	words := []string{"고객의견", "수렴채널", "보안인증서", "비밀번호", "모의훈련", "조직도", "보유기간", "통지", "증빙", "예시", "변경 이력", "규정", "캡처", "협력사", "구성도"}
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			c := ix.NewCannedIndex()
+			entries := make([]CannedEntry, n)
+			for i := range entries {
+				entries[i] = CannedEntry{Name: fmt.Sprintf("a-%d", i), Text: fmt.Sprintf("%s %s %s 사례 %d번 답변입니다. %s를 확인하세요.", words[i%15], words[(i/15)%15], words[(i/7)%15], i, words[(i/3)%15])}
+			}
+			if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 1, Upsert: entries, Full: true}); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := c.Search(ctx, "고객의견 수렴채널은 몇 개 있어야 하나요?", 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

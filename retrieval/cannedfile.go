@@ -149,6 +149,9 @@ func (c *CannedIndex) save() error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil { // CreateTemp makes 0600; readable like index.gob, for a CLI run as another user
+		err = os.Chmod(f.Name(), 0o644)
+	}
 	if err == nil {
 		err = os.Rename(f.Name(), c.path)
 	}
