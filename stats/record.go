@@ -46,6 +46,14 @@ type Feedback struct {
 	Changed bool
 }
 
+// Escalation is a question handed to the support team (Resolved false),
+// or one marked handled by staff (Resolved true). Counts only: no
+// question, thread or user.
+type Escalation struct {
+	Item     string
+	Resolved bool
+}
+
 // ErrQueueFull is returned when the writer is too far behind; the event
 // is dropped.
 var ErrQueueFull = errors.New("statistics queue full, event dropped")
@@ -58,6 +66,7 @@ type event struct {
 	ask      *Ask
 	review   *Review
 	feedback *Feedback
+	escalate *Escalation
 	flushed  chan struct{} // a Flush marker
 }
 
@@ -75,6 +84,12 @@ func (s *Store) RecordReview(_ context.Context, r Review) error {
 // RecordFeedback queues a vote. It never blocks.
 func (s *Store) RecordFeedback(_ context.Context, f Feedback) error {
 	return s.enqueue(event{feedback: &f})
+}
+
+// RecordEscalation queues an escalation opened or resolved. It never
+// blocks.
+func (s *Store) RecordEscalation(_ context.Context, e Escalation) error {
+	return s.enqueue(event{escalate: &e})
 }
 
 // Flush waits until everything queued before it is written.
@@ -231,6 +246,16 @@ func write(ctx context.Context, tx *sql.Tx, ev event) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO feedback (day, item, kind, up, down) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT (day, item, kind) DO UPDATE SET up = up + excluded.up, down = down + excluded.down`, d, f.Item, f.Kind, up, down); err != nil {
 			return fmt.Errorf("count feedback: %w", err)
+		}
+	case ev.escalate != nil:
+		opened, resolved := 1, 0
+		if ev.escalate.Resolved {
+			opened, resolved = 0, 1
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO escalations (day, item, opened, resolved) VALUES (?, ?, ?, ?)
+			ON CONFLICT (day, item) DO UPDATE SET opened = opened + excluded.opened, resolved = resolved + excluded.resolved`,
+			d, ev.escalate.Item, opened, resolved); err != nil {
+			return fmt.Errorf("count escalation: %w", err)
 		}
 	}
 	return nil

@@ -31,6 +31,9 @@ type Report struct {
 	Reviews []ItemReviews `json:"reviews"`
 	// Feedback per item and kind of answer.
 	Feedback []FeedbackCount `json:"feedback"`
+	// Escalations per item: handed to the support team, and marked
+	// resolved, in the period.
+	Escalations []EscalationCount `json:"escalations"`
 	// KeptQuestions is how many masked questions are stored (see
 	// Store.Unanswered).
 	KeptQuestions int `json:"kept_questions"`
@@ -72,6 +75,13 @@ type FeedbackCount struct {
 	Down int    `json:"down"`
 }
 
+// EscalationCount is the escalations of one item.
+type EscalationCount struct {
+	Item     string `json:"item"`
+	Opened   int    `json:"opened"`
+	Resolved int    `json:"resolved"`
+}
+
 // Question is a kept, masked question.
 type Question struct {
 	At      time.Time `json:"at"`
@@ -91,7 +101,7 @@ func (s *Store) Report(ctx context.Context, days int) (Report, error) {
 	if days < 1 {
 		return Report{}, fmt.Errorf("statistics: days must be 1 or more, got %d", days)
 	}
-	r := Report{Days: days, ByItem: []ItemQuestions{}, ByDay: []DayCount{}, ByKind: map[string]int{}, Reviews: []ItemReviews{}, Feedback: []FeedbackCount{}}
+	r := Report{Days: days, ByItem: []ItemQuestions{}, ByDay: []DayCount{}, ByKind: map[string]int{}, Reviews: []ItemReviews{}, Feedback: []FeedbackCount{}, Escalations: []EscalationCount{}}
 	r.From, r.To = s.since(days)
 	if err := s.askCounts(ctx, &r); err != nil {
 		return Report{}, err
@@ -100,6 +110,9 @@ func (s *Store) Report(ctx context.Context, days int) (Report, error) {
 		return Report{}, err
 	}
 	if err := s.feedbackCounts(ctx, &r); err != nil {
+		return Report{}, err
+	}
+	if err := s.escalationCounts(ctx, &r); err != nil {
 		return Report{}, err
 	}
 	cutoff := formatTime(s.now().Add(-s.retention))
@@ -228,6 +241,26 @@ func (s *Store) feedbackCounts(ctx context.Context, r *Report) error {
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("statistics: read feedback: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) escalationCounts(ctx context.Context, r *Report) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT item, sum(opened), sum(resolved) FROM escalations WHERE day >= ?
+		GROUP BY item ORDER BY item`, r.From)
+	if err != nil {
+		return fmt.Errorf("statistics: read escalations: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e EscalationCount
+		if err := rows.Scan(&e.Item, &e.Opened, &e.Resolved); err != nil {
+			return fmt.Errorf("statistics: read escalations: %w", err)
+		}
+		r.Escalations = append(r.Escalations, e)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("statistics: read escalations: %w", err)
 	}
 	return nil
 }

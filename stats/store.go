@@ -3,6 +3,9 @@
 // not answer or only guessed at, how often each element of a reviewed
 // draft came out missing or partial, and the feedback on answers.
 //
+// Escalations to the support team (opened, resolved) are counted here
+// too, for the Slack bot to record.
+//
 // It is private by design. It stores counts, never a draft or a reviewed
 // text; the only text it keeps is the masked wording of unanswered and
 // weakly routed questions (masked by the caller with knowledge.Redact
@@ -215,6 +218,13 @@ func migrations() [][]string {
 			up   INTEGER NOT NULL,
 			down INTEGER NOT NULL,
 			PRIMARY KEY (day, item, kind)
+		) STRICT, WITHOUT ROWID`,
+			`CREATE TABLE escalations (
+			day      TEXT NOT NULL,
+			item     TEXT NOT NULL,
+			opened   INTEGER NOT NULL,
+			resolved INTEGER NOT NULL,
+			PRIMARY KEY (day, item)
 		) STRICT, WITHOUT ROWID`,
 		},
 	}

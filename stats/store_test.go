@@ -64,6 +64,9 @@ func TestReportCountsScriptedEvents(t *testing.T) {
 	must(t, s.RecordFeedback(ctx, Feedback{Item: "1.3", Kind: "guidance", Helpful: false}))
 	must(t, s.RecordFeedback(ctx, Feedback{Item: "1.3", Kind: "guidance", Helpful: true, Changed: true})) // the 👎 becomes 👍
 	must(t, s.RecordFeedback(ctx, Feedback{Item: "3.2", Kind: "canned", Helpful: false}))
+	must(t, s.RecordEscalation(ctx, Escalation{Item: "1.3"}))
+	must(t, s.RecordEscalation(ctx, Escalation{Item: "1.3"}))
+	must(t, s.RecordEscalation(ctx, Escalation{Item: "1.3", Resolved: true}))
 	must(t, s.Flush(ctx))
 
 	r, err := s.Report(ctx, 7)
@@ -90,6 +93,9 @@ func TestReportCountsScriptedEvents(t *testing.T) {
 	want := []FeedbackCount{{Item: "1.3", Kind: "guidance", Up: 2, Down: 0}, {Item: "3.2", Kind: "canned", Up: 0, Down: 1}}
 	if len(r.Feedback) != 2 || r.Feedback[0] != want[0] || r.Feedback[1] != want[1] {
 		t.Errorf("feedback %+v; want %+v", r.Feedback, want)
+	}
+	if len(r.Escalations) != 1 || r.Escalations[0] != (EscalationCount{Item: "1.3", Opened: 2, Resolved: 1}) {
+		t.Errorf("escalations %+v; want 1.3 opened 2, resolved 1", r.Escalations)
 	}
 	if r.KeptQuestions != 3 {
 		t.Errorf("kept questions %d; want 3 (weak and unanswered only)", r.KeptQuestions)

@@ -30,12 +30,12 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		return fmt.Errorf("open canned answers in %s: %w", cfg.DataDir, err)
 	}
 	defer store.Close()
-	rec, closeStats, err := openStatsRecorder(ctx, cfg, log)
+	st, closeStats, err := openStats(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer closeStats()
-	e, kb, err := newEngine(ctx, cfg, log, true, cannedSource{store}, rec)
+	e, kb, err := newEngine(ctx, cfg, log, true, cannedSource{store}, recorder(st))
 	if err != nil {
 		return err
 	}

@@ -127,6 +127,12 @@ func renderStats(w io.Writer, r stats.Report, off bool) {
 	for _, f := range r.Feedback {
 		fmt.Fprintf(w, "  %-4s %-11s 👍 %d  👎 %d\n", orNone(f.Item), f.Kind, f.Up, f.Down)
 	}
+	if len(r.Escalations) > 0 {
+		fmt.Fprintln(w, "\n담당자 호출 (escalations: item, opened, resolved)")
+		for _, e := range r.Escalations {
+			fmt.Fprintf(w, "  %-4s 요청 %d · 해결 %d\n", orNone(e.Item), e.Opened, e.Resolved)
+		}
+	}
 }
 
 // renderUnanswered prints one masked question a line, newest first, with

@@ -22,11 +22,11 @@ func serveEngine(t *testing.T, env map[string]string) (*engine.Engine, func()) {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.DiscardHandler)
-	rec, closeStats, err := openStatsRecorder(context.Background(), cfg, log)
+	st, closeStats, err := openStats(context.Background(), cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _, err := newEngine(context.Background(), cfg, log, true, nil, rec)
+	e, _, err := newEngine(context.Background(), cfg, log, true, nil, recorder(st))
 	if err != nil {
 		t.Fatal(err)
 	}

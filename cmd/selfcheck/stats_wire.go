@@ -33,11 +33,12 @@ func statsConfig(cfg config, log *slog.Logger) stats.Config {
 	return stats.Config{Dir: cfg.DataDir, Retention: time.Duration(cfg.StatsRetention) * 24 * time.Hour, Logger: log}
 }
 
-// openStatsRecorder opens the statistics for serve. With STATS=off it
-// records nothing (a nil recorder) and deletes any question texts an
-// earlier run kept: off means none are kept. The returned close function
-// flushes what is queued.
-func openStatsRecorder(ctx context.Context, cfg config, log *slog.Logger) (engine.StatsRecorder, func(), error) {
+// openStats opens the statistics for serve; nil with STATS=off. Off
+// records nothing and deletes any question texts an earlier run kept:
+// off means none are kept. The returned close function flushes what is
+// queued. The store is returned, not just the engine's recorder, for the
+// bot's views of it (App Home) and its escalation counts.
+func openStats(ctx context.Context, cfg config, log *slog.Logger) (*stats.Store, func(), error) {
 	if cfg.StatsOff {
 		if _, err := os.Stat(filepath.Join(cfg.DataDir, stats.FileName)); errors.Is(err, fs.ErrNotExist) {
 			return nil, func() {}, nil
@@ -58,9 +59,18 @@ func openStatsRecorder(ctx context.Context, cfg config, log *slog.Logger) (engin
 	if err != nil {
 		return nil, nil, fmt.Errorf("open statistics in %s: %w", cfg.DataDir, err)
 	}
-	return statsRecorder{s}, func() {
+	return s, func() {
 		if err := s.Close(); err != nil {
 			log.Warn("statistics not closed cleanly", "err", err)
 		}
 	}, nil
+}
+
+// recorder returns what the engine records through: nil (off) for a nil
+// store, never a non-nil interface holding a nil pointer.
+func recorder(s *stats.Store) engine.StatsRecorder {
+	if s == nil {
+		return nil
+	}
+	return statsRecorder{s}
 }
