@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -209,6 +210,11 @@ func (s *cannedSuggester) apply(ctx context.Context) (int, error) {
 			Text: strings.ReplaceAll(a.Name, "-", " ") + "\n" + strings.Join(a.Tags, " ") + "\n" + a.Text}
 	}
 	err = s.index.Apply(ctx, retrieval.CannedChanges{StoreID: ch.StoreID, Seq: ch.Seq, Upsert: up, Delete: ch.Deleted, Full: ch.Full})
+	if errors.Is(err, retrieval.ErrCannedNotSaved) {
+		// Suggestions work from memory; only the next start is slower.
+		s.log.Warn("canned answers' embeddings not persisted", "answers", s.index.Len(), "err", err)
+		err = nil
+	}
 	if err != nil {
 		return 0, fmt.Errorf("index canned answers: %w", err)
 	}

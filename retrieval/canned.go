@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -140,10 +141,17 @@ func (c *CannedIndex) Apply(ctx context.Context, ch CannedChanges) error {
 	}
 	c.mu.Unlock()
 	if changed && c.path != "" {
-		return c.save()
+		if err := c.save(); err != nil {
+			return fmt.Errorf("%w: %w", ErrCannedNotSaved, err)
+		}
 	}
 	return nil
 }
+
+// ErrCannedNotSaved is matched by an Apply error when the answers were
+// applied in memory but could not be persisted (a read-only DATA_DIR):
+// searches work, the next process embeds them again.
+var ErrCannedNotSaved = errors.New("canned index applied but not saved")
 
 // embedAll embeds the entries on every core: a first load of thousands
 // of answers is bound by the embedding.

@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -185,5 +186,20 @@ func TestCannedCompaction(t *testing.T) {
 	}
 	if name, _ := best(t, c, "키워드295"); name != "a-295" {
 		t.Errorf("best match %q after compaction; want a-295", name)
+	}
+}
+
+// A data directory that cannot be written to still gets suggestions.
+func TestCannedUnsavedStillSearches(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, c := openCanned(t, dir)
+	c.path = filepath.Join(dir, "missing", "\x00bad", cannedFile) // no such directory can be made
+	err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 3, Upsert: cannedEntries, Full: true})
+	if !errors.Is(err, ErrCannedNotSaved) {
+		t.Fatalf("Apply to an unwritable path: %v; want ErrCannedNotSaved", err)
+	}
+	if name, _ := best(t, c, "비밀번호는 어떻게 저장해야 하나요?"); name != "password-hash" {
+		t.Errorf("unsaved index finds %q; want password-hash", name)
 	}
 }
