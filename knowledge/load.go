@@ -64,12 +64,7 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		}
 		h.Write([]byte(name))
 		h.Write(data)
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(v); err != nil {
-			return &LoadError{File: name, Err: err}
-		}
-		return nil
+		return decodeStrict(name, data, v)
 	}
 
 	if err := read("usage.yaml", &c.Usage); err != nil {
@@ -157,6 +152,17 @@ func Load(fsys fs.FS) (*Checklist, error) {
 	c.leadBigrams = collectLeadBigrams(c)
 	c.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	return c, nil
+}
+
+// decodeStrict decodes the YAML data file name into v; an unknown field is
+// an error, so that a typo does not silently drop a setting.
+func decodeStrict(name string, data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return &LoadError{File: name, Err: err}
+	}
+	return nil
 }
 
 func validateItem(file string, it *Item) error {
