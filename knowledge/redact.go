@@ -99,7 +99,7 @@ var (
 	// letter, three digits, a letter and four digits.
 	rePassport = regexp.MustCompile(`\b[MSRODG]\d{8}\b|\b[MSRODG]\d{3}[A-Z]\d{4}\b`)
 	reIPv4     = regexp.MustCompile(`\b\d{1,3}(?:\.\d{1,3}){3}\b`)
-	reIPv6 = regexp.MustCompile(`[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}`)
+	reIPv6     = regexp.MustCompile(`[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}`)
 )
 
 // NewRedactor builds a Redactor from the rules of a redact.yaml file.
