@@ -75,7 +75,7 @@ func (e *Engine) answerWithModel(ctx context.Context, q string, ans Answer, l la
 		text += "\n\n" + elementSummary(it, l)
 	}
 	ans.Answer = text
-	ans.LLM = true
+	ans.LLM, ans.Model.Used = true, true
 	return ans, nil
 }
 

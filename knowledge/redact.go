@@ -47,10 +47,10 @@ type redactRules struct {
 	PublicContacts   []string `yaml:"public_contacts"`
 }
 
-// Redactor masks personal data in text. Build one with NewRedactor; it is
+// redactor masks personal data in text. Build one with newRedactor; it is
 // safe for concurrent use. Every pass is a single scan (Go's regexp runs
 // in linear time), so masking is linear in the length of the text.
-type Redactor struct {
+type redactor struct {
 	names  nameRules
 	public map[string]bool // contacts that stay: digits of phones, lower-case e-mails
 
@@ -102,8 +102,8 @@ var (
 	reIPv6     = regexp.MustCompile(`[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}`)
 )
 
-// NewRedactor builds a Redactor from the rules of a redact.yaml file.
-func newRedactor(r redactRules) (*Redactor, error) {
+// newRedactor builds a redactor from the rules of a redact.yaml file.
+func newRedactor(r redactRules) (*redactor, error) {
 	for field, list := range map[string][]string{
 		"titles": r.Titles, "name_labels": r.NameLabels, "surnames": r.Surnames, "particles": r.Particles,
 		"account_context": r.AccountContext, "licence_regions": r.LicenceRegions, "provinces": r.Provinces,
@@ -118,7 +118,7 @@ func newRedactor(r redactRules) (*Redactor, error) {
 			return nil, &LoadError{File: redactFile, Field: "surnames", Err: fmt.Errorf("%q is not one syllable", s)}
 		}
 	}
-	rd := &Redactor{names: newNameRules(r), public: map[string]bool{}}
+	rd := &redactor{names: newNameRules(r), public: map[string]bool{}}
 	for _, c := range r.PublicContacts {
 		rd.public[contactKey(c)] = true
 	}
@@ -160,7 +160,7 @@ func alternation(words []string) string {
 // defaultRedactor is built once from the embedded redact.yaml. Masking
 // never reads a KNOWLEDGE_DIR: a copy without the file, or with fewer
 // words, must not let personal data out.
-var defaultRedactor = sync.OnceValue(func() *Redactor {
+var defaultRedactor = sync.OnceValue(func() *redactor {
 	rd, err := loadRedactor()
 	if err != nil {
 		panic(err) // the embedded file is tested (TestRedactDataLoads)
@@ -169,7 +169,7 @@ var defaultRedactor = sync.OnceValue(func() *Redactor {
 })
 
 // loadRedactor reads and validates the embedded redact.yaml.
-func loadRedactor() (*Redactor, error) {
+func loadRedactor() (*redactor, error) {
 	data, err := dataFS.ReadFile("data/" + redactFile)
 	if err != nil {
 		return nil, &LoadError{File: redactFile, Err: err}
@@ -194,7 +194,7 @@ func loadRedactor() (*Redactor, error) {
 func Redact(s string) string { return defaultRedactor().Redact(s) }
 
 // Redact masks personal data in s; see the package function Redact.
-func (rd *Redactor) Redact(s string) string {
+func (rd *redactor) Redact(s string) string {
 	s = foldWidth(s)
 	s = rd.reEmail.ReplaceAllStringFunc(s, func(m string) string {
 		if rd.public[contactKey(m)] {
@@ -233,7 +233,7 @@ func (rd *Redactor) Redact(s string) string {
 
 // afterAccountWord reports whether an account word or a bank's name ends
 // at most 20 characters before i, with no digit or line break between.
-func (rd *Redactor) afterAccountWord(s string, i int) bool {
+func (rd *redactor) afterAccountWord(s string, i int) bool {
 	from := i
 	for n := 0; from > 0 && n < 20+rd.accountContextRunes; n++ {
 		r, size := utf8.DecodeLastRuneInString(s[:from])

@@ -301,7 +301,7 @@ func maskIPs(s string) string {
 // with a building number, after a district (서울특별시 강남구, 성남시) or a
 // word that announces an address (주소:, 소재지). The pattern finds the
 // number; the words before it are checked by hand, a few at most.
-func (rd *Redactor) maskAddresses(s string) string {
+func (rd *redactor) maskAddresses(s string) string {
 	idx := rd.reAddress.FindAllStringIndex(s, -1)
 	if idx == nil {
 		return s
@@ -326,7 +326,7 @@ func (rd *Redactor) maskAddresses(s string) string {
 
 // addressStart returns where the address whose road or lot ending is at
 // i starts: at its district, or after the word that announces it.
-func (rd *Redactor) addressStart(s string, i int) (int, bool) {
+func (rd *redactor) addressStart(s string, i int) (int, bool) {
 	place := i
 	for n := 0; place > 0 && n < 12; n++ {
 		r, size := utf8.DecodeLastRuneInString(s[:place])
