@@ -31,6 +31,10 @@ type config struct {
 	OpenAIBaseURL        string // OPENAI_BASE_URL
 	OpenAIModel          string // OPENAI_MODEL
 	OpenAIEmbeddingModel string // OPENAI_EMBEDDING_MODEL
+	// ModelOff is MODEL=off: no chat model whatever OPENAI_* says; the
+	// connection may still serve EMBEDDINGS=openai.
+	ModelOff     bool
+	ModelProfile prompts.Profile // MODEL_PROFILE: openai, ollama, vllm; empty: guessed from OPENAI_BASE_URL
 
 	// The model client's limits (docs/model.md); zero means the default
 	// of package prompts.
@@ -69,6 +73,18 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		return c, usageError{msg: fmt.Sprintf("LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)}
 	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("MODEL"))); v {
+	case "", "on":
+	case "off":
+		c.ModelOff = true
+	default:
+		return c, usageError{msg: fmt.Sprintf("MODEL=%q: want off (no model, whatever OPENAI_* says) or on", v)}
+	}
+	p, err := prompts.ParseProfile(getenv("MODEL_PROFILE"))
+	if err != nil {
+		return c, usageError{msg: fmt.Sprintf("MODEL_PROFILE=%q: want openai, ollama or vllm (unset: guessed from OPENAI_BASE_URL)", getenv("MODEL_PROFILE"))}
+	}
+	c.ModelProfile = p
 	if err := c.loadModelLimits(getenv); err != nil {
 		return c, err
 	}
@@ -113,11 +129,15 @@ func (c *config) loadModelLimits(getenv func(string) string) error {
 	return nil
 }
 
-// modelConfig is the model client's configuration. With neither
-// OPENAI_API_KEY nor OPENAI_BASE_URL the model is off (prompts.Enabled is
-// false). Its errors name the variable to fix.
+// modelConfig is the model client's configuration. With MODEL=off, or with
+// neither OPENAI_API_KEY nor OPENAI_BASE_URL, the model is off
+// (prompts.Enabled is false). Its errors name the variable to fix.
 func (c config) modelConfig(log *slog.Logger) (prompts.Config, error) {
+	if c.ModelOff {
+		return prompts.Config{Logger: log}, nil
+	}
 	pc := prompts.Config{
+		Profile:       c.ModelProfile,
 		APIKey:        c.OpenAIKey,
 		BaseURL:       c.OpenAIBaseURL,
 		Model:         c.OpenAIModel,
