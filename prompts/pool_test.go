@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -114,5 +115,84 @@ func TestQueuedCallCancelled(t *testing.T) {
 	wg.Wait()
 	if got := c.pool.queued(); got != 0 {
 		t.Errorf("waiting = %d after all calls; want 0", got)
+	}
+}
+
+// TestFairness: one user's burst fills only its share of the queue, and a
+// freed slot goes to the users in turn, so another user's call is served
+// after one of the burst's, not after all of them.
+func TestFairness(t *testing.T) {
+	var mu sync.Mutex
+	var order []string
+	next := make(chan struct{})
+	f := newFakeOpenAI(t, func(_ int, rec recorded, w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		for _, q := range []string{"A1", "A2", "A3", "A4", "A5", "A6", "B1"} {
+			if strings.Contains(rec.User(), "질문 "+q+"?") {
+				order = append(order, q)
+			}
+		}
+		mu.Unlock()
+		<-next
+		writeChat(w, "ok")
+	})
+	c := newTestClient(t, f, func(cfg *Config) { cfg.MaxConcurrent, cfg.QueueSize, cfg.Timeout = 1, 8, 5*time.Second })
+	ask := func(user, q string) error {
+		_, err := c.Answer(WithUser(context.Background(), user), AnswerRequest{Question: "질문 " + q + "?"})
+		return err
+	}
+	waitQueued := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(2 * time.Second)
+		for c.pool.queued() != n {
+			if time.Now().After(deadline) {
+				t.Fatalf("queued = %d; want %d", c.pool.queued(), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := map[string]error{}
+	var emu sync.Mutex
+	start := func(user, q string) {
+		wg.Go(func() {
+			err := ask(user, q)
+			emu.Lock()
+			errs[q] = err
+			emu.Unlock()
+		})
+	}
+	start("UA", "A1")
+	for len(f.requests()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	start("UA", "A2")
+	waitQueued(1)
+	start("UA", "A3")
+	waitQueued(2)
+	// A's share of the queue (8/4 = 2) is full: the rest of its burst is
+	// refused at once, not queued ahead of everyone.
+	for _, q := range []string{"A4", "A5", "A6"} {
+		began := time.Now()
+		if err := ask("UA", q); !errors.Is(err, ErrBusy) {
+			t.Errorf("%s: err = %v; want ErrBusy past the user's share", q, err)
+		}
+		if d := time.Since(began); d > 100*time.Millisecond {
+			t.Errorf("%s: ErrBusy after %s; want it at once", q, d)
+		}
+	}
+	start("UB", "B1")
+	waitQueued(3)
+	for range 4 {
+		next <- struct{}{}
+	}
+	wg.Wait()
+	for q, err := range errs {
+		if err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	if got := strings.Join(order, " "); got != "A1 A2 B1 A3" {
+		t.Errorf("served %q; want A1 A2 B1 A3 (B's turn before A's third call)", got)
 	}
 }
