@@ -193,6 +193,8 @@ func fallbackReason(err error) string {
 		return "busy"
 	case errors.Is(err, prompts.ErrTimeout):
 		return "timeout"
+	case errors.Is(err, prompts.ErrRedirect):
+		return "redirect" // OPENAI_BASE_URL must name the final address
 	case errors.Is(err, context.DeadlineExceeded):
 		return "deadline"
 	}

@@ -192,7 +192,7 @@ func TestOpenAIEmbeddings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ix.Search(context.Background(), "담당자 김민수 과장 010-1234-5678 minsu@example.com 에게 연락", 3); err != nil {
+	if _, err := ix.Search(context.Background(), "담당자 김민수 과장 010-1234-5678 minsu@example.com 에게 연락, 작성자: 최민호 ０１０－３４５６－７８９０ 홍길동@회사.한국 서울특별시 강남구 테헤란로 123 900101-1******", 3); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -201,7 +201,7 @@ func TestOpenAIEmbeddings(t *testing.T) {
 		t.Errorf("server saw %d texts; want at least the %d documents", len(inputs), ix.Len())
 	}
 	for _, in := range inputs {
-		for _, secret := range []string{"김민수", "010-1234-5678", "minsu@example.com"} {
+		for _, secret := range []string{"김민수", "010-1234-5678", "minsu@example.com", "최민호", "３４５６", "3456-7890", "회사.한국", "테헤란로 123", "900101"} {
 			if strings.Contains(in, secret) {
 				t.Errorf("personal data %q sent to the embeddings API", secret)
 			}
