@@ -44,6 +44,7 @@ type redactRules struct {
 	LicenceRegions   []string `yaml:"licence_regions"`
 	Provinces        []string `yaml:"provinces"`
 	AddressContext   []string `yaml:"address_context"`
+	VersionWords     []string `yaml:"version_words"`
 	PublicContacts   []string `yaml:"public_contacts"`
 }
 
@@ -51,8 +52,9 @@ type redactRules struct {
 // safe for concurrent use. Every pass is a single scan (Go's regexp runs
 // in linear time), so masking is linear in the length of the text.
 type redactor struct {
-	names  nameRules
-	public map[string]bool // contacts that stay: digits of phones, lower-case e-mails
+	names        nameRules
+	public       map[string]bool // contacts that stay: digits of phones, lower-case e-mails
+	versionWords []string        // lower case
 
 	// Patterns that need the words before them are looked for only where
 	// their digits (or Latin name) are.
@@ -119,6 +121,9 @@ func newRedactor(r redactRules) (*redactor, error) {
 		}
 	}
 	rd := &redactor{names: newNameRules(r), public: map[string]bool{}}
+	for _, w := range r.VersionWords {
+		rd.versionWords = append(rd.versionWords, strings.ToLower(w))
+	}
 	for _, c := range r.PublicContacts {
 		rd.public[contactKey(c)] = true
 	}
@@ -225,7 +230,7 @@ func (rd *redactor) Redact(s string) string {
 		}
 		return MaskPhone
 	})
-	s = maskIPs(s)
+	s = rd.maskIPs(s)
 	s = rd.maskAddresses(s)
 	s = rd.nameLat.replace(s, MaskName, always)
 	return rd.names.mask(s)

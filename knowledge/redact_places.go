@@ -8,8 +8,9 @@ import (
 )
 
 // maskIPs masks IPv4 and IPv6 addresses that parse as such; version
-// numbers (v1.2.3.4), times (09:30:00) and C++ scopes (std::string) stay.
-func maskIPs(s string) string {
+// numbers (v1.2.3.4, 버전 2.0.1.3), times (09:30:00) and C++ scopes
+// (std::string) stay.
+func (rd *redactor) maskIPs(s string) string {
 	s = replaceGroupIf(reIPv4, s, MaskIP, func(s string, i, j int) bool {
 		a, err := netip.ParseAddr(s[i:j])
 		if err != nil || !a.Is4() {
@@ -19,7 +20,19 @@ func maskIPs(s string) string {
 		if i > 0 && (before == 'v' || before == 'V' || before == '.' || unicode.IsLetter(before) && before < 0x80) {
 			return false
 		}
-		return !(j+1 < len(s) && s[j] == '.' && s[j+1] >= '0' && s[j+1] <= '9')
+		if j+1 < len(s) && s[j] == '.' && s[j+1] >= '0' && s[j+1] <= '9' {
+			return false
+		}
+		prev := strings.ToLower(strings.TrimRight(s[max(0, i-24):i], " \t"))
+		for _, w := range rd.versionWords {
+			// The word itself, not the end of another (dev 10.0.0.1).
+			if rest, ok := strings.CutSuffix(prev, w); ok {
+				if r, _ := utf8.DecodeLastRuneInString(rest); rest == "" || !unicode.IsLetter(r) {
+					return false
+				}
+			}
+		}
+		return true
 	})
 	return replaceGroupIf(reIPv6, s, MaskIP, func(s string, i, j int) bool {
 		m := s[i:j]
