@@ -58,7 +58,7 @@ type redactor struct {
 
 	// Patterns that need the words before them are looked for only where
 	// their digits (or Latin name) are.
-	licence, nameLat, passport contextual
+	licence, nameLat, nameKoEN, passport contextual
 	// A bank account is a long digit group after an account word or a
 	// bank's name (accountContext) on the same line.
 	reAccount           *regexp.Regexp
@@ -147,6 +147,7 @@ func newRedactor(r redactRules) (*redactor, error) {
 	labels := slices.Concat(r.NameLabels, r.NameLabelsColon, r.NameLabelsEN)
 	latin := `[A-Z][a-z]+(?:[ \t][A-Z][a-z]+){1,2}\b`
 	rd.nameLat = newContextual(`[:：][ \t]*`+latin, `(?i:`+alternation(labels)+`)[ \t]*[:：][ \t]*(`+latin+`)`, 60)
+	rd.nameKoEN = newContextual(`[:：][ \t]*[가-힣]{2,4}`, `(?i:`+alternation(r.NameLabelsEN)+`)[ \t]*[:：][ \t]*([가-힣]{2,4})`, 60)
 	rd.reEmail = regexp.MustCompile(`[\p{L}\p{N}._%+\-]+@[\p{L}\p{N}\-]+(?:\.[\p{L}\p{N}\-]+)+`)
 	return rd, nil
 }
@@ -233,6 +234,11 @@ func (rd *redactor) Redact(s string) string {
 	s = rd.maskIPs(s)
 	s = rd.maskAddresses(s)
 	s = rd.nameLat.replace(s, MaskName, always)
+	// A Korean name after an English label (Name: 홍길동).
+	s = rd.nameKoEN.replace(s, MaskName, func(s string, i, j int) bool {
+		next, _ := utf8.DecodeRuneInString(s[j:])
+		return !isSyllable(next) && rd.names.isName([]rune(s[i:j]), false)
+	})
 	return rd.names.mask(s)
 }
 
