@@ -104,16 +104,25 @@ func TestOneAtATimeModelUnderLoad(t *testing.T) {
 		service, slots, queue, timeout, count["model"], worst["model"], count["busy"], worst["busy"],
 		count["failed"], worst["failed"], maxInFlight.Load())
 	// The model call is bounded by the timeout; the margin is for 50
-	// deterministic reviews on a shared machine.
+	// deterministic reviews on a shared machine, three times as long under
+	// the race detector.
+	margin, busyMax := time.Second, timeout/2
+	if raceEnabled {
+		margin, busyMax = 3*time.Second, timeout
+	}
 	for kind, d := range worst {
-		if d > timeout+time.Second {
+		if d > timeout+margin {
 			t.Errorf("a %s review took %s; want none much over the %s timeout", kind, d, timeout)
 		}
 	}
-	if worst["busy"] > timeout/2 {
+	if worst["busy"] > busyMax {
 		t.Errorf("a busy review took %s; want the deterministic result at once, not after a wait", worst["busy"])
 	}
 	if count["busy"] < users-slots-queue-5 || count["model"] < 3 || count["failed"] < 1 {
 		t.Errorf("got %v; want about %d busy, several model reviews and the rest timed out", count, users-slots-queue)
 	}
 }
+
+// raceEnabled reports whether the tests run under the race detector (set
+// in race_test.go).
+var raceEnabled bool

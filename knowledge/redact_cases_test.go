@@ -178,6 +178,10 @@ var richDraftData = []string{
 	"2001:db8", "테헤란로 123",
 }
 
+// raceEnabled reports whether the tests run under the race detector (set
+// in race_test.go).
+var raceEnabled bool
+
 // BenchmarkRedact masks a 200 KB draft (the largest a review accepts).
 func BenchmarkRedact(b *testing.B) {
 	text := benchText(200 << 10)
@@ -200,8 +204,8 @@ func benchText(size int) string {
 // long, also on text made of what the patterns look for (digits and
 // separators, names and titles) without ever matching.
 func TestRedactLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
+	if testing.Short() || raceEnabled {
+		t.Skip("timing; the race detector's overhead is not linear")
 	}
 	inputs := map[string]func(int) string{
 		"draft":  benchText,
