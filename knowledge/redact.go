@@ -202,12 +202,33 @@ func Redact(s string) string { return defaultRedactor().Redact(s) }
 // Redact masks personal data in s; see the package function Redact.
 func (rd *redactor) Redact(s string) string {
 	s = foldWidth(s)
-	s = rd.reEmail.ReplaceAllStringFunc(s, func(m string) string {
-		if rd.public[contactKey(m)] {
-			return m
-		}
-		return MaskEmail
-	})
+	// Each pass is skipped when the text lacks what it needs (an @, a
+	// digit, a colon): most of the cost of masking is the scans.
+	if strings.Contains(s, "@") {
+		s = rd.reEmail.ReplaceAllStringFunc(s, func(m string) string {
+			if rd.public[contactKey(m)] {
+				return m
+			}
+			return MaskEmail
+		})
+	}
+	if strings.ContainsAny(s, "0123456789") {
+		s = rd.maskNumbers(s)
+	}
+	if strings.ContainsAny(s, ":：") {
+		s = rd.nameLat.replace(s, MaskName, always)
+		// A Korean name after an English label (Name: 홍길동).
+		s = rd.nameKoEN.replace(s, MaskName, func(s string, i, j int) bool {
+			next, _ := utf8.DecodeRuneInString(s[j:])
+			return !isSyllable(next) && rd.names.isName([]rune(s[i:j]), false)
+		})
+	}
+	return rd.names.mask(s)
+}
+
+// maskNumbers masks what is written with digits: accounts, registration,
+// passport, licence and card numbers, phones, IP and street addresses.
+func (rd *redactor) maskNumbers(s string) string {
 	// An account number after its bank's name may look like anything
 	// else (a registration number, a card): the context decides.
 	s = replaceGroupIf(rd.reAccount, s, MaskAccount, func(s string, i, j int) bool {
@@ -232,14 +253,7 @@ func (rd *redactor) Redact(s string) string {
 		return MaskPhone
 	})
 	s = rd.maskIPs(s)
-	s = rd.maskAddresses(s)
-	s = rd.nameLat.replace(s, MaskName, always)
-	// A Korean name after an English label (Name: 홍길동).
-	s = rd.nameKoEN.replace(s, MaskName, func(s string, i, j int) bool {
-		next, _ := utf8.DecodeRuneInString(s[j:])
-		return !isSyllable(next) && rd.names.isName([]rune(s[i:j]), false)
-	})
-	return rd.names.mask(s)
+	return rd.maskAddresses(s)
 }
 
 // afterAccountWord reports whether an account word or a bank's name ends

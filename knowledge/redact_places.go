@@ -34,6 +34,9 @@ func (rd *redactor) maskIPs(s string) string {
 		}
 		return true
 	})
+	if strings.Count(s, ":") < 2 {
+		return s
+	}
 	return replaceGroupIf(reIPv6, s, MaskIP, func(s string, i, j int) bool {
 		m := s[i:j]
 		a, err := netip.ParseAddr(m)
