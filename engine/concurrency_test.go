@@ -71,7 +71,7 @@ func TestOneAtATimeModelUnderLoad(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range users {
 		wg.Go(func() {
-			ctx := prompts.WithUser(t.Context(), fmt.Sprintf("U%03d", i))
+			ctx := WithUser(t.Context(), fmt.Sprintf("U%03d", i))
 			<-start
 			began := time.Now()
 			rep, err := e.Review(ctx, "1.3", draftAbroad)
