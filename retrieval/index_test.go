@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -221,6 +222,26 @@ func TestOpenAIEmbeddings(t *testing.T) {
 	cfg.OpenAIBaseURL = srv2.URL + "/v1"
 	if _, err := Open(context.Background(), cfg, kb); err == nil {
 		t.Errorf("opening with another embedding and a failing server: no error; want the build to fail")
+	}
+}
+
+// TestEmbeddingsRedirectRefused: a redirect from the embeddings API is not
+// followed, so the texts never reach the host it names.
+func TestEmbeddingsRedirectRefused(t *testing.T) {
+	var reached atomic.Int64
+	evil := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+	defer evil.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, evil.URL+"/v1/embeddings", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	cfg := Config{Embeddings: EmbeddingsOpenAI, OpenAIBaseURL: srv.URL + "/v1", OpenAIKey: "test-key", Dir: t.TempDir()}
+	_, err := Open(context.Background(), cfg, loadKB(t))
+	if err == nil || !strings.Contains(err.Error(), "OPENAI_BASE_URL") {
+		t.Errorf("err = %v; want the redirect refused, naming OPENAI_BASE_URL", err)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the redirect target got %d requests; want none", n)
 	}
 }
 
