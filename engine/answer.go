@@ -8,6 +8,8 @@ type Answer struct {
 	// Item is the checklist item the question was routed to ("1.3", "I"),
 	// or empty when the question matches no item.
 	Item string `json:"item"`
+	// Element is the element the question was about ("1.3-d"), or empty.
+	Element string `json:"element,omitempty"`
 	// Answer is the text of the answer, in Slack-compatible plain text
 	// (*bold*, • bullets), readable in a terminal as well.
 	Answer string `json:"answer"`
@@ -32,6 +34,9 @@ type Answer struct {
 
 // Source is one knowledge entry an answer draws on.
 type Source struct {
+	// N numbers the source from 1, as the model was given it: an
+	// answer's [n] cites source n.
+	N     int     `json:"n"`
 	Item  string  `json:"item"`
 	Kind  string  `json:"kind"` // guidance, element, example, classification, usage, about
 	Title string  `json:"title"`
@@ -39,4 +44,23 @@ type Source struct {
 	// Text is the entry's text (examples are masked); it is what a model is
 	// given, and what a reader can open.
 	Text string `json:"-"`
+}
+
+// sourceKindNames are the kinds of sources as a reader sees them.
+var sourceKindNames = map[string][2]string{
+	"guidance": {"안내", "guidance"}, "element": {"필수 요소", "element"}, "rule": {"유의 사항", "rule"},
+	"evidence": {"증빙 문서", "evidence"}, "example": {"제출 예시", "example"}, "classification": {"서비스 분류", "classification"},
+	"usage": {"체크리스트 사용 안내", "checklist usage"}, "about": {"심사 절차", "review procedure"}, "canned": {"담당자 검증 답변", "staff answer"},
+}
+
+// KindName names a source's kind for readers, in Korean or English.
+func KindName(kind string, english bool) string {
+	n, ok := sourceKindNames[kind]
+	if !ok {
+		return kind
+	}
+	if english {
+		return n[1]
+	}
+	return n[0]
 }

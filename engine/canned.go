@@ -136,7 +136,8 @@ func (e *Engine) offerCanned(ctx context.Context, q string, ans Answer, l lang) 
 		label = "✅ *Staff-verified answer*"
 	}
 	ans.Answer = fmt.Sprintf("%s (`%s`)\n%s\n\n%s", label, hit.Ref, strings.TrimSpace(text), ans.Answer)
-	ans.Sources = append([]Source{{Item: hit.Item, Kind: retrieval.KindCanned, Title: hit.Ref, Score: round(float64(hit.Score)), Text: text}}, ans.Sources...)
+	// The canned answer is not one of the numbered sources: a model's
+	// [n] citations refer to the sources it was given, in their order.
 	if !ans.Known {
 		ans.Known = true
 		if ans.Item == "" {

@@ -37,7 +37,7 @@ func languageOf(q string) lang {
 
 // reOverview finds questions that ask for the whole of an item rather
 // than one point of it.
-var reOverview = regexp.MustCompile(`(?i)무엇이|뭐가|무엇을|뭘|포함|들어가|어떤\s?내용|필수|요소|작성\s?(방법|요령)|어떻게\s?작성|기준|체크리스트|what|include|require|cover|contain|checklist|overview|^\s*[1-9]\s?[.\-]\s?[1-9]\s*(항|번)?\s*[?？]?\s*$`)
+var reOverview = regexp.MustCompile(`(?i)무엇이|뭐가|무엇을|뭘|포함|들어가|어떤\s?내용|필수|요소|작성\s?(방법|요령)|어떻게\s?작성|기준|체크리스트|what|include|require|cover|contain|checklist|overview|^\s*` + knowledge.ItemNumberPattern + `\s*(항|번)?\s*[?？]?\s*$`)
 
 func isOverviewQuestion(q string) bool { return reOverview.MatchString(q) }
 
@@ -174,7 +174,7 @@ func firstSentence(s string) string {
 // itemAnswer explains an item: the elements the question is about first
 // (unless it asks for the whole item), then every required element, the
 // evidence documents and the rules.
-func (e *Engine) itemAnswer(it *knowledge.Item, hits []retrieval.Hit, overview bool, l lang) Answer {
+func (e *Engine) itemAnswer(it *knowledge.Item, q string, hits []retrieval.Hit, overview bool, l lang) Answer {
 	en := l == langEnglish
 	var b strings.Builder
 	title := it.Title
@@ -183,28 +183,56 @@ func (e *Engine) itemAnswer(it *knowledge.Item, hits []retrieval.Hit, overview b
 	}
 	fmt.Fprintf(&b, "*%s %s*\n", it.ID, title)
 
+	focused, element := false, ""
 	if !overview {
-		focus := strong(hits, it.ID, retrieval.KindElement, 0.75, 2)
-		rules := strong(hits, it.ID, retrieval.KindRule, 0.9, 1)
-		if len(rules) > 0 && (len(focus) == 0 || rules[0].Score > focus[0].Score) {
-			for _, r := range it.Rules {
-				if r.ID == rules[0].Ref {
-					fmt.Fprintf(&b, "%s\n", r.Text)
-				}
+		if refs := e.kb.CitedReferences(it.ID, q); len(refs) > 0 {
+			if en {
+				fmt.Fprintf(&b, "%s is the legal basis of item %s (%s).\n", strings.Join(refs, ", "), it.ID, title)
+			} else {
+				fmt.Fprintf(&b, "%s은(는) %s %s 항목의 법적 근거입니다.\n", strings.Join(refs, ", "), it.ID, it.Title)
+			}
+			focused = true
+		}
+		ruleID, elementID := e.kb.Focus(it.ID, q)
+		var focus []retrieval.Hit
+		switch {
+		case ruleID != "":
+		case elementID != "":
+			focus = []retrieval.Hit{{Doc: retrieval.Doc{Item: it.ID, Kind: retrieval.KindElement, Ref: elementID}}}
+		case focused:
+			// The legal basis was the question.
+		default:
+			focus = strong(hits, it.ID, retrieval.KindElement, 0.75, 2)
+			if rules := strong(hits, it.ID, retrieval.KindRule, 0.9, 1); len(rules) > 0 && (len(focus) == 0 || rules[0].Score > focus[0].Score) {
+				ruleID, focus = rules[0].Ref, nil
 			}
 		}
-		if ev := strong(hits, it.ID, retrieval.KindEvidence, 1, 1); len(ev) > 0 && ev[0].Score >= hits[0].Score*0.9 {
+		if len(focus) > 1 && focus[0].Score >= 1.25*focus[1].Score {
+			focus = focus[:1]
+		}
+		if len(focus) == 1 {
+			element = focus[0].Ref
+		}
+		for _, r := range it.Rules {
+			if r.ID == ruleID {
+				fmt.Fprintf(&b, "%s\n", r.Text)
+				focused = true
+			}
+		}
+		if ev := strong(hits, it.ID, retrieval.KindEvidence, 1, 1); ruleID == "" && len(ev) > 0 && ev[0].Score >= hits[0].Score*0.9 {
 			label := "증빙 문서"
 			if en {
 				label = "Evidence documents"
 			}
 			fmt.Fprintf(&b, "%s: %s\n", label, strings.Join(it.EvidenceDocuments, ", "))
+			focused = true
 		}
 		for _, h := range focus {
 			el, ok := it.Element(h.Ref)
 			if !ok {
 				continue
 			}
+			focused = true
 			if en {
 				fmt.Fprintf(&b, "\n*%s %s* — %s\n  How to write it: %s\n", el.ID, el.LabelEN, el.DescriptionEN, el.HintEN)
 			} else {
@@ -221,6 +249,16 @@ func (e *Engine) itemAnswer(it *knowledge.Item, hits []retrieval.Hit, overview b
 		b.WriteString("\n")
 	}
 
+	if focused {
+		// The part of the item the question is about comes first and
+		// alone; the whole checklist is one command away.
+		if en {
+			fmt.Fprintf(&b, "All elements of %s: `/selfcheck %s` (or `selfcheck ask \"What must %s include?\"`). To check a draft: `/selfcheck %s <draft>`.", it.ID, it.ID, it.ID, it.ID)
+		} else {
+			fmt.Fprintf(&b, "전체 요소: `/selfcheck %s` · 초안 점검: `/selfcheck %s <초안>` 또는 `selfcheck review %s 파일`.", it.ID, it.ID, it.ID)
+		}
+		return Answer{Item: it.ID, Element: element, Answer: strings.TrimSpace(b.String()), Known: true}
+	}
 	if en {
 		fmt.Fprintf(&b, "Required elements of %s (all must be presented):\n", it.ID)
 	} else {
@@ -277,9 +315,24 @@ func sources(hits []retrieval.Hit, item string, t topic) []Source {
 		default:
 			continue
 		}
-		out = append(out, Source{Item: h.Item, Kind: h.Kind, Title: h.Title, Score: round(float64(h.Score)), Text: h.Text})
+		out = append(out, Source{N: len(out) + 1, Item: h.Item, Kind: h.Kind, Title: h.Title, Score: round(float64(h.Score)), Text: h.Text})
 	}
 	return out
+}
+
+// leadWith moves the source of the element an answer leads with to the
+// front, so that source [1] is what the answer is about.
+func leadWith(srcs []Source, element string) {
+	for i, s := range srcs {
+		if s.Kind == retrieval.KindElement && strings.HasPrefix(s.Title, element+" ") && element != "" {
+			copy(srcs[1:i+1], srcs[:i])
+			srcs[0] = s
+			for k := range srcs {
+				srcs[k].N = k + 1
+			}
+			return
+		}
+	}
 }
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

@@ -101,7 +101,13 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		return Answer{}, &QuestionError{Reason: fmt.Sprintf("질문이 너무 깁니다(%d바이트, 최대 %d). 초안 검토는 review를 쓰세요. (question too long)", len(q), MaxQuestionBytes)}
 	}
 	lang := languageOf(q)
-	ref := knowledge.FindItemRef(q)
+	named := knowledge.FindItemRef(q)
+	ref := named
+	hints := e.kb.Route(q)
+	if ref == "" {
+		// "정보통신망법 48조의3" names an item through its legal basis.
+		ref = hints.LegalItem
+	}
 	if ref != "" && ref != "I" {
 		if _, ok := e.kb.Item(ref); !ok {
 			e.log.Debug("ask", "item", ref, "known", false, "bytes", len(q), "duration", time.Since(start))
@@ -119,7 +125,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	if err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
-	item, topic := route(hits, ref, e.minScore)
+	item, topic := route(hits, ref, e.minScore, hints)
 	var ans Answer
 	switch {
 	case topic == topicNone:
@@ -130,9 +136,10 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		ans = e.classificationAnswer(hits, lang)
 	default:
 		it, _ := e.kb.Item(item)
-		ans = e.itemAnswer(it, hits, ref != "" && isOverviewQuestion(q), lang)
+		ans = e.itemAnswer(it, q, hits, named != "" && isOverviewQuestion(q), lang)
 	}
 	ans.Sources = sources(hits, ans.Item, topic)
+	leadWith(ans.Sources, ans.Element)
 	if ans, err = e.answerWithModel(ctx, q, ans, lang); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
@@ -162,7 +169,7 @@ func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
 	if err != nil {
 		return Answer{}, fmt.Errorf("guide %s: %w", it.ID, err)
 	}
-	a := e.itemAnswer(it, hits, true, langKorean)
+	a := e.itemAnswer(it, "", hits, true, langKorean)
 	a.Sources = sources(hits, it.ID, topicItem)
 	return a, nil
 }
@@ -222,13 +229,20 @@ var kindWeight = map[string]float32{
 	retrieval.KindAbout: 0.85, retrieval.KindUsage: 1, retrieval.KindCanned: 0,
 }
 
+// conceptWeight is what one concept of an item that a question uses
+// adds to the item's retrieval score: about what a well-matching document
+// scores, so that two concepts outweigh a keyword of another item.
+const conceptWeight = 0.12
+
 // route picks the item a question is about: the named one, else the item
-// whose best two documents score highest together.
-func route(hits []retrieval.Hit, ref string, minScore float32) (string, topic) {
+// whose best two documents score highest together, with the concepts the
+// question uses (hints) added to each item's score.
+func route(hits []retrieval.Hit, ref string, minScore float32, hints knowledge.RouteHints) (string, topic) {
 	if ref != "" {
 		return ref, topicItem
 	}
-	if len(hits) == 0 || hits[0].Score < minScore {
+	related := len(hits) > 0 && hits[0].Score >= minScore
+	if _, s := hints.Best(); !related && s < 1 {
 		return "", topicNone
 	}
 	type agg struct {
@@ -253,6 +267,11 @@ func route(hits []retrieval.Hit, ref string, minScore float32) (string, topic) {
 			a.second = s
 		}
 	}
+	for k := range hints.Scores {
+		if scores[k] == nil {
+			scores[k] = &agg{}
+		}
+	}
 	keys := make([]string, 0, len(scores))
 	for k := range scores {
 		keys = append(keys, k)
@@ -260,7 +279,8 @@ func route(hits []retrieval.Hit, ref string, minScore float32) (string, topic) {
 	slices.Sort(keys) // deterministic ties
 	bestKey, bestScore := "", float32(-1)
 	for _, k := range keys {
-		if s := scores[k].best + 0.5*scores[k].second; s > bestScore {
+		s := scores[k].best + 0.5*scores[k].second + conceptWeight*float32(hints.Scores[k])
+		if s > bestScore {
 			bestKey, bestScore = k, s
 		}
 	}

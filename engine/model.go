@@ -124,6 +124,10 @@ func (e *Engine) reviewWithModel(ctx context.Context, draft string, det knowledg
 	if !ok {
 		return det, nil
 	}
+	// Only the item's own section of a pasted form goes to the model and
+	// backs its quotes; leading blank lines keep the draft's line numbers.
+	part, first := e.kb.ReviewedPart(it.ID, draft)
+	draft = strings.Repeat("\n", first-1) + part
 	if injections := knowledge.DetectInjection(draft); len(injections) > 0 {
 		// MergeModel would discard the findings anyway; not asking spares
 		// the call and keeps planted instructions away from the model.
@@ -136,7 +140,7 @@ func (e *Engine) reviewWithModel(ctx context.Context, draft string, det knowledg
 	if err := ctx.Err(); err != nil {
 		return det, err
 	}
-	res, err := e.model.Review(ctx, reviewRequest(it, det, e.kb.ExamplesFor(it.ID), draft))
+	res, err := e.model.Review(ctx, reviewRequest(it, det, e.kb.ExamplesFor(it.ID), part))
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return det, cerr

@@ -588,3 +588,23 @@ func TestTypedNilModel(t *testing.T) {
 		t.Errorf("got llm %v notices %q; want llm false and no notices", a.LLM, a.Notices)
 	}
 }
+
+// TestReviewWithModelSeesOnlyTheSection: in a pasted form, the model is
+// given only the requested item's section, and a quote from another
+// item's section cannot upgrade an element.
+func TestReviewWithModelSeesOnlyTheSection(t *testing.T) {
+	form := "검토 항목 1.2 침해사고 대응 절차 및 사후관리 대책\n침해사고 시 이용자에게 전자우편으로 알립니다.\n" +
+		"검토 항목 1.3 개인정보·데이터 관리정책\n" + quoteAbroad + "\n비밀번호는 SHA-256으로 해시하여 저장한다.\n"
+	f := newFakeChat(t, reply(reviewReply("1.2-h", "present", quoteAbroad)))
+	e := newModelEngine(t, f, nil)
+	rep, err := e.Review(t.Context(), "1.2", form)
+	if err != nil {
+		t.Fatalf("Review: %v", err)
+	}
+	if got, _ := rep.Element("1.2-h"); got.Status == knowledge.StatusPresent {
+		t.Errorf("1.2-h upgraded by a quote from the 1.3 section: %+v", got)
+	}
+	if user := f.userText(t, 0); strings.Contains(user, quoteAbroad) || !strings.Contains(user, "전자우편으로 알립니다") {
+		t.Errorf("the model was not given exactly the 1.2 section:\n%s", user)
+	}
+}

@@ -21,6 +21,9 @@ type Checklist struct {
 	Synonyms [][]string
 
 	byID        map[string]*Item
+	lex         *lexicon
+	rules       *ruleTerms
+	router      *router
 	boilerplate []string
 	leadBigrams map[uint64]bool
 }
@@ -65,8 +68,14 @@ type Item struct {
 // Rule is a rule of the checklist that changes how an item is reviewed,
 // stated for people; the matching code lives in the review.
 type Rule struct {
-	ID   string `yaml:"id"`
-	Text string `yaml:"text"`
+	ID string `yaml:"id"`
+	// Title names the rule for people, in sources ("보안인증서 제출 시 제외").
+	Title string `yaml:"title"`
+	Text  string `yaml:"text"`
+	// Topic lists what a question about the rule speaks of.
+	Topic []string `yaml:"topic"`
+
+	topic []term
 }
 
 // Element is one required element of an item (1.2-a …), with the patterns
@@ -93,14 +102,32 @@ type Element struct {
 	All [][]string `yaml:"all"`
 	// PartialWhen says when a partial match of All counts: "any" (the
 	// default) when any group matches, "first" only when the first group
-	// does (the others qualify it, like a frequency qualifies a drill).
+	// does (the others qualify it, like a frequency qualifies a drill),
+	// "last" only when the last group does.
 	PartialWhen string `yaml:"partial_when"`
+	// Min, when set, makes the element present when at least Min of the
+	// groups of All match (a support system of manuals, training and
+	// technical help needs two of the three), partial when fewer do.
+	Min int `yaml:"min"`
+	// Window, when set, asks every group of All to match close together:
+	// within Lines lines of each other and, when Chars is set, within
+	// Chars bytes of compact text, so that the words of an element are
+	// read in one role ("drills … twice a year" in one sentence, not a
+	// drill on one line and a period for something else on another).
+	Window *Window `yaml:"window"`
 	// Partial lists terms that on their own make the element partial
 	// (a weaker form of what is required).
 	Partial []string `yaml:"partial"`
 	// Weak lists terms that make the element partial wherever they are
 	// named without being ruled out (MD5, SHA-1 …).
 	Weak []string `yaml:"weak"`
+	// Topic lists what a question about the element speaks of, so that
+	// an answer can lead with the element asked about.
+	Topic []string `yaml:"topic"`
+	// Cover lists things that, when the draft names them, the element's
+	// statement must include (within a few lines of it): an identifier
+	// the draft collects must be among the data it encrypts.
+	Cover []string `yaml:"cover"`
 	// Hint says what to add when the element is missing or partial.
 	Hint    string `yaml:"hint"`
 	HintEN  string `yaml:"hint_en"`
@@ -111,12 +138,19 @@ type Element struct {
 	matcher *elementMatcher
 }
 
+// Window bounds how far apart the groups of an element may match.
+type Window struct {
+	Lines int `yaml:"lines"`
+	Chars int `yaml:"chars"`
+}
+
 // Values of Element.Scope, Element.Applies and Element.PartialWhen.
 const (
 	ScopeNotification = "notification"
 	AppliesSupport    = "support"
 	PartialWhenAny    = "any"
 	PartialWhenFirst  = "first"
+	PartialWhenLast   = "last"
 )
 
 // Example is one passage of a real submission, split per item, masked.

@@ -101,6 +101,17 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		}
 	}
 
+	var concepts map[string][]string
+	if err := read("concepts.yaml", &concepts); err != nil {
+		return nil, err
+	}
+	c.lex = newLexicon(concepts)
+	rules, err := compileRules(c.lex)
+	if err != nil {
+		return nil, &LoadError{File: "concepts.yaml", Err: err}
+	}
+	c.rules = rules
+
 	itemFiles, err := fs.Glob(fsys, "items/*.yaml")
 	if err != nil || len(itemFiles) == 0 {
 		return nil, &LoadError{File: "items/", Err: errors.New("no item files")}
@@ -110,7 +121,7 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		if err := read(name, it); err != nil {
 			return nil, err
 		}
-		if err := validateItem(name, it); err != nil {
+		if err := validateItem(name, it, c.lex); err != nil {
 			return nil, err
 		}
 		if _, dup := c.byID[it.ID]; dup {
@@ -120,6 +131,9 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		c.Items = append(c.Items, it)
 	}
 	slices.SortFunc(c.Items, func(a, b *Item) int { return compareItemIDs(a.ID, b.ID) })
+	if c.router, err = newRouter(c.lex, c.Items); err != nil {
+		return nil, &LoadError{File: "concepts.yaml", Err: err}
+	}
 
 	exampleFiles, err := fs.Glob(fsys, "examples/*.yaml")
 	if err != nil {
@@ -165,7 +179,7 @@ func decodeStrict(name string, data []byte, v any) error {
 	return nil
 }
 
-func validateItem(file string, it *Item) error {
+func validateItem(file string, it *Item, lex *lexicon) error {
 	if !reItemID.MatchString(it.ID) {
 		return &LoadError{File: file, Field: "id", Err: fmt.Errorf("%q is not an item number like 1.2", it.ID)}
 	}
@@ -177,6 +191,18 @@ func validateItem(file string, it *Item) error {
 	}
 	if len(it.EvidenceDocuments) == 0 {
 		return &LoadError{File: file, Field: "evidence_documents", Err: errors.New("missing")}
+	}
+	for i := range it.Rules {
+		r := &it.Rules[i]
+		field := fmt.Sprintf("rules[%d].", i)
+		if err := requireFields(file, field, map[string]string{"id": r.ID, "title": r.Title, "text": r.Text}); err != nil {
+			return err
+		}
+		ts, cerr := compileTerms("topic", r.Topic, lex)
+		if cerr != nil {
+			return &LoadError{File: file, Field: field + cerr.field, Err: cerr.err}
+		}
+		r.topic = ts
 	}
 	seen := map[string]bool{}
 	for i, e := range it.Elements {
@@ -203,14 +229,20 @@ func validateItem(file string, it *Item) error {
 			return &LoadError{File: file, Field: field + "applies", Err: fmt.Errorf("unknown value %q (want %q or nothing)", e.Applies, AppliesSupport)}
 		}
 		switch e.PartialWhen {
-		case "", PartialWhenAny, PartialWhenFirst:
+		case "", PartialWhenAny, PartialWhenFirst, PartialWhenLast:
 		default:
-			return &LoadError{File: file, Field: field + "partial_when", Err: fmt.Errorf("unknown value %q (want any or first)", e.PartialWhen)}
+			return &LoadError{File: file, Field: field + "partial_when", Err: fmt.Errorf("unknown value %q (want any, first or last)", e.PartialWhen)}
 		}
 		if len(e.All) == 0 {
 			return &LoadError{File: file, Field: field + "all", Err: errors.New("an element needs at least one group of terms")}
 		}
-		m2, err := compileMatcher(e)
+		if e.Window != nil && (e.Window.Lines < 0 || e.Window.Chars < 0) {
+			return &LoadError{File: file, Field: field + "window", Err: errors.New("lines and chars must not be negative")}
+		}
+		if e.Min < 0 || e.Min > len(e.All) {
+			return &LoadError{File: file, Field: field + "min", Err: fmt.Errorf("%d is not between 1 and the %d groups of all", e.Min, len(e.All))}
+		}
+		m2, err := compileMatcher(e, lex)
 		if err != nil {
 			return &LoadError{File: file, Field: field + err.field, Err: err.err}
 		}
@@ -283,11 +315,10 @@ func collectLeadBigrams(c *Checklist) map[uint64]bool {
 		}
 	}
 	leadBigrams(set, c.boilerplate...)
-	for _, p := range rulePatterns() {
-		leadBigrams(set, p.lits...)
-	}
-	for _, t := range append(append([]term{}, nearNotifyAnchor.as...), nearNotifyAnchor.bs...) {
-		leadBigrams(set, t.literals()...)
+	for _, ts := range c.rules.all() {
+		for _, t := range ts {
+			leadBigrams(set, t.literals()...)
+		}
 	}
 	return set
 }

@@ -20,12 +20,17 @@ type term struct {
 	// in compact text their word boundaries are checked against the
 	// original text, so that "des" does not match inside "design".
 	asciiStart, asciiEnd bool
+	// wordStart (a term written "^메일") must begin a word in the
+	// original text: "메일" alone or "메일로", not the 메일 of 의심메일.
+	wordStart bool
 }
 
 type elementMatcher struct {
 	all     [][]term
 	partial []term
 	weak    []term
+	cover   []term
+	topic   []term
 }
 
 type compileError struct {
@@ -33,9 +38,19 @@ type compileError struct {
 	err   error
 }
 
-func compileTerms(field string, raw []string) ([]term, *compileError) {
+// compileTerms compiles the terms of a data file. A term "@name" stands
+// for every term of the concept name of the lexicon.
+func compileTerms(field string, raw []string, lex *lexicon) ([]term, *compileError) {
 	out := make([]term, 0, len(raw))
 	for i, r := range raw {
+		if name, ok := strings.CutPrefix(strings.TrimSpace(r), "@"); ok {
+			ts, err := lex.concept(name)
+			if err != nil {
+				return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: err}
+			}
+			out = append(out, ts...)
+			continue
+		}
 		if spec, ok := strings.CutPrefix(r, "suffix:"); ok {
 			x := &suffix{}
 			for _, e := range strings.Split(spec, "|") {
@@ -49,12 +64,19 @@ func compileTerms(field string, raw []string) ([]term, *compileError) {
 			out = append(out, term{suffix: x})
 			continue
 		}
-		if spec, ok := strings.CutPrefix(r, "near:"); ok {
-			n, err := parseNear(spec)
-			if err != nil {
-				return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: err}
+		for _, kind := range []string{"near:", "around:"} {
+			if spec, ok := strings.CutPrefix(r, kind); ok {
+				n, err := parseNear(spec, lex)
+				if err != nil {
+					return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: err}
+				}
+				n.unordered = kind == "around:"
+				out = append(out, term{near: n})
+				r = ""
+				break
 			}
-			out = append(out, term{near: n})
+		}
+		if r == "" {
 			continue
 		}
 		if rx, ok := strings.CutPrefix(r, "re:"); ok {
@@ -65,34 +87,44 @@ func compileTerms(field string, raw []string) ([]term, *compileError) {
 			out = append(out, term{re: &p})
 			continue
 		}
+		wordStart := false
+		if rest, ok := strings.CutPrefix(r, "^"); ok {
+			r, wordStart = rest, true
+		}
 		lit := Compact(Normalize(r))
 		if lit == "" {
 			return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: fmt.Errorf("empty term")}
 		}
 		first, _ := utf8.DecodeRuneInString(lit)
 		last, _ := utf8.DecodeLastRuneInString(lit)
-		out = append(out, term{literal: lit, asciiStart: isASCIIAlnum(first), asciiEnd: isASCIIAlnum(last)})
+		out = append(out, term{literal: lit, asciiStart: isASCIIAlnum(first), asciiEnd: isASCIIAlnum(last), wordStart: wordStart})
 	}
 	return out, nil
 }
 
-func compileMatcher(e *Element) (*elementMatcher, *compileError) {
+func compileMatcher(e *Element, lex *lexicon) (*elementMatcher, *compileError) {
 	m := &elementMatcher{}
 	for g, group := range e.All {
 		if len(group) == 0 {
 			return nil, &compileError{field: fmt.Sprintf("all[%d]", g), err: fmt.Errorf("empty group")}
 		}
-		ts, err := compileTerms(fmt.Sprintf("all[%d]", g), group)
+		ts, err := compileTerms(fmt.Sprintf("all[%d]", g), group, lex)
 		if err != nil {
 			return nil, err
 		}
 		m.all = append(m.all, ts)
 	}
 	var err *compileError
-	if m.partial, err = compileTerms("partial", e.Partial); err != nil {
+	if m.partial, err = compileTerms("partial", e.Partial, lex); err != nil {
 		return nil, err
 	}
-	if m.weak, err = compileTerms("weak", e.Weak); err != nil {
+	if m.weak, err = compileTerms("weak", e.Weak, lex); err != nil {
+		return nil, err
+	}
+	if m.cover, err = compileTerms("cover", e.Cover, lex); err != nil {
+		return nil, err
+	}
+	if m.topic, err = compileTerms("topic", e.Topic, lex); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -181,8 +213,15 @@ func (d *document) find(t term) []span {
 }
 
 // boundaryOK checks, in the original text, that an ASCII literal is not
-// glued to other ASCII letters or digits.
+// glued to other ASCII letters or digits, and that a word-start term
+// begins a word.
 func (d *document) boundaryOK(t term, s span) bool {
+	if t.wordStart {
+		o := int(d.orig[s.start])
+		if r, _ := utf8.DecodeLastRuneInString(d.text[:o]); o > 0 && unicode.IsLetter(r) {
+			return false
+		}
+	}
 	if t.asciiStart {
 		o := int(d.orig[s.start])
 		if r, _ := utf8.DecodeLastRuneInString(d.text[:o]); o > 0 && isASCIIAlnum(r) {
@@ -280,6 +319,41 @@ func (d *document) blank(phrases []string) {
 			}
 			hide(b, at, at+len(p))
 		}
+	}
+	if b != nil {
+		d.compact = string(b)
+	}
+}
+
+// blankSentencesWith hides every sentence that holds one of the terms.
+func (d *document) blankSentencesWith(ts []term) {
+	hits := d.findAny(ts)
+	if len(hits) == 0 {
+		return
+	}
+	b := []byte(d.compact)
+	for _, s := range hits {
+		lo, hi := d.sentenceBounds(s)
+		hide(b, lo, hi)
+	}
+	d.compact = string(b)
+}
+
+// blankQuestions hides every sentence that ends in a question mark.
+func (d *document) blankQuestions() {
+	var b []byte
+	for off := 0; ; {
+		i := strings.IndexAny(d.compact[off:], "?？")
+		if i < 0 {
+			break
+		}
+		at := off + i
+		if b == nil {
+			b = []byte(d.compact)
+		}
+		lo, _ := d.sentenceBounds(span{at, at})
+		hide(b, lo, at)
+		off = at + 1
 	}
 	if b != nil {
 		d.compact = string(b)

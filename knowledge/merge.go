@@ -3,7 +3,6 @@ package knowledge
 import (
 	"fmt"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -197,43 +196,21 @@ func cleanSuggestion(s string) string {
 }
 
 // quoteVerifier finds quotes in a draft regardless of spacing, Unicode
-// form and masking.
+// form and masking. It compacts the draft the way the review does (one
+// document per view), so a quote is found exactly where the review would
+// find the same words: "Passwords are hashed" keeps its word spaces in
+// both.
 type quoteVerifier struct {
-	views []compactView
-}
-
-// compactView is a compacted text with, for each of its runes, the 1-based
-// line of the text it came from.
-type compactView struct {
-	runes []rune
-	lines []int
+	views []*document
 }
 
 func newQuoteVerifier(draft string) *quoteVerifier {
 	n := Normalize(draft)
-	v := &quoteVerifier{views: []compactView{newCompactView(n)}}
+	v := &quoteVerifier{views: []*document{newDocument(n)}}
 	if masked := Redact(n); masked != n {
-		v.views = append(v.views, newCompactView(masked))
+		v.views = append(v.views, newDocument(masked))
 	}
 	return v
-}
-
-// newCompactView compacts text exactly as Compact does (Compact works rune
-// by rune: spaces dropped, the rest lower-cased) while recording lines.
-func newCompactView(text string) compactView {
-	cv := compactView{runes: make([]rune, 0, len(text)/2), lines: make([]int, 0, len(text)/2)}
-	line := 1
-	for _, r := range text {
-		if r == '\n' {
-			line++
-		}
-		if unicode.IsSpace(r) {
-			continue
-		}
-		cv.runes = append(cv.runes, unicode.ToLower(r))
-		cv.lines = append(cv.lines, line)
-	}
-	return cv
 }
 
 // verify reports whether quote occurs in the draft, and returns the quote
@@ -241,29 +218,39 @@ func newCompactView(text string) compactView {
 func (v *quoteVerifier) verify(quote string) (string, int, bool) {
 	q := Normalize(quote)
 	q = strings.Trim(strings.TrimSpace(q), `"'“”‘’「」『』`)
-	cq := []rune(Compact(q))
-	if len(cq) < MinQuoteRunes {
+	// A quote may run over a line break of the draft; the document joins
+	// lines with a newline, so compare with the quote's lines joined the
+	// same way and, failing that, line by line from its first line.
+	cq := Compact(strings.Join(strings.Fields(q), " "))
+	if utf8.RuneCountInString(cq) < MinQuoteRunes {
 		return "", 0, false
 	}
-	for _, cv := range v.views {
-		if i := indexRunes(cv.runes, cq); i >= 0 {
-			return strings.Join(strings.Fields(q), " "), cv.lines[i], true
+	for _, d := range v.views {
+		if i := strings.Index(d.compact, cq); i >= 0 {
+			return strings.Join(strings.Fields(q), " "), d.line(i), true
+		}
+		if i := indexAcrossLines(d.compact, cq); i >= 0 {
+			return strings.Join(strings.Fields(q), " "), d.line(i), true
 		}
 	}
 	return "", 0, false
 }
 
-// indexRunes returns the index of the first occurrence of sub in s, or -1.
-func indexRunes(s, sub []rune) int {
-	n := len(sub)
-outer:
-	for i := 0; i+n <= len(s); i++ {
-		for j := 0; j < n; j++ {
-			if s[i+j] != sub[j] {
-				continue outer
-			}
+// indexAcrossLines finds sub in s where s may hold a line break (and the
+// spaces compaction keeps) wherever sub has none.
+func indexAcrossLines(s, sub string) int {
+	flat := strings.NewReplacer("\n", "", " ", "").Replace(sub)
+	var b strings.Builder
+	pos := make([]int, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' || s[i] == ' ' {
+			continue
 		}
-		return i
+		b.WriteByte(s[i])
+		pos = append(pos, i)
+	}
+	if i := strings.Index(b.String(), flat); i >= 0 {
+		return pos[i]
 	}
 	return -1
 }

@@ -100,9 +100,11 @@ func (d *document) indexBigrams() {
 type near struct {
 	as, bs []term
 	window int
+	// unordered ("around:A>N>B") lets B come before A as well.
+	unordered bool
 }
 
-func parseNear(spec string) (*near, error) {
+func parseNear(spec string, lex *lexicon) (*near, error) {
 	parts := strings.Split(spec, ">")
 	if len(parts) != 3 {
 		return nil, fmt.Errorf("near term %q: want A1|A2>window>B1|B2", spec)
@@ -111,11 +113,11 @@ func parseNear(spec string) (*near, error) {
 	if err != nil || w <= 0 {
 		return nil, fmt.Errorf("near term %q: window %q is not a positive number", spec, parts[1])
 	}
-	as, cerr := compileTerms("", strings.Split(parts[0], "|"))
+	as, cerr := compileTerms("", strings.Split(parts[0], "|"), lex)
 	if cerr != nil {
 		return nil, fmt.Errorf("near term %q: %w", spec, cerr.err)
 	}
-	bs, cerr := compileTerms("", strings.Split(parts[2], "|"))
+	bs, cerr := compileTerms("", strings.Split(parts[2], "|"), lex)
 	if cerr != nil {
 		return nil, fmt.Errorf("near term %q: %w", spec, cerr.err)
 	}
@@ -123,7 +125,7 @@ func parseNear(spec string) (*near, error) {
 }
 
 func mustNear(spec string) *near {
-	n, err := parseNear(spec)
+	n, err := parseNear(spec, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -151,8 +153,23 @@ func (d *document) findNear(n *near) []span {
 		i := sort.Search(len(bs), func(i int) bool { return bs[i].start >= a.end })
 		if i < len(bs) && bs[i].end <= limit {
 			out = append(out, span{a.start, bs[i].end})
+			continue
+		}
+		if !n.unordered {
+			continue
+		}
+		from := a.start
+		for k := 0; k < n.window && from > 0 && d.compact[from-1] != '\n'; k++ {
+			_, sz := utf8.DecodeLastRuneInString(d.compact[:from])
+			from -= sz
+		}
+		// The last B starting before A, if it starts inside the window.
+		j := sort.Search(len(bs), func(j int) bool { return bs[j].start >= a.start }) - 1
+		if j >= 0 && bs[j].start >= from {
+			out = append(out, span{bs[j].start, a.end})
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
 }
 
@@ -186,7 +203,8 @@ func (d *document) findSuffix(x *suffix) []span {
 func (d *document) wordEnding(s span) bool {
 	o := int(d.orig[s.start])
 	prev, _ := utf8.DecodeLastRuneInString(d.text[:o])
-	if o == 0 || !unicode.IsLetter(prev) {
+	// 운영1팀 and 마이그레이션2팀 are units too.
+	if o == 0 || !(unicode.IsLetter(prev) || unicode.IsDigit(prev)) {
 		return false
 	}
 	last := int(d.orig[s.end-1])

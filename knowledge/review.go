@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"unicode/utf8"
 )
@@ -52,12 +53,22 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	rep := Report{Item: it.ID, Title: it.Title}
 	from, to, sectioned := c.sectionOf(d, it)
 	d.blankLinesWith(formLineMarkers)
+	// A sentence that says something will be written later ("조직도는
+	// 추후 첨부", "TODO: 국외이전 문구 추가") names a topic without
+	// stating it: it is not evidence.
+	d.blankSentencesWith(c.rules.todo)
+	// "내부 기준에 따라 삭제함(별첨 참조)" points at a procedure without
+	// stating it.
+	d.blankSentencesWith(c.rules.byReference)
+	// A question ("담당부서는?", "자격증 리스트 넣어야 하지 않아?") asks
+	// for a statement; it is not one.
+	d.blankQuestions()
 	d.blank(c.boilerplate)
 	// The kind of service is read from the whole draft: a pasted form
 	// names it in its header, outside the item's own section.
 	kind, kindWhy := opts.Service, "지정한 서비스 유형"
 	if kind == KindUnknown && it.has(func(e *Element) bool { return e.Applies == AppliesSupport }) {
-		kind, kindWhy = detectServiceKind(d)
+		kind, kindWhy = detectServiceKind(d, c.rules)
 	}
 	if sectioned {
 		d.keepOnly(from, to)
@@ -70,13 +81,13 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	var noPII bool
 	var noPIISpan span
 	if it.has(func(e *Element) bool { return e.Scope == ScopeNotification }) {
-		notify = notificationRanges(d)
+		notify = notificationRanges(d, c.rules)
 		if notify == nil {
 			notify = []span{} // no notification passage: nothing in scope counts
 		}
 	}
 	if it.has(func(e *Element) bool { return e.PersonalData }) {
-		noPIISpan, noPII = declaresNoPersonalData(d)
+		noPIISpan, noPII = declaresNoPersonalData(d, c.rules)
 	}
 
 	for _, e := range it.Elements {
@@ -87,13 +98,13 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 				Evidence: d.quote(noPIISpan), Line: d.line(noPIISpan.start),
 				Note: "초안이 개인정보를 처리하지 않음(암호화 대상 없음)을 명시하여 해당 없음으로 판단했습니다."}
 		case e.Applies == AppliesSupport:
-			r = reviewSupportElement(d, e, kind, kindWhy)
+			r = reviewSupportElement(d, e, kind, kindWhy, c.rules)
 		default:
 			var within []span
 			if e.Scope == ScopeNotification {
 				within = notify
 			}
-			r = matchElement(d, e, within)
+			r = matchElement(d, e, within, c.rules)
 		}
 		rep.Elements = append(rep.Elements, r)
 	}
@@ -102,7 +113,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 		rep.Notices = append(rep.Notices, fmt.Sprintf("개인정보를 처리하지 않는다는 명시(%d행)에 따라 %s는 해당 없음으로 보고, 반환·폐기 절차와 국외이전·처리 위치는 그대로 검토했습니다.", d.line(noPIISpan.start), personalDataIDs(it)))
 	}
 	if it.ExemptWithCertificate {
-		if loc := d.findPattern(reCertificate); loc != nil {
+		if loc := d.findAny(c.rules.certificate); loc != nil {
 			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.", d.line(loc[0].start)))
 		} else {
 			rep.Notices = append(rep.Notices, "보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.")
@@ -110,6 +121,32 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	}
 	rep.Recount()
 	return rep, nil
+}
+
+// ReviewedPart returns the part of a draft the review of an item reads:
+// in a pasted form with several items, that item's section (from its
+// heading to the next item's), else the whole draft, normalised. first is
+// the 1-based line of the draft the part starts on. A model is given this
+// part only, and its quotes are checked against it, so that another
+// item's section cannot upgrade an element.
+func (c *Checklist) ReviewedPart(itemID, draft string) (part string, first int) {
+	it, ok := c.Item(itemID)
+	text := Normalize(draft)
+	if !ok {
+		return text, 1
+	}
+	d := newDocument(text)
+	d.wanted = c.leadBigrams
+	from, to, sectioned := c.sectionOf(d, it)
+	if !sectioned {
+		return text, 1
+	}
+	lo := d.lines[d.line(from)-1]
+	hi := len(text)
+	if last := d.line(max(from, to-1)); last < len(d.lines) {
+		hi = d.lines[last]
+	}
+	return text[lo:hi], d.line(from)
 }
 
 // formLineMarkers mark lines of the checklist form (its criteria and
@@ -170,13 +207,13 @@ func personalDataIDs(it *Item) string {
 	return strings.Join(ids, ", ")
 }
 
-func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string) ElementResult {
+func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string, rules *ruleTerms) ElementResult {
 	switch kind {
 	case KindCloud, KindConvergence:
 		return ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable,
 			Note: fmt.Sprintf("%s에만 해당하는 요소입니다. %s으로 판단해 해당 없음으로 보았습니다(근거: %s). 지원서비스라면 --service support로 다시 검토하세요.", serviceKindName[KindSupport], serviceKindName[kind], why)}
 	}
-	r := matchElement(d, e, nil)
+	r := matchElement(d, e, nil, rules)
 	if kind == KindSupport {
 		r.Note = strings.TrimSpace(fmt.Sprintf("지원서비스로 판단해 적용했습니다(근거: %s). %s", why, r.Note))
 	} else {
@@ -187,7 +224,7 @@ func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string)
 
 // matchElement decides one element. within, when not nil, limits the
 // matches that count to those inside the given spans.
-func matchElement(d *document, e *Element, within []span) ElementResult {
+func matchElement(d *document, e *Element, within []span, rules *ruleTerms) ElementResult {
 	m := e.matcher
 	r := ElementResult{ID: e.ID, Label: e.Label}
 	inScope := func(ss []span) []span {
@@ -208,24 +245,38 @@ func matchElement(d *document, e *Element, within []span) ElementResult {
 
 	var groups [][]span
 	matched := 0
-	firstMatched := false
-	for g, group := range m.all {
+	for _, group := range m.all {
 		ss := inScope(d.findAny(group))
 		groups = append(groups, ss)
-		if len(ss) == 0 {
-			continue
-		}
-		matched++
-		if g == 0 {
-			firstMatched = true
+		if len(ss) > 0 {
+			matched++
 		}
 	}
 	first := bestEvidence(d, groups)
+	together := true
+	if e.Window != nil && matched == len(m.all) && len(m.all) > 1 {
+		var at span
+		if at, together = d.together(groups, *e.Window, rules.fieldLabels); together {
+			first = []span{at}
+		}
+	}
+
+	var uncovered string
+	if matched == len(m.all) && together && len(m.cover) > 0 {
+		uncovered = d.uncovered(m.cover, groups[0], rules)
+	}
+
+	if e.Min > 0 && matched >= e.Min {
+		matched = len(m.all)
+	}
 
 	switch {
-	case matched == len(m.all):
+	case matched == len(m.all) && together && uncovered != "":
+		r.Status = StatusPartial
+		r.Note = fmt.Sprintf("초안이 %q을(를) 다루지만 이 요소의 내용에는 들어 있지 않습니다. %s", uncovered, e.Hint)
+	case matched == len(m.all) && together:
 		r.Status = StatusPresent
-	case matched > 0 && (e.PartialWhen != PartialWhenFirst || firstMatched):
+	case matched > 0 && partialCounts(e.PartialWhen, groups):
 		r.Status = StatusPartial
 	default:
 		r.Status = StatusMissing
@@ -241,7 +292,7 @@ func matchElement(d *document, e *Element, within []span) ElementResult {
 		r.Line = d.line(first[0].start)
 	}
 
-	if weak, ok := findWeak(d, m.weak); ok {
+	if weak, ok := findWeak(d, m.weak, rules.negation, rules.pending); ok {
 		r.Status = StatusPartial
 		r.Evidence = d.quote(weak)
 		r.Line = d.line(weak.start)
@@ -270,6 +321,107 @@ func matchElement(d *document, e *Element, within []span) ElementResult {
 		r.Example = e.Example
 	}
 	return r
+}
+
+// uncovered returns the first cover term the draft names (in a sentence
+// that does not rule it out) that no match of the lead group has within
+// its line or the next ones: a resident number collected but missing from
+// the list of data encrypted.
+func (d *document) uncovered(cover []term, lead []span, rules *ruleTerms) string {
+	for _, c := range d.findAny(cover) {
+		if containsAny(rules.negation, d.sentenceAround(c)) {
+			continue
+		}
+		covered := false
+		for _, l := range lead {
+			ln, cl := d.compactLine(l.start), d.compactLine(c.start)
+			if cl >= ln && cl <= ln+coverLines {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			last := int(d.orig[c.end-1])
+			_, n := utf8.DecodeRuneInString(d.text[last:])
+			return d.text[d.orig[c.start] : last+n]
+		}
+	}
+	return ""
+}
+
+// coverLines is how far from the statement an item it covers may stand:
+// a statement and the list under it.
+const coverLines = 4
+
+// record returns the lines of the form record that line ln belongs to:
+// a form written one field a line ("담당자: 홍길동", "연락처: 02-…")
+// is one statement, although it spans lines.
+func (d *document) record(ln int, labels []term) (first, last int) {
+	const maxFields = 5
+	first, last = ln, ln
+	for k := 0; k < maxFields && first > 0 && d.startsWithLabel(first, labels); k++ {
+		first--
+	}
+	for k := 0; k < maxFields && last+1 < len(d.cline) && d.startsWithLabel(last+1, labels); k++ {
+		last++
+	}
+	return first, last
+}
+
+// startsWithLabel reports whether line ln begins (after a bullet) with
+// a field label followed by a colon.
+func (d *document) startsWithLabel(ln int, labels []term) bool {
+	line := d.compact[d.cline[ln]:d.compactLineEnd(ln)]
+	line = strings.TrimLeft(line, "-•*·>|○◦▪ \x00")
+	colon := strings.IndexAny(line, ":：")
+	if colon <= 0 || colon > 24 {
+		return false
+	}
+	key := line[:colon]
+	for _, t := range labels {
+		if t.literal != "" && strings.HasPrefix(key, t.literal) {
+			return true
+		}
+	}
+	return false
+}
+
+// partialCounts says whether the groups that matched make a partial
+// match, by the element's partial_when.
+func partialCounts(when string, groups [][]span) bool {
+	switch when {
+	case PartialWhenFirst:
+		return len(groups[0]) > 0
+	case PartialWhenLast:
+		return len(groups[len(groups)-1]) > 0
+	}
+	return true
+}
+
+// together finds a match of the first group that has a match of every
+// other group within the window, and returns it.
+func (d *document) together(groups [][]span, w Window, labels []term) (span, bool) {
+	for _, a := range groups[0] {
+		ln := d.compactLine(a.start)
+		first, last := d.record(ln, labels)
+		lo := d.cline[max(0, min(first, ln-w.Lines))]
+		hi := d.compactLineEnd(min(len(d.cline)-1, max(last, ln+w.Lines)))
+		if w.Chars > 0 {
+			lo, hi = max(lo, a.start-w.Chars), min(hi, a.end+w.Chars)
+		}
+		all := true
+		for _, g := range groups[1:] {
+			i := sort.Search(len(g), func(i int) bool { return g[i].end > lo })
+			if i == len(g) || g[i].start >= hi {
+				all = false
+				break
+			}
+		}
+		if all {
+			return a, true
+		}
+	}
+	return span{}, false
 }
 
 // bestEvidence picks, among the matches of the first group that matched,
@@ -310,9 +462,10 @@ func bestEvidence(d *document, groups [][]span) []span {
 
 // findWeak returns the first weak term the draft names without ruling it
 // out in the same sentence.
-func findWeak(d *document, weak []term) (span, bool) {
+func findWeak(d *document, weak, negation, pending []term) (span, bool) {
 	for _, s := range d.findAny(weak) {
-		if reWeakNegation.MatchString(d.sentenceAround(s)) {
+		// "교체 검토 중", "replacement planned": still in use.
+		if sent := d.sentenceAround(s); containsAny(negation, sent) && !containsAny(pending, sent) {
 			continue
 		}
 		return s, true

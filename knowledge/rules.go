@@ -1,48 +1,80 @@
 package knowledge
 
 import (
-	"regexp"
+	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
-// Patterns of the rules that change how elements are matched. They run on
-// compact text (spaces removed, lower case).
-var (
+// ruleTerms are the concepts the review's rules are made of, compiled
+// once at load. Their words live in concepts.yaml (the rule_* and
+// service_* concepts), so a maintainer widens a rule there, not here.
+type ruleTerms struct {
 	// A passage about notifying users starts where the draft speaks of
-	// telling users (통지, 통보, 고지 …) of an incident.
-	reNotifyAnchor = mustPattern(`통지|통보|고지|notif|inform(the)?users`)
-	// "이용자에게 … 알린다" anchors a passage as well.
-	nearNotifyAnchor = mustNear("이용자|고객|사용자|정보주체|회원>22>알림|알리|알려|공지|안내")
-	// It ends where the response procedure or another article begins.
-	reNotifyStop = mustPattern(`대응절차|대응방안|사후관리|대응체계|처리절차|^\d+\.침해사고대응|responseprocedure`)
+	// telling users of an incident …
+	notifyAnchor []term
+	// … and ends where the response procedure, internal handling or
+	// another article begins.
+	notifyStop []term
+	// An explicit statement that the service processes no personal data
+	// or has nothing to encrypt, and the conditional phrasing after it
+	// that makes it a quote of the criteria rather than a declaration.
+	noPersonalData, conditional []term
+	// Words that rule out a weak algorithm named in the same sentence,
+	// unless the sentence says the change is only planned.
+	negation, pending []term
+	// Words that mark a sentence as still to be written, or as pointing
+	// at a procedure written elsewhere instead of stating it.
+	todo, byReference []term
+	// A draft that says it has a security certificate (the exemption).
+	certificate []term
+	// Labels of the fields of a form record (담당자, 연락처 …).
+	fieldLabels []term
+	// Declarations of the kind of service.
+	support, cloud, convergence []term
+}
 
-	// An explicit statement that the service processes no personal data or
-	// has nothing to encrypt.
-	reNoPersonalData = mustPattern(`개인정보(를|은|는)?(일체|전혀|별도로)?(수집|처리|저장|보관|보유|취급)(하지않|않|하지)|개인정보(의)?(수집|처리)(를|은)?(하지않|없)|개인정보(가|를)?(전혀|일체)?(없|취급하지않)|암호화(할|해야할)?대상(이|은|정보가)?(없|존재하지않)|(no|not)(process|collect|store)(any)?personal|nopersonal(data|information)`)
-	// Conditional phrasing quotes the criteria rather than declaring.
-	reConditional = regexp.MustCompile(`^(거나|는|은|을|으면|면|다면)|^.{0,24}(경우|때에는|때는)|^.{0,60}(반드시명시|명시하여야|명시해야)`)
+// ruleConcepts names the concepts every knowledge base must define.
+var ruleConcepts = []string{"rule_notify_anchor", "rule_notify_stop", "rule_no_personal_data", "rule_conditional",
+	"rule_negation", "rule_pending", "rule_todo", "rule_by_reference", "rule_field_label", "rule_certificate", "service_support", "service_cloud", "service_convergence"}
 
-	// Words that rule out a weak algorithm named in the same sentence
-	// ("MD5는 사용하지 않는다").
-	reWeakNegation = regexp.MustCompile(`사용하지않|사용금지|금지|사용불가|허용하지않|허용안|사용을제한|제외|폐기|교체|대체|사용하지말|미사용|notuse|prohibit|forbid|never|deprecated`)
+func compileRules(lex *lexicon) (*ruleTerms, error) {
+	for _, name := range ruleConcepts {
+		if _, err := lex.concept(name); err != nil {
+			return nil, fmt.Errorf("the review's rules need it: %w", err)
+		}
+	}
+	return &ruleTerms{
+		notifyAnchor: lex.mustConcept("rule_notify_anchor"), notifyStop: lex.mustConcept("rule_notify_stop"),
+		noPersonalData: lex.mustConcept("rule_no_personal_data"), conditional: lex.mustConcept("rule_conditional"),
+		negation: lex.mustConcept("rule_negation"), pending: lex.mustConcept("rule_pending"),
+		todo: lex.mustConcept("rule_todo"), byReference: lex.mustConcept("rule_by_reference"), fieldLabels: lex.mustConcept("rule_field_label"), certificate: lex.mustConcept("rule_certificate"),
+		support: lex.mustConcept("service_support"), cloud: lex.mustConcept("service_cloud"),
+		convergence: lex.mustConcept("service_convergence"),
+	}, nil
+}
 
-	// A draft that says it has a security certificate (for the 1.2–1.5
-	// exemption).
-	reCertificate = mustPattern(`보안인증(서|을|를)?(획득|취득|보유|받|제출)|csap|클라우드보안인증`)
-)
+func (r *ruleTerms) all() [][]term {
+	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.negation, r.pending, r.todo, r.byReference, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
+}
 
-// serviceKind markers, compact text.
-var (
-	reSupportService = mustPattern(`(매니지드|컨설팅|운영관리|마이그레이션|기술지원)서비스(를|로)?(제공|유형|수행)|지원서비스(유형|로|를제공|입니다)|서비스유형.{0,6}(매니지드|컨설팅|운영관리|마이그레이션)|/(매니지드|컨설팅|운영관리|마이그레이션)|\bmsp\b|클라우드(전환|도입)(컨설팅|지원)`)
-	reCloudService   = mustPattern(`iaas|paas|saas|클라우드컴퓨팅서비스(를|로)?(제공|유형)|서비스유형.{0,6}(클라우드컴퓨팅서비스|iaas|paas|saas)`)
-	reConvergence    = mustPattern(`융합서비스(에)?(해당|유형)|서비스유형.{0,6}융합`)
-)
-
-// rulePatterns lists the rules' patterns, whose literals the draft index
-// must know.
-func rulePatterns() []pattern {
-	return []pattern{reNotifyAnchor, reNotifyStop, reNoPersonalData, reCertificate, reSupportService, reCloudService, reConvergence}
+// containsAny reports whether the compact text s holds one of the terms
+// (literals and regular expressions; proximity terms need a document).
+func containsAny(ts []term, s string) bool {
+	for _, t := range ts {
+		switch {
+		case t.re != nil:
+			if t.re.re.MatchString(s) {
+				return true
+			}
+		case t.literal != "":
+			if strings.Contains(s, t.literal) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // ServiceKind is the kind of digital service a draft is for, as far as
@@ -65,10 +97,10 @@ var serviceKindName = map[ServiceKind]string{
 // detectServiceKind decides from the draft which kind of service it is for
 // and says why. Support wins over cloud only when it is declared more
 // often: a cloud provider's document mentions consulting staff too.
-func detectServiceKind(d *document) (ServiceKind, string) {
-	sup := d.findPattern(reSupportService)
-	cld := d.findPattern(reCloudService)
-	con := d.findPattern(reConvergence)
+func detectServiceKind(d *document, r *ruleTerms) (ServiceKind, string) {
+	sup := d.findAny(r.support)
+	cld := d.findAny(r.cloud)
+	con := d.findAny(r.convergence)
 	switch {
 	case len(con) > 0 && len(con) >= len(sup) && len(con) >= len(cld):
 		return KindConvergence, `초안에 융합서비스라는 표현이 있습니다: "` + d.quote(con[0]) + `"`
@@ -82,13 +114,12 @@ func detectServiceKind(d *document) (ServiceKind, string) {
 
 // notificationRanges returns the passages of the draft that speak about
 // notifying users, as compact offsets.
-func notificationRanges(d *document) []span {
+func notificationRanges(d *document, r *ruleTerms) []span {
 	const maxLen = 1500 // bytes of compact text, roughly 500 Hangul syllables
 	var out []span
-	stops := append(d.findPattern(reNotifyStop), d.articleHeadings()...)
+	stops := append(d.findAny(r.notifyStop), d.articleHeadings()...)
 	sort.Slice(stops, func(i, j int) bool { return stops[i].start < stops[j].start })
-	anchors := append(d.findPattern(reNotifyAnchor), d.findNear(nearNotifyAnchor)...)
-	sort.Slice(anchors, func(i, j int) bool { return anchors[i].start < anchors[j].start })
+	anchors := d.findAny(r.notifyAnchor)
 	for _, a := range anchors {
 		loc := [2]int{a.start, a.end}
 		// The passage starts with the anchor's line ("이용자에게 전자우편으로
@@ -128,9 +159,9 @@ func (d *document) articleHeadings() []span {
 
 // declaresNoPersonalData finds an explicit "we process no personal data"
 // or "nothing to encrypt" statement.
-func declaresNoPersonalData(d *document) (span, bool) {
-	for _, s := range d.findPattern(reNoPersonalData) {
-		if reConditional.MatchString(d.compact[s.end:min(len(d.compact), s.end+200)]) {
+func declaresNoPersonalData(d *document, r *ruleTerms) (span, bool) {
+	for _, s := range d.findAny(r.noPersonalData) {
+		if containsAny(r.conditional, d.compact[s.end:min(len(d.compact), s.end+200)]) {
 			continue
 		}
 		return s, true
@@ -140,16 +171,32 @@ func declaresNoPersonalData(d *document) (span, bool) {
 
 // sentenceAround returns the compact text of the sentence holding s.
 func (d *document) sentenceAround(s span) string {
-	lo := strings.LastIndexAny(d.compact[:s.start], ".。!?;") + 1
-	hi := strings.IndexAny(d.compact[s.end:], ".。!?;")
-	if hi < 0 {
-		hi = len(d.compact)
-	} else {
-		hi += s.end
-	}
-	// A period inside "sha-1." or "1.2" is not a sentence end worth
-	// honouring for long runs; cap the sentence at a line's worth.
-	lo = max(lo, s.start-240)
-	hi = min(hi, s.end+240)
+	lo, hi := d.sentenceBounds(s)
 	return d.compact[lo:hi]
+}
+
+// sentenceBounds returns the compact offsets of the sentence holding s:
+// from the last sentence end or line break before it to the next one
+// after it, at most a line's worth on each side.
+func (d *document) sentenceBounds(s span) (int, int) {
+	// Scanning only a bounded window keeps this linear on text with no
+	// punctuation at all (a paste of one line repeated thousands of times).
+	const reach = 240
+	from := max(0, s.start-reach)
+	lo := from
+	if i := strings.LastIndexAny(d.compact[from:s.start], ".。!?;\n"); i >= 0 {
+		lo = from + i + 1
+	}
+	to := min(len(d.compact), s.end+reach)
+	hi := to
+	if i := strings.IndexAny(d.compact[s.end:to], ".。!?;\n"); i >= 0 {
+		hi = s.end + i
+	}
+	for lo > 0 && lo < len(d.compact) && !utf8.RuneStart(d.compact[lo]) {
+		lo++
+	}
+	for hi < len(d.compact) && !utf8.RuneStart(d.compact[hi]) {
+		hi--
+	}
+	return lo, hi
 }

@@ -60,7 +60,7 @@ func Documents(c *knowledge.Checklist) []Doc {
 		for _, r := range it.Rules {
 			docs = append(docs, Doc{
 				ID: "rule:" + it.ID + ":" + r.ID, Item: it.ID, Kind: KindRule, Ref: r.ID,
-				Title: fmt.Sprintf("%s 규칙: %s", it.ID, r.ID),
+				Title: fmt.Sprintf("%s 유의 사항: %s", it.ID, r.Title),
 				Text:  join(it.Title, r.Text),
 			})
 		}
@@ -68,7 +68,7 @@ func Documents(c *knowledge.Checklist) []Doc {
 	for _, ex := range c.Examples {
 		docs = append(docs, Doc{
 			ID: "example:" + ex.ID, Item: ex.Item, Kind: KindExample, Ref: ex.ID,
-			Title: fmt.Sprintf("%s 예시: %s (%s, %s)", ex.Item, ex.Title, ex.Company, ex.ServiceType),
+			Title: fmt.Sprintf("%s 예시: %s — %s (%s)", ex.Item, ex.Company, ex.Title, ex.ServiceType),
 			Text:  ex.Text,
 		})
 	}

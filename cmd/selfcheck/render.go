@@ -60,8 +60,8 @@ func renderAnswer(w io.Writer, a engine.Answer) {
 	}
 	if len(a.Sources) > 0 {
 		fmt.Fprintln(w, "\n출처:")
-		for i, s := range a.Sources {
-			fmt.Fprintf(w, "[%d] %s (%s, %.2f)\n", i+1, s.Title, s.Kind, s.Score)
+		for _, s := range a.Sources {
+			fmt.Fprintf(w, "[%d] %s (%s)\n", s.N, s.Title, engine.KindName(s.Kind, false))
 		}
 	}
 }

@@ -1,0 +1,98 @@
+package knowledge
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// lexicon holds the concepts of concepts.yaml: named lists of the ways
+// applicants say one thing (notifying, a unit of an organisation, a
+// contact, a weak algorithm …), in Korean and English. Elements, rules and
+// routing refer to a concept as @name, so that a new wording is added once,
+// in one data file, and every element built on the concept reads it.
+type lexicon struct {
+	raw      map[string][]string
+	compiled map[string][]term
+	// active guards against a concept that refers to itself.
+	active map[string]bool
+}
+
+func newLexicon(raw map[string][]string) *lexicon {
+	return &lexicon{raw: raw, compiled: map[string][]term{}, active: map[string]bool{}}
+}
+
+// concept returns the compiled terms of a concept.
+func (l *lexicon) concept(name string) ([]term, error) {
+	if l == nil {
+		return nil, fmt.Errorf("@%s: no concepts are loaded here", name)
+	}
+	if ts, ok := l.compiled[name]; ok {
+		return ts, nil
+	}
+	raw, ok := l.raw[name]
+	if !ok {
+		return nil, fmt.Errorf("unknown concept @%s (concepts.yaml has %s)", name, strings.Join(l.names(), ", "))
+	}
+	if l.active[name] {
+		return nil, fmt.Errorf("concept @%s refers to itself", name)
+	}
+	l.active[name] = true
+	defer delete(l.active, name)
+	ts, cerr := compileTerms("", raw, l)
+	if cerr != nil {
+		return nil, fmt.Errorf("concept @%s: %w", name, cerr.err)
+	}
+	l.compiled[name] = ts
+	return ts, nil
+}
+
+func (l *lexicon) names() []string {
+	out := make([]string, 0, len(l.raw))
+	for k := range l.raw {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// mustConcept returns a concept the review's own rules need; loading
+// checks them all first (see ruleConcepts), so a miss is a programming
+// error.
+func (l *lexicon) mustConcept(name string) []term {
+	ts, err := l.concept(name)
+	if err != nil {
+		panic(err)
+	}
+	return ts
+}
+
+// Concepts returns the words of every concept of the knowledge base, as
+// written in concepts.yaml (without regular expressions and proximity
+// terms), for retrieval and routing: the same understanding of the
+// applicants' words as the review's.
+func (c *Checklist) Concepts() map[string][]string {
+	out := make(map[string][]string, len(c.lex.raw))
+	for name := range c.lex.raw {
+		out[name] = c.plainWords(name, map[string]bool{})
+	}
+	return out
+}
+
+func (c *Checklist) plainWords(name string, seen map[string]bool) []string {
+	if seen[name] {
+		return nil
+	}
+	seen[name] = true
+	var out []string
+	for _, w := range c.lex.raw[name] {
+		switch {
+		case strings.HasPrefix(w, "@"):
+			out = append(out, c.plainWords(w[1:], seen)...)
+		case strings.Contains(w, ":") && (strings.HasPrefix(w, "re:") || strings.HasPrefix(w, "near:") || strings.HasPrefix(w, "around:") || strings.HasPrefix(w, "suffix:")):
+		default:
+			out = append(out, strings.TrimPrefix(w, "^"))
+		}
+	}
+	return out
+}
