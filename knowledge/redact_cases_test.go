@@ -117,6 +117,7 @@ func TestRedactKeeps(t *testing.T) {
 		"고객님께 통지하고 담당자에게 보고한다.",
 		"서비스 센터장으로 총괄, 공공사업팀 매니저, 담당 이사회 보고",
 		"담당자: 보안팀, 담당자: 정보보호팀, Contact: 고객센터, Owner: 보안팀장",
+		"담당자: [이메일], 담당: [주소], 과장 [이름], 연락처: [전화번호], 성명 [이름]님",
 		"팀장 주관으로 회의를 연다. 과장 승인 후 배포.",
 		"담당 부서는 고객지원팀이며 24시간 운영한다.",
 		"72시간 이내에 통지, 연 2회 교육, 3단계로 2회 점검, 기본으로 30일 보관",
@@ -223,6 +224,8 @@ func TestRedactLinear(t *testing.T) {
 		"digits": func(n int) string { return strings.Repeat("0-1.2 3", n/7) },
 		"titles": func(n int) string { return strings.Repeat("김 과장 ", n/11) },
 		"colons": func(n int) string { return strings.Repeat("a:b:", n/4) },
+		"one word": func(n int) string { return "과장 " + strings.Repeat("김", n/3) },
+		"digits, one line": func(n int) string { return "계좌 " + strings.Repeat("1-", n/2) },
 	}
 	for name, gen := range inputs {
 		small, large := gen(20<<10), gen(200<<10)

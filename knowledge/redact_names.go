@@ -95,9 +95,14 @@ func (nr nameRules) mask(s string) string {
 			spans[k] = runes
 		}
 	}
+	// A placeholder such as [이름] or [이메일] is no name, whatever
+	// stands before it.
+	placeholder := func(w hangulWord) bool {
+		return w.start > 0 && s[w.start-1] == '[' && w.end < len(s) && s[w.end] == ']'
+	}
 	for k, w := range words {
-		if w.start > 0 && s[w.start-1] == '[' && w.end < len(s) && s[w.end] == ']' {
-			continue // a placeholder such as [이름]
+		if placeholder(w) {
+			continue
 		}
 		if n := nr.inWord(w.r); n > 0 {
 			mark(k, n)
@@ -106,6 +111,9 @@ func (nr nameRules) mask(s string) string {
 			continue
 		}
 		next := words[k+1]
+		if placeholder(next) {
+			continue
+		}
 		gap := s[w.end:next.start]
 		switch {
 		case isBlank(gap) && nr.startsWithTitle(next.r) && nr.isName(w.r, false):
