@@ -220,11 +220,11 @@ func TestRedactLinear(t *testing.T) {
 		t.Skip("timing; the race detector's overhead is not linear")
 	}
 	inputs := map[string]func(int) string{
-		"draft":  benchText,
-		"digits": func(n int) string { return strings.Repeat("0-1.2 3", n/7) },
-		"titles": func(n int) string { return strings.Repeat("김 과장 ", n/11) },
-		"colons": func(n int) string { return strings.Repeat("a:b:", n/4) },
-		"one word": func(n int) string { return "과장 " + strings.Repeat("김", n/3) },
+		"draft":            benchText,
+		"digits":           func(n int) string { return strings.Repeat("0-1.2 3", n/7) },
+		"titles":           func(n int) string { return strings.Repeat("김 과장 ", n/11) },
+		"colons":           func(n int) string { return strings.Repeat("a:b:", n/4) },
+		"one word":         func(n int) string { return "과장 " + strings.Repeat("김", n/3) },
 		"digits, one line": func(n int) string { return "계좌 " + strings.Repeat("1-", n/2) },
 	}
 	for name, gen := range inputs {
