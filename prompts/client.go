@@ -96,11 +96,12 @@ func (cfg Config) withDefaults() (Config, error) {
 			return cfg, fmt.Errorf("model config: base URL %q is not an http(s) URL", cfg.BaseURL)
 		}
 	}
-	if cfg.Profile == "" {
-		cfg.Profile = GuessProfile(cfg.BaseURL)
-	}
-	if _, err := ParseProfile(string(cfg.Profile)); err != nil {
+	p, err := ParseProfile(string(cfg.Profile))
+	if err != nil {
 		return cfg, fmt.Errorf("model config: %w", err)
+	}
+	if cfg.Profile = p; p == "" {
+		cfg.Profile = GuessProfile(cfg.BaseURL)
 	}
 	if cfg.Model == "" {
 		if cfg.BaseURL != "" {
