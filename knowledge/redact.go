@@ -95,7 +95,7 @@ var (
 	// digits, or in parentheses), +82 with or without the 0, and the
 	// nationwide 15xx/16xx/18xx numbers.
 	rePhone = regexp.MustCompile(
-		`(?:\+[ \t]*82[ \t]*(?:\(0\)[ \t]*)?[` + dash + `.]?[ \t]*0?\d{1,3}|\(0\d{1,3}\)|\b0\d{1,3})` + sepRe + `\d{3,4}` + sepRe + `\d{4}\b` +
+		`(?:\(?\+[ \t]*82\)?[ \t]*(?:\(0\)[ \t]*)?[` + dash + `.]?[ \t]*0?\d{1,3}|\(0\d{1,3}\)|\b0\d{1,3})` + sepRe + `\d{3,4}` + sepRe + `\d{4}\b` +
 			`|\b1[5-9]\d{2}(?:[ \t]*[.` + dash + `][ \t]*|[ \t]+)\d{4}\b`)
 	// Korean passports: a letter and eight digits, or since 2021 a
 	// letter, three digits, a letter and four digits.

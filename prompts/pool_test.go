@@ -196,3 +196,53 @@ func TestFairness(t *testing.T) {
 		t.Errorf("served %q; want A1 A2 B1 A3 (B's turn before A's third call)", got)
 	}
 }
+
+// TestTimeoutCoversQueueAndRetries: Timeout bounds a whole call; a call
+// waiting for a slot, or facing a backoff longer than the time left, ends
+// within it with ErrTimeout or the server's error, never later.
+func TestTimeoutCoversQueueAndRetries(t *testing.T) {
+	t.Run("queue wait", func(t *testing.T) {
+		unblock := make(chan struct{})
+		arrived := make(chan struct{}, 1)
+		f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			select {
+			case <-unblock:
+			case <-r.Context().Done():
+			}
+			writeChat(w, "ok")
+		})
+		c := newTestClient(t, f, func(cfg *Config) { cfg.MaxConcurrent, cfg.Timeout = 1, 300*time.Millisecond })
+		var wg sync.WaitGroup
+		wg.Go(func() { _, _ = c.Answer(context.Background(), AnswerRequest{Question: "첫째"}) })
+		<-arrived
+		start := time.Now()
+		_, err := c.Answer(context.Background(), AnswerRequest{Question: "둘째"})
+		if !errors.Is(err, ErrTimeout) {
+			t.Errorf("queued call: err = %v; want ErrTimeout", err)
+		}
+		if d := time.Since(start); d > 600*time.Millisecond {
+			t.Errorf("queued call ended after %s; want about the 300ms timeout", d)
+		}
+		close(unblock)
+		wg.Wait()
+	})
+	t.Run("backoff longer than the time left", func(t *testing.T) {
+		f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "5")
+			writeError(w, http.StatusServiceUnavailable, "down")
+		})
+		c := newTestClient(t, f, func(cfg *Config) { cfg.Timeout = time.Second })
+		start := time.Now()
+		_, err := c.Answer(context.Background(), AnswerRequest{Question: "질문"})
+		if httpStatus(err) != http.StatusServiceUnavailable {
+			t.Errorf("err = %v; want the 503", err)
+		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Errorf("call took %s; want no wait for a retry that cannot happen in time", d)
+		}
+		if n := len(f.requests()); n != 1 {
+			t.Errorf("requests = %d; want 1", n)
+		}
+	})
+}
