@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestRedactCategories: every kind of personal datum, in the ways people
@@ -252,4 +253,18 @@ func TestRedactLinear(t *testing.T) {
 			t.Errorf("%s: 200 KB in %s; want well under a second (a few under the race detector)", name, tl)
 		}
 	}
+}
+
+// FuzzRedact: any input is masked without a panic, and valid UTF-8 stays
+// valid.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{richDraft, "[", "]", "[이름", "담당자:", "과장 ", "010-", "주소: 로 1", "\xff\xfe", "a::", "님"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := Redact(s)
+		if utf8.ValidString(s) && !utf8.ValidString(out) {
+			t.Errorf("Redact(%q) = %q: invalid UTF-8", s, out)
+		}
+	})
 }
