@@ -17,7 +17,17 @@ import (
 type pattern struct {
 	re   *regexp.Regexp
 	lits []string // nil: no usable literals, scan everything
+	// reach is how far (in bytes) a match may run on either side of its
+	// literal: the pattern's longest match, or windowReach when it has
+	// none (a pattern with + or *).
+	reach int
 }
+
+// windowReach bounds how far from its literal a match of a pattern with
+// no longest match is looked for: patterns in data files and rules reach
+// at most about 20 runes from their literal (an e-mail address, a phone
+// number); proximity over longer spans is what near: terms are for.
+const windowReach = 96 // bytes, about 32 Hangul syllables
 
 func mustPattern(expr string) pattern {
 	p, err := compilePattern(expr)
@@ -32,13 +42,62 @@ func compilePattern(expr string) (pattern, error) {
 	if err != nil {
 		return pattern{}, err
 	}
-	p := pattern{re: re}
+	p := pattern{re: re, reach: windowReach}
 	if tree, err := syntax.Parse(expr, syntax.Perl); err == nil {
-		if lits, ok := requiredLiterals(tree.Simplify()); ok && minLen(lits) >= 1 {
+		tree = tree.Simplify()
+		if lits, ok := requiredLiterals(tree); ok && minLen(lits) >= 1 {
 			p.lits = dedupe(lits)
+		}
+		if n, ok := maxBytes(tree); ok && n < windowReach {
+			p.reach = n
 		}
 	}
 	return p, nil
+}
+
+// maxBytes returns the length in bytes of the longest text re can match,
+// or false when it is unbounded. A dense draft (a literal every few
+// words) is scanned only that far around each literal, not all along.
+func maxBytes(re *syntax.Regexp) (int, bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText,
+		syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		return 0, true
+	case syntax.OpLiteral:
+		n := 0
+		for _, r := range re.Rune {
+			n += utf8.RuneLen(r)
+		}
+		if re.Flags&syntax.FoldCase != 0 {
+			n = len(re.Rune) * utf8.UTFMax
+		}
+		return n, true
+	case syntax.OpCharClass, syntax.OpAnyCharNotNL, syntax.OpAnyChar:
+		return utf8.UTFMax, true
+	case syntax.OpCapture, syntax.OpQuest:
+		return maxBytes(re.Sub[0])
+	case syntax.OpRepeat:
+		n, ok := maxBytes(re.Sub[0])
+		if !ok || re.Max < 0 {
+			return 0, false
+		}
+		return n * re.Max, true
+	case syntax.OpConcat, syntax.OpAlternate:
+		total := 0
+		for _, sub := range re.Sub {
+			n, ok := maxBytes(sub)
+			if !ok {
+				return 0, false
+			}
+			if re.Op == syntax.OpConcat {
+				total += n
+			} else {
+				total = max(total, n)
+			}
+		}
+		return total, true
+	}
+	return 0, false
 }
 
 // requiredLiterals returns literals of which every match of re contains at
@@ -125,11 +184,12 @@ func (d *document) findPattern(p pattern) []span {
 		return out
 	}
 	// Windows around every literal hit, clipped to the hit's line and
-	// merged where they overlap; the pattern runs on those only. Patterns
-	// in data files and rules reach at most about 20 runes from their
-	// literal (an e-mail address, a phone number), well inside the window;
-	// proximity over longer spans is what near: terms are for.
-	const reach = 96 // bytes on each side, about 32 Hangul syllables
+	// merged where they overlap; the pattern runs on those only. A window
+	// starts one rune further back than the pattern reaches, so that a
+	// match never starts at a window's first byte unless that is where
+	// its line starts: there ^ and (^|[^a-z]) would mistake a cut for a
+	// word boundary.
+	reach := p.reach + utf8.UTFMax
 	var wins []span
 	for _, lit := range p.lits {
 		for _, at := range d.occurrences(lit) {
@@ -145,14 +205,30 @@ func (d *document) findPattern(p pattern) []span {
 		}
 	}
 	sort.Slice(wins, func(i, j int) bool { return wins[i].start < wins[j].start })
+	// Merged windows are capped at maxChunk bytes: on a short input Go's
+	// regexp runs its backtracker, several times faster than the NFA it
+	// uses on long ones, and a dense draft (one 200 KB line full of
+	// literals) would otherwise merge into one window the size of the
+	// draft. A chunk ends only after a whole window, so every literal
+	// hit keeps its reach; matches found again where chunks overlap are
+	// dropped.
+	const maxChunk = 1024
 	var out []span
+	lastEnd := -1
 	for i := 0; i < len(wins); {
 		w := wins[i]
-		for i++; i < len(wins) && wins[i].start <= w.end; i++ {
+		for i++; i < len(wins) && wins[i].start <= w.end && w.end-w.start < maxChunk; i++ {
 			w.end = max(w.end, wins[i].end)
 		}
+		cut := w.start > 0 && d.compact[w.start-1] != '\n'
 		for _, loc := range p.re.FindAllStringIndex(d.compact[w.start:w.end], -1) {
-			out = append(out, span{w.start + loc[0], w.start + loc[1]})
+			if cut && loc[0] == 0 {
+				continue
+			}
+			if s := (span{w.start + loc[0], w.start + loc[1]}); s.start >= lastEnd {
+				out = append(out, s)
+				lastEnd = s.end
+			}
 		}
 	}
 	return out

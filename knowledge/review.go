@@ -302,8 +302,12 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 // its line or the next ones: a resident number collected but missing from
 // the list of data encrypted.
 func (d *document) uncovered(cover []term, lead []span, rules *ruleTerms) string {
-	for _, c := range d.findAny(cover) {
-		if containsAny(rules.negation, d.sentenceAround(c)) {
+	var negs []span
+	for i, c := range d.findAny(cover) {
+		if i == 0 {
+			negs = d.findAny(rules.negation)
+		}
+		if lo, hi := d.sentenceBounds(c); anyWithin(negs, lo, hi) {
 			continue
 		}
 		covered := false
@@ -436,15 +440,31 @@ func bestEvidence(d *document, groups [][]span) []span {
 
 // findWeak returns the first weak term the draft names without ruling it
 // out in the same sentence.
+//
+// The negations and pending words are found once in the whole draft and
+// looked up by sentence: testing each sentence with the rules' patterns
+// made a paste of thousands of negated lines quadratic.
 func findWeak(d *document, weak, negation, pending []term) (span, bool) {
-	for _, s := range d.findAny(weak) {
+	var negs, pends []span
+	for i, s := range d.findAny(weak) {
+		if i == 0 {
+			negs, pends = d.findAny(negation), d.findAny(pending)
+		}
 		// "교체 검토 중", "replacement planned": still in use.
-		if sent := d.sentenceAround(s); containsAny(negation, sent) && !containsAny(pending, sent) {
+		if lo, hi := d.sentenceBounds(s); anyWithin(negs, lo, hi) && !anyWithin(pends, lo, hi) {
 			continue
 		}
 		return s, true
 	}
 	return span{}, false
+}
+
+// anyWithin reports whether one of the spans (sorted by start) starts in
+// [lo, hi), or on the byte before it: a pattern may take the sentence's
+// end mark as the boundary in front of its word.
+func anyWithin(ss []span, lo, hi int) bool {
+	i := sort.Search(len(ss), func(i int) bool { return ss[i].start >= lo-1 })
+	return i < len(ss) && ss[i].start < hi
 }
 
 // weakCore trims the boundary characters a weak-term pattern consumed.
