@@ -53,8 +53,14 @@ func compileTerms(field string, raw []string, lex *lexicon) ([]term, *compileErr
 		if spec, ok := strings.CutPrefix(r, "suffix:"); ok {
 			x := &suffix{}
 			for _, e := range strings.Split(spec, "|") {
-				if e = Compact(Normalize(e)); e != "" {
-					x.endings = append(x.endings, e)
+				word, except := strings.CutPrefix(strings.TrimSpace(e), "!")
+				if word = Compact(Normalize(word)); word == "" {
+					continue
+				}
+				if except {
+					x.except = append(x.except, word)
+				} else {
+					x.endings = append(x.endings, word)
 				}
 			}
 			if len(x.endings) == 0 {

@@ -150,12 +150,11 @@ func (d *document) findNear(n *near) []span {
 			_, sz := utf8.DecodeRuneInString(d.compact[limit:])
 			limit += sz
 		}
-		i := sort.Search(len(bs), func(i int) bool { return bs[i].start >= a.end })
-		if i < len(bs) && bs[i].end <= limit {
-			out = append(out, span{a.start, bs[i].end})
-			continue
-		}
 		if !n.unordered {
+			i := sort.Search(len(bs), func(i int) bool { return bs[i].start >= a.end })
+			if i < len(bs) && bs[i].end <= limit {
+				out = append(out, span{a.start, bs[i].end})
+			}
 			continue
 		}
 		from := a.start
@@ -163,10 +162,11 @@ func (d *document) findNear(n *near) []span {
 			_, sz := utf8.DecodeLastRuneInString(d.compact[:from])
 			from -= sz
 		}
-		// The last B starting before A, if it starts inside the window.
-		j := sort.Search(len(bs), func(j int) bool { return bs[j].start >= a.start }) - 1
-		if j >= 0 && bs[j].start >= from {
-			out = append(out, span{bs[j].start, a.end})
+		// The first B inside the window on either side of A, or on A
+		// itself: "users should" is both a user and a user's step.
+		j := sort.Search(len(bs), func(j int) bool { return bs[j].start >= from })
+		if j < len(bs) && bs[j].start < limit && bs[j].end <= limit {
+			out = append(out, span{min(a.start, bs[j].start), max(a.end, bs[j].end)})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
@@ -179,8 +179,13 @@ func (d *document) findNear(n *near) []span {
 // read in the original text, where spaces still separate words: the
 // ending must follow a letter and be followed by the end of the word or a
 // particle, so "실시" and "팀장" are not organisations.
+//
+// An ending written "!엑셀" is a word that ends like a unit but is not
+// one (엑셀 ends in 셀, 구조 in 조): a match that ends such a word does
+// not count.
 type suffix struct {
 	endings []string // compact form
+	except  []string
 }
 
 // particles may follow a noun within the same word.
@@ -191,13 +196,22 @@ func (d *document) findSuffix(x *suffix) []span {
 	for _, end := range x.endings {
 		for _, at := range d.occurrences(end) {
 			s := span{at, at + len(end)}
-			if d.wordEnding(s) {
+			if d.wordEnding(s) && !x.excepted(d.compact[:s.end]) {
 				out = append(out, s)
 			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
 	return out
+}
+
+func (x *suffix) excepted(upToMatch string) bool {
+	for _, w := range x.except {
+		if strings.HasSuffix(upToMatch, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *document) wordEnding(s span) bool {
