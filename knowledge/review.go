@@ -301,27 +301,42 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 // that does not rule it out) that no match of the lead group has within
 // its line or the next ones: a resident number collected but missing from
 // the list of data encrypted.
+//
+// Each cover term is judged on all its mentions: an identifier collected
+// on one line and listed among the data encrypted on another is covered.
 func (d *document) uncovered(cover []term, lead []span, rules *ruleTerms) string {
 	var negs []span
-	for i, c := range d.findAny(cover) {
-		if i == 0 {
-			negs = d.findAny(rules.negation)
-		}
-		if lo, hi := d.sentenceBounds(c); anyWithin(negs, lo, hi) {
+	negsFound := false
+	for _, t := range cover {
+		hits := d.find(t)
+		if len(hits) == 0 {
 			continue
 		}
+		if !negsFound {
+			negs, negsFound = d.findAny(rules.negation), true
+		}
+		var first *span
 		covered := false
-		for _, l := range lead {
-			ln, cl := d.compactLine(l.start), d.compactLine(c.start)
-			if cl >= ln && cl <= ln+coverLines {
+		for _, c := range hits {
+			if lo, hi := d.sentenceBounds(c); anyWithin(negs, lo, hi) {
+				continue
+			}
+			if first == nil {
+				first = &c
+			}
+			// A statement on the mention's line or up to coverLines
+			// above it (a statement and the list under it).
+			cl := d.compactLine(c.start)
+			lo, hi := d.cline[max(0, cl-coverLines)], d.compactLineEnd(cl)
+			if i := sort.Search(len(lead), func(i int) bool { return lead[i].start >= lo }); i < len(lead) && lead[i].start <= hi {
 				covered = true
 				break
 			}
 		}
-		if !covered {
-			last := int(d.orig[c.end-1])
+		if first != nil && !covered {
+			last := int(d.orig[first.end-1])
 			_, n := utf8.DecodeRuneInString(d.text[last:])
-			return d.text[d.orig[c.start] : last+n]
+			return d.text[d.orig[first.start] : last+n]
 		}
 	}
 	return ""

@@ -21,6 +21,9 @@ type ruleTerms struct {
 	// or has nothing to encrypt, and the conditional phrasing after it
 	// that makes it a quote of the criteria rather than a declaration.
 	noPersonalData, conditional []term
+	// Words before it in its sentence that make it a condition ("if the
+	// service does not process personal data, say so").
+	conditionalLead []term
 	// Words that rule out a weak algorithm named in the same sentence,
 	// unless the sentence says the change is only planned.
 	negation, pending []term
@@ -36,7 +39,7 @@ type ruleTerms struct {
 }
 
 // ruleConcepts names the concepts every knowledge base must define.
-var ruleConcepts = []string{"rule_notify_anchor", "rule_notify_stop", "rule_no_personal_data", "rule_conditional",
+var ruleConcepts = []string{"rule_notify_anchor", "rule_notify_stop", "rule_no_personal_data", "rule_conditional", "rule_conditional_lead",
 	"rule_negation", "rule_pending", "rule_todo", "rule_by_reference", "rule_field_label", "rule_certificate", "service_support", "service_cloud", "service_convergence"}
 
 func compileRules(lex *lexicon) (*ruleTerms, error) {
@@ -47,7 +50,7 @@ func compileRules(lex *lexicon) (*ruleTerms, error) {
 	}
 	return &ruleTerms{
 		notifyAnchor: lex.mustConcept("rule_notify_anchor"), notifyStop: lex.mustConcept("rule_notify_stop"),
-		noPersonalData: lex.mustConcept("rule_no_personal_data"), conditional: lex.mustConcept("rule_conditional"),
+		noPersonalData: lex.mustConcept("rule_no_personal_data"), conditional: lex.mustConcept("rule_conditional"), conditionalLead: lex.mustConcept("rule_conditional_lead"),
 		negation: lex.mustConcept("rule_negation"), pending: lex.mustConcept("rule_pending"),
 		todo: lex.mustConcept("rule_todo"), byReference: lex.mustConcept("rule_by_reference"), fieldLabels: lex.mustConcept("rule_field_label"), certificate: lex.mustConcept("rule_certificate"),
 		support: lex.mustConcept("service_support"), cloud: lex.mustConcept("service_cloud"),
@@ -56,7 +59,7 @@ func compileRules(lex *lexicon) (*ruleTerms, error) {
 }
 
 func (r *ruleTerms) all() [][]term {
-	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.negation, r.pending, r.todo, r.byReference, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
+	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.conditionalLead, r.negation, r.pending, r.todo, r.byReference, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
 }
 
 // containsAny reports whether the compact text s holds one of the terms
@@ -162,6 +165,9 @@ func (d *document) articleHeadings() []span {
 func declaresNoPersonalData(d *document, r *ruleTerms) (span, bool) {
 	for _, s := range d.findAny(r.noPersonalData) {
 		if containsAny(r.conditional, d.compact[s.end:min(len(d.compact), s.end+200)]) {
+			continue
+		}
+		if lo, _ := d.sentenceBounds(s); containsAny(r.conditionalLead, d.compact[lo:s.start]) {
 			continue
 		}
 		return s, true
