@@ -25,6 +25,10 @@ type Checklist struct {
 	rules       *ruleTerms
 	boilerplate []string
 	leadBigrams map[uint64]bool
+	form        Form
+	// lineMarkers and itemHeading are the form's, compacted.
+	lineMarkers []string
+	itemHeading string
 }
 
 // Entry is a titled piece of guidance text with where it comes from.

@@ -52,7 +52,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	d.wanted = c.leadBigrams
 	rep := Report{Item: it.ID, Title: it.Title}
 	from, to, sectioned := c.sectionOf(d, it)
-	d.blankLinesWith(formLineMarkers)
+	d.blankLinesWith(c.lineMarkers)
 	// A sentence that says something will be written later ("조직도는
 	// 추후 첨부", "TODO: 국외이전 문구 추가") names a topic without
 	// stating it: it is not evidence.
@@ -68,7 +68,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	// names it in its header, outside the item's own section.
 	kind, kindWhy := opts.Service, "지정한 서비스 유형"
 	if kind == KindUnknown && it.has(func(e *Element) bool { return e.Applies == AppliesSupport }) {
-		kind, kindWhy = detectServiceKind(d, c.rules)
+		kind, kindWhy = detectServiceKind(d, c.rules, c.form.ServiceKinds)
 	}
 	if sectioned {
 		d.keepOnly(from, to)
@@ -98,7 +98,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 				Evidence: d.quote(noPIISpan), Line: d.line(noPIISpan.start),
 				Note: "초안이 개인정보를 처리하지 않음(암호화 대상 없음)을 명시하여 해당 없음으로 판단했습니다."}
 		case e.Applies == AppliesSupport:
-			r = reviewSupportElement(d, e, kind, kindWhy, c.rules)
+			r = reviewSupportElement(d, e, kind, kindWhy, c.rules, c.form.ServiceKinds)
 		default:
 			var within []span
 			if e.Scope == ScopeNotification {
@@ -114,25 +114,21 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	}
 	if it.ExemptWithCertificate {
 		if loc := d.findAny(c.rules.certificate); loc != nil {
-			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.", d.line(loc[0].start)))
+			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", d.line(loc[0].start), c.form.CertificateExemptRange))
 		} else {
-			rep.Notices = append(rep.Notices, "보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.")
+			rep.Notices = append(rep.Notices, fmt.Sprintf("보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", c.form.CertificateExemptRange))
 		}
 	}
 	rep.Recount()
 	return rep, nil
 }
 
-// formLineMarkers mark lines of the checklist form (its criteria and
-// instructions), which a pasted form carries next to the answers.
-var formLineMarkers = []string{"필수제시", "검토기준", "검토내용", "증빙문서명", "공식문서명기입", "유형에만해당되는사항", "제시하고있는가"}
-
 // sectionOf finds, in a draft that holds several items (a whole pasted
 // form), the part that belongs to it: from its heading ("검토 항목 3.2",
 // "3.2 고객대응 관리체계") to the next item's heading.
 func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
 	heading := func(x *Item) int {
-		for _, h := range []string{"검토항목" + x.ID, x.ID + Compact(x.Title)} {
+		for _, h := range []string{c.itemHeading + x.ID, x.ID + Compact(x.Title)} {
 			if i := strings.Index(d.compact, h); i >= 0 {
 				return i
 			}
@@ -181,17 +177,17 @@ func personalDataIDs(it *Item) string {
 	return strings.Join(ids, ", ")
 }
 
-func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string, rules *ruleTerms) ElementResult {
+func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string, rules *ruleTerms, names map[ServiceKind]string) ElementResult {
 	switch kind {
 	case KindCloud, KindConvergence:
 		return ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable,
-			Note: fmt.Sprintf("%s에만 해당하는 요소입니다. %s으로 판단해 해당 없음으로 보았습니다(근거: %s). 지원서비스라면 --service support로 다시 검토하세요.", serviceKindName[KindSupport], serviceKindName[kind], why)}
+			Note: fmt.Sprintf("%s에만 해당하는 요소입니다. %s로 판단해 해당 없음으로 보았습니다(근거: %s). %s라면 --service support로 다시 검토하세요.", names[KindSupport], names[kind], why, names[KindSupport])}
 	}
 	r := matchElement(d, e, nil, rules)
 	if kind == KindSupport {
-		r.Note = strings.TrimSpace(fmt.Sprintf("지원서비스로 판단해 적용했습니다(근거: %s). %s", why, r.Note))
+		r.Note = strings.TrimSpace(fmt.Sprintf("%s로 판단해 적용했습니다(근거: %s). %s", names[KindSupport], why, r.Note))
 	} else {
-		r.Note = strings.TrimSpace("서비스 유형을 초안에서 확인할 수 없어 지원서비스로 가정하고 적용했습니다. 클라우드컴퓨팅서비스라면 해당 없음입니다. " + r.Note)
+		r.Note = strings.TrimSpace(fmt.Sprintf("서비스 유형을 초안에서 확인할 수 없어 %s로 가정하고 적용했습니다. %s 또는 %s라면 해당 없음입니다. %s", names[KindSupport], names[KindCloud], names[KindConvergence], r.Note))
 	}
 	return r
 }

@@ -92,25 +92,20 @@ const (
 	KindConvergence ServiceKind = "convergence"
 )
 
-// serviceKindName is how a kind is named in review notes.
-var serviceKindName = map[ServiceKind]string{
-	KindCloud: "클라우드컴퓨팅서비스", KindSupport: "지원서비스", KindConvergence: "융합서비스",
-}
-
 // detectServiceKind decides from the draft which kind of service it is for
 // and says why. Support wins over cloud only when it is declared more
 // often: a cloud provider's document mentions consulting staff too.
-func detectServiceKind(d *document, r *ruleTerms) (ServiceKind, string) {
+func detectServiceKind(d *document, r *ruleTerms, names map[ServiceKind]string) (ServiceKind, string) {
 	sup := d.findAny(r.support)
 	cld := d.findAny(r.cloud)
 	con := d.findAny(r.convergence)
 	switch {
 	case len(con) > 0 && len(con) >= len(sup) && len(con) >= len(cld):
-		return KindConvergence, `초안에 융합서비스라는 표현이 있습니다: "` + d.quote(con[0]) + `"`
+		return KindConvergence, fmt.Sprintf(`초안에 %s라는 표현이 있습니다: "%s"`, names[KindConvergence], d.quote(con[0]))
 	case len(sup) > 0 && len(sup) >= len(cld):
-		return KindSupport, `초안이 지원서비스를 설명합니다: "` + d.quote(sup[0]) + `"`
+		return KindSupport, fmt.Sprintf(`초안이 %s를 설명합니다: "%s"`, names[KindSupport], d.quote(sup[0]))
 	case len(cld) > 0:
-		return KindCloud, `초안이 클라우드컴퓨팅서비스를 설명합니다: "` + d.quote(cld[0]) + `"`
+		return KindCloud, fmt.Sprintf(`초안이 %s를 설명합니다: "%s"`, names[KindCloud], d.quote(cld[0]))
 	}
 	return KindUnknown, ""
 }
