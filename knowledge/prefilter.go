@@ -17,10 +17,10 @@ import (
 type pattern struct {
 	re   *regexp.Regexp
 	lits []string // nil: no usable literals, scan everything
-	// reach is how far (in bytes) a match may run on either side of its
-	// literal: the pattern's longest match, or windowReach when it has
-	// none (a pattern with + or *).
-	reach int
+	// before and after are how far (in bytes) a match may run on either
+	// side of its literal, at most windowReach (a pattern with + or *
+	// has no bound of its own).
+	before, after int
 }
 
 // windowReach bounds how far from its literal a match of a pattern with
@@ -42,14 +42,16 @@ func compilePattern(expr string) (pattern, error) {
 	if err != nil {
 		return pattern{}, err
 	}
-	p := pattern{re: re, reach: windowReach}
+	p := pattern{re: re, before: windowReach, after: windowReach}
 	if tree, err := syntax.Parse(expr, syntax.Perl); err == nil {
-		tree = tree.Simplify()
-		if lits, ok := requiredLiterals(tree); ok && minLen(lits) >= 1 {
-			p.lits = dedupe(lits)
-		}
-		if n, ok := maxBytes(tree); ok && n < windowReach {
-			p.reach = n
+		if a, ok := requiredLiterals(tree.Simplify()); ok && minLen(a.lits) >= 1 {
+			p.lits = dedupe(a.lits)
+			if a.before >= 0 && a.before < windowReach {
+				p.before = a.before
+			}
+			if a.after >= 0 && a.after < windowReach {
+				p.after = a.after
+			}
 		}
 	}
 	return p, nil
@@ -100,63 +102,119 @@ func maxBytes(re *syntax.Regexp) (int, bool) {
 	return 0, false
 }
 
-// requiredLiterals returns literals of which every match of re contains at
-// least one, or false when it cannot tell.
-func requiredLiterals(re *syntax.Regexp) ([]string, bool) {
+// anchor is what a pattern's matches are found by: literals of which
+// every match contains one, and how far (in bytes) a match may reach
+// before and after its literal; -1 when there is no bound.
+type anchor struct {
+	lits          []string
+	before, after int
+}
+
+// requiredLiterals returns the anchor of re, or false when it cannot
+// tell which literals every match contains.
+func requiredLiterals(re *syntax.Regexp) (anchor, bool) {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
-			return nil, false
+			return anchor{}, false
 		}
-		return []string{string(re.Rune)}, true
+		return anchor{lits: []string{string(re.Rune)}}, true
 	case syntax.OpCapture:
 		return requiredLiterals(re.Sub[0])
 	case syntax.OpPlus:
-		return requiredLiterals(re.Sub[0])
+		a, ok := requiredLiterals(re.Sub[0])
+		a.before, a.after = -1, -1
+		return a, ok
 	case syntax.OpRepeat:
-		if re.Min >= 1 {
-			return requiredLiterals(re.Sub[0])
+		if re.Min < 1 {
+			return anchor{}, false
 		}
-		return nil, false
+		a, ok := requiredLiterals(re.Sub[0])
+		if n, bounded := maxBytes(re.Sub[0]); !bounded || re.Max < 0 {
+			a.before, a.after = -1, -1
+		} else {
+			a.before, a.after = addReach(a.before, n*(re.Max-1)), addReach(a.after, n*(re.Max-1))
+		}
+		return a, ok
 	case syntax.OpAlternate:
-		var all []string
+		var all anchor
 		for _, sub := range re.Sub {
-			lits, ok := requiredLiterals(sub)
+			a, ok := requiredLiterals(sub)
 			if !ok {
-				return nil, false
+				return anchor{}, false
 			}
-			all = append(all, lits...)
+			all.lits = append(all.lits, a.lits...)
+			all.before, all.after = maxReach(all.before, a.before), maxReach(all.after, a.after)
 		}
 		return all, true
 	case syntax.OpConcat:
 		// Adjacent literals concatenate into longer, more selective ones;
-		// then the child with the most selective set is required.
-		var best []string
-		var run strings.Builder
-		consider := func(lits []string) {
-			if best == nil || minLen(lits) > minLen(best) {
-				best = lits
+		// then the child with the most selective set is required, and the
+		// match reaches as far as the children before and after it.
+		var best anchor
+		bestFrom, bestTo := -1, -1
+		consider := func(a anchor, from, to int) {
+			if bestFrom < 0 || minLen(a.lits) > minLen(best.lits) {
+				best, bestFrom, bestTo = a, from, to
 			}
 		}
-		for _, sub := range re.Sub {
+		var run strings.Builder
+		runFrom := -1
+		flush := func(to int) {
+			if run.Len() > 0 {
+				consider(anchor{lits: []string{run.String()}}, runFrom, to)
+				run.Reset()
+			}
+		}
+		for k, sub := range re.Sub {
 			if sub.Op == syntax.OpLiteral && sub.Flags&syntax.FoldCase == 0 {
+				if run.Len() == 0 {
+					runFrom = k
+				}
 				run.WriteString(string(sub.Rune))
 				continue
 			}
-			if run.Len() > 0 {
-				consider([]string{run.String()})
-				run.Reset()
-			}
-			if lits, ok := requiredLiterals(sub); ok {
-				consider(lits)
+			flush(k)
+			if a, ok := requiredLiterals(sub); ok {
+				consider(a, k, k+1)
 			}
 		}
-		if run.Len() > 0 {
-			consider([]string{run.String()})
+		flush(len(re.Sub))
+		if bestFrom < 0 {
+			return anchor{}, false
 		}
-		return best, best != nil
+		for _, sub := range re.Sub[:bestFrom] {
+			n, ok := maxBytes(sub)
+			best.before = addReach(best.before, n)
+			if !ok {
+				best.before = -1
+			}
+		}
+		for _, sub := range re.Sub[bestTo:] {
+			n, ok := maxBytes(sub)
+			best.after = addReach(best.after, n)
+			if !ok {
+				best.after = -1
+			}
+		}
+		return best, true
 	}
-	return nil, false
+	return anchor{}, false
+}
+
+// addReach and maxReach combine reaches, -1 meaning unbounded.
+func addReach(a, b int) int {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	return a + b
+}
+
+func maxReach(a, b int) int {
+	if a < 0 || b < 0 {
+		return -1
+	}
+	return max(a, b)
 }
 
 func minLen(lits []string) int {
@@ -189,12 +247,12 @@ func (d *document) findPattern(p pattern) []span {
 	// match never starts at a window's first byte unless that is where
 	// its line starts: there ^ and (^|[^a-z]) would mistake a cut for a
 	// word boundary.
-	reach := p.reach + utf8.UTFMax
+	before := p.before + utf8.UTFMax
 	var wins []span
 	for _, lit := range p.lits {
 		for _, at := range d.occurrences(lit) {
 			ln := d.compactLine(at)
-			lo, hi := max(d.cline[ln], at-reach), min(d.compactLineEnd(ln), at+len(lit)+reach)
+			lo, hi := max(d.cline[ln], at-before), min(d.compactLineEnd(ln), at+len(lit)+p.after)
 			for lo > d.cline[ln] && !utf8.RuneStart(d.compact[lo]) {
 				lo--
 			}
@@ -221,6 +279,11 @@ func (d *document) findPattern(p pattern) []span {
 			w.end = max(w.end, wins[i].end)
 		}
 		cut := w.start > 0 && d.compact[w.start-1] != '\n'
+		// Most windows hold no match: asking whether one does costs a
+		// fraction of collecting matches.
+		if !p.re.MatchString(d.compact[w.start:w.end]) {
+			continue
+		}
 		for _, loc := range p.re.FindAllStringIndex(d.compact[w.start:w.end], -1) {
 			if cut && loc[0] == 0 {
 				continue
