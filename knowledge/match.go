@@ -1,7 +1,9 @@
 package knowledge
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -155,6 +157,26 @@ type document struct {
 	// wanted, when not nil, limits the index to the bigrams literals of
 	// the knowledge base start with; other lookups scan.
 	wanted map[uint64]bool
+	// found caches the matches of each term: elements and rules share
+	// concepts, so one review looks up the same term many times. Hiding
+	// text clears it.
+	found map[termKey][]span
+}
+
+// termKey identifies a term: compiled patterns, proximity and suffix
+// terms by their shared compiled value, literals by their text and flags.
+type termKey struct {
+	re                              *pattern
+	near                            *near
+	suffix                          *suffix
+	literal                         string
+	asciiStart, asciiEnd, wordStart bool
+}
+
+// setCompact replaces the compact text after hiding parts of it.
+func (d *document) setCompact(b []byte) {
+	d.compact = string(b)
+	d.found = nil
 }
 
 func newDocument(text string) *document {
@@ -195,22 +217,32 @@ func newDocument(text string) *document {
 type span struct{ start, end int }
 
 // find returns every occurrence of t in the compact text.
+// The result is shared: callers must not change it.
 func (d *document) find(t term) []span {
+	key := termKey{t.re, t.near, t.suffix, t.literal, t.asciiStart, t.asciiEnd, t.wordStart}
+	if ss, ok := d.found[key]; ok {
+		return ss
+	}
 	var out []span
 	switch {
 	case t.re != nil:
-		return d.findPattern(*t.re)
+		out = d.findPattern(*t.re)
 	case t.near != nil:
-		return d.findNear(t.near)
+		out = d.findNear(t.near)
 	case t.suffix != nil:
-		return d.findSuffix(t.suffix)
-	}
-	for _, at := range d.occurrences(t.literal) {
-		s := span{at, at + len(t.literal)}
-		if d.boundaryOK(t, s) {
-			out = append(out, s)
+		out = d.findSuffix(t.suffix)
+	default:
+		for _, at := range d.occurrences(t.literal) {
+			s := span{at, at + len(t.literal)}
+			if d.boundaryOK(t, s) {
+				out = append(out, s)
+			}
 		}
 	}
+	if d.found == nil {
+		d.found = map[termKey][]span{}
+	}
+	d.found[key] = out
 	return out
 }
 
@@ -256,8 +288,14 @@ func (d *document) findAny(ts []term) []span {
 	for _, t := range ts {
 		out = append(out, d.find(t)...)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	sortSpans(out)
 	return out
+}
+
+// sortSpans orders spans by where they start (stable: a pattern's own
+// order is kept for spans that start together).
+func sortSpans(ss []span) {
+	slices.SortStableFunc(ss, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 }
 
 // line returns the 1-based line number of a compact offset.
@@ -323,7 +361,7 @@ func (d *document) blank(phrases []string) {
 		}
 	}
 	if b != nil {
-		d.compact = string(b)
+		d.setCompact(b)
 	}
 }
 
@@ -338,7 +376,7 @@ func (d *document) blankSentencesWith(ts []term) {
 		lo, hi := d.sentenceBounds(s)
 		hide(b, lo, hi)
 	}
-	d.compact = string(b)
+	d.setCompact(b)
 }
 
 // blankQuestions hides every sentence that ends in a question mark.
@@ -358,7 +396,7 @@ func (d *document) blankQuestions() {
 		off = at + 1
 	}
 	if b != nil {
-		d.compact = string(b)
+		d.setCompact(b)
 	}
 }
 
@@ -383,7 +421,7 @@ func (d *document) blankLinesWith(markers []string) {
 		}
 	}
 	if b != nil {
-		d.compact = string(b)
+		d.setCompact(b)
 	}
 }
 
@@ -392,7 +430,7 @@ func (d *document) keepOnly(lo, hi int) {
 	b := []byte(d.compact)
 	hide(b, 0, lo)
 	hide(b, hi, len(b))
-	d.compact = string(b)
+	d.setCompact(b)
 }
 
 // hide blanks b[lo:hi] with NUL bytes, keeping line breaks so that line

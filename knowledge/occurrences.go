@@ -169,7 +169,7 @@ func (d *document) findNear(n *near) []span {
 			out = append(out, span{min(a.start, bs[j].start), max(a.end, bs[j].end)})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	sortSpans(out)
 	return out
 }
 
@@ -201,7 +201,7 @@ func (d *document) findSuffix(x *suffix) []span {
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	sortSpans(out)
 	return out
 }
 

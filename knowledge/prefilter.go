@@ -262,7 +262,7 @@ func (d *document) findPattern(p pattern) []span {
 			wins = append(wins, span{lo, hi})
 		}
 	}
-	sort.Slice(wins, func(i, j int) bool { return wins[i].start < wins[j].start })
+	sortSpans(wins)
 	// Merged windows are capped at maxChunk bytes: on a short input Go's
 	// regexp runs its backtracker, several times faster than the NFA it
 	// uses on long ones, and a dense draft (one 200 KB line full of

@@ -214,9 +214,14 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 	}
 
 	var groups [][]span
+	var lead []span // the first group's matches, in scope or not
 	matched := 0
-	for _, group := range m.all {
-		ss := inScope(d.findAny(group))
+	for g, group := range m.all {
+		all := d.findAny(group)
+		if g == 0 {
+			lead = all
+		}
+		ss := inScope(all)
 		groups = append(groups, ss)
 		if len(ss) > 0 {
 			matched++
@@ -284,8 +289,8 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 		if e.Scope == ScopeNotification {
 			if within != nil && len(within) == 0 {
 				r.Note = "이용자에게 통지하는 내용(통지의 내용 및 방법)을 찾지 못했습니다. " + e.Hint
-			} else if outside := d.findAny(m.all[0]); len(outside) > 0 {
-				r.Note = fmt.Sprintf("%d행에 관련 표현이 있지만 이용자에게 통지하는 내용으로 제시되지 않았습니다. %s", d.line(outside[0].start), e.Hint)
+			} else if len(lead) > 0 {
+				r.Note = fmt.Sprintf("%d행에 관련 표현이 있지만 이용자에게 통지하는 내용으로 제시되지 않았습니다. %s", d.line(lead[0].start), e.Hint)
 			}
 		}
 		r.Example = e.Example

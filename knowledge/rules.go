@@ -116,7 +116,7 @@ func notificationRanges(d *document, r *ruleTerms) []span {
 	const maxLen = 1500 // bytes of compact text, roughly 500 Hangul syllables
 	var out []span
 	stops := append(d.findAny(r.notifyStop), d.articleHeadings()...)
-	sort.Slice(stops, func(i, j int) bool { return stops[i].start < stops[j].start })
+	sortSpans(stops)
 	anchors := d.findAny(r.notifyAnchor)
 	for _, a := range anchors {
 		loc := [2]int{a.start, a.end}
@@ -183,21 +183,42 @@ func (d *document) sentenceBounds(s span) (int, int) {
 	// Scanning only a bounded window keeps this linear on text with no
 	// punctuation at all (a paste of one line repeated thousands of times).
 	const reach = 240
-	from := max(0, s.start-reach)
-	lo := from
-	if i := strings.LastIndexAny(d.compact[from:s.start], ".。!?;\n"); i >= 0 {
-		lo = from + i + 1
+	c := d.compact
+	lo := max(0, s.start-reach)
+	for i := s.start - 1; i >= lo; i-- {
+		if n := sentenceEndAt(c, i); n > 0 {
+			lo = i + n
+			break
+		}
 	}
-	to := min(len(d.compact), s.end+reach)
-	hi := to
-	if i := strings.IndexAny(d.compact[s.end:to], ".。!?;\n"); i >= 0 {
-		hi = s.end + i
+	hi := min(len(c), s.end+reach)
+	for i := s.end; i < hi; i++ {
+		if sentenceEndAt(c, i) > 0 {
+			hi = i
+			break
+		}
 	}
-	for lo > 0 && lo < len(d.compact) && !utf8.RuneStart(d.compact[lo]) {
+	for lo > 0 && lo < len(c) && !utf8.RuneStart(c[lo]) {
 		lo++
 	}
-	for hi < len(d.compact) && !utf8.RuneStart(d.compact[hi]) {
+	for hi < len(c) && !utf8.RuneStart(c[hi]) {
 		hi--
 	}
 	return lo, hi
+}
+
+// sentenceEndAt returns the length of the sentence end mark (. 。 ! ? ;
+// or a line break) that starts at byte i of c, or 0. A byte loop: the
+// strings.IndexAny family decodes every rune when the set holds a
+// non-ASCII mark, which made this the slowest part of a dense draft.
+func sentenceEndAt(c string, i int) int {
+	switch c[i] {
+	case '.', '!', '?', ';', '\n':
+		return 1
+	case 0xE3: // 。 is E3 80 82
+		if i+2 < len(c) && c[i+1] == 0x80 && c[i+2] == 0x82 {
+			return 3
+		}
+	}
+	return 0
 }
