@@ -24,7 +24,7 @@ type Checklist struct {
 	lex         *lexicon
 	rules       *ruleTerms
 	boilerplate []string
-	leadBigrams map[uint64]bool
+	leadBigrams map[uint64]int32
 	form        Form
 	// lineMarkers and itemHeading are the form's, compacted.
 	lineMarkers []string

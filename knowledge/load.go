@@ -289,8 +289,8 @@ func boilerplatePhrases(formPhrases []string, items []*Item, classes []ServiceCl
 
 // collectLeadBigrams gathers the first bigram of every literal a review
 // may look up: element terms, boilerplate, and the rules' patterns.
-func collectLeadBigrams(c *Checklist) map[uint64]bool {
-	set := map[uint64]bool{}
+func collectLeadBigrams(c *Checklist) map[uint64]int32 {
+	set := map[uint64]int32{}
 	for _, it := range c.Items {
 		for _, e := range it.Elements {
 			m := e.matcher

@@ -153,10 +153,11 @@ type document struct {
 	// only turns bytes into NUL, so after it the index may name positions
 	// that no longer match, which occurrences rejects, and never misses
 	// one: it stays valid.
-	bigrams map[uint64][]int32
-	// wanted, when not nil, limits the index to the bigrams literals of
-	// the knowledge base start with; other lookups scan.
-	wanted map[uint64]bool
+	bigrams [][]int32
+	// wanted numbers the bigrams literals of the knowledge base start
+	// with: the index records only those, bigrams[n] for bigram number n;
+	// other lookups scan.
+	wanted map[uint64]int32
 	// found caches the matches of each term: elements and rules share
 	// concepts, so one review looks up the same term many times. Hiding
 	// text clears it.

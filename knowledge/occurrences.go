@@ -20,15 +20,15 @@ func (d *document) occurrences(lit string) []int {
 		return indexAll(d.compact, lit)
 	}
 	r2, _ := utf8.DecodeRuneInString(lit[n1:])
-	key := bigramKey(r1, r2)
-	if d.wanted != nil && !d.wanted[key] {
+	id, ok := d.wanted[bigramKey(r1, r2)]
+	if !ok {
 		return indexAll(d.compact, lit) // not a bigram any known literal starts with
 	}
 	if d.bigrams == nil {
 		d.indexBigrams()
 	}
 	var out []int
-	for _, p := range d.bigrams[key] {
+	for _, p := range d.bigrams[id] {
 		if strings.HasPrefix(d.compact[p:], lit) {
 			out = append(out, int(p))
 		}
@@ -36,17 +36,25 @@ func (d *document) occurrences(lit string) []int {
 	return out
 }
 
-// leadBigrams collects the first two runes of every literal the review
-// looks up, so that a draft's index records only those bigrams.
-func leadBigrams(set map[uint64]bool, lits ...string) {
+// leadBigrams numbers the first two runes of every literal the review
+// looks up, so that a draft's index records only those bigrams, in a
+// slice rather than a map.
+func leadBigrams(set map[uint64]int32, lits ...string) {
 	for _, lit := range lits {
 		r1, n1 := utf8.DecodeRuneInString(lit)
 		if n1 == len(lit) {
 			continue
 		}
 		r2, _ := utf8.DecodeRuneInString(lit[n1:])
-		set[bigramKey(r1, r2)] = true
+		if k := bigramKey(r1, r2); !hasKey(set, k) {
+			set[k] = int32(len(set))
+		}
 	}
+}
+
+func hasKey(m map[uint64]int32, k uint64) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (t term) literals() []string {
@@ -81,12 +89,12 @@ func indexAll(s, lit string) []int {
 func bigramKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
 
 func (d *document) indexBigrams() {
-	d.bigrams = make(map[uint64][]int32, len(d.compact)/4)
+	d.bigrams = make([][]int32, len(d.wanted))
 	prev, prevAt := rune(-1), 0
 	for i, r := range d.compact {
 		if prev >= 0 {
-			if k := bigramKey(prev, r); d.wanted == nil || d.wanted[k] {
-				d.bigrams[k] = append(d.bigrams[k], int32(prevAt))
+			if id, ok := d.wanted[bigramKey(prev, r)]; ok {
+				d.bigrams[id] = append(d.bigrams[id], int32(prevAt))
 			}
 		}
 		prev, prevAt = r, i
