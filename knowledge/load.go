@@ -302,6 +302,7 @@ func collectLeadBigrams(c *Checklist) map[uint64]int32 {
 		}
 	}
 	leadBigrams(set, c.boilerplate...)
+	leadBigrams(set, c.lineMarkers...)
 	for _, ts := range c.rules.all() {
 		for _, t := range ts {
 			leadBigrams(set, t.literals()...)

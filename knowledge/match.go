@@ -382,43 +382,30 @@ func (d *document) blankSentencesWith(ts []term) {
 
 // blankQuestions hides every sentence that ends in a question mark.
 func (d *document) blankQuestions() {
-	var b []byte
-	for off := 0; ; {
-		i := strings.IndexAny(d.compact[off:], "?？")
-		if i < 0 {
-			break
-		}
-		at := off + i
-		if b == nil {
-			b = []byte(d.compact)
-		}
+	marks := append(indexAll(d.compact, "?"), indexAll(d.compact, "？")...)
+	if len(marks) == 0 {
+		return
+	}
+	slices.Sort(marks)
+	b := []byte(d.compact)
+	for _, at := range marks {
 		lo, _ := d.sentenceBounds(span{at, at})
 		hide(b, lo, at)
-		off = at + 1
 	}
-	if b != nil {
-		d.setCompact(b)
-	}
+	d.setCompact(b)
 }
 
 // blankLinesWith hides every line that contains one of the markers: lines
 // of the form itself (검토 기준, 증빙 문서명 …) rather than the answer.
 func (d *document) blankLinesWith(markers []string) {
 	var b []byte
-	for i, lo := range d.cline {
-		hi := len(d.compact)
-		if i+1 < len(d.cline) {
-			hi = d.cline[i+1]
-		}
-		line := d.compact[lo:hi]
-		for _, m := range markers {
-			if strings.Contains(line, m) {
-				if b == nil {
-					b = []byte(d.compact)
-				}
-				hide(b, lo, hi)
-				break
+	for _, m := range markers {
+		for _, at := range d.occurrences(m) {
+			if b == nil {
+				b = []byte(d.compact)
 			}
+			ln := d.compactLine(at)
+			hide(b, d.cline[ln], d.compactLineEnd(ln))
 		}
 	}
 	if b != nil {

@@ -119,6 +119,23 @@ func requiredLiterals(re *syntax.Regexp) (anchor, bool) {
 			return anchor{}, false
 		}
 		return anchor{lits: []string{string(re.Rune)}}, true
+	case syntax.OpCharClass:
+		// A small class is an alternation the parser folded ((명|인) is
+		// [명인]): each of its runes is a literal.
+		const maxRunes = 8
+		var lits []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			if re.Rune[i+1]-re.Rune[i] >= maxRunes || len(lits) > maxRunes {
+				return anchor{}, false
+			}
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				lits = append(lits, string(r))
+			}
+		}
+		if len(lits) == 0 || len(lits) > maxRunes {
+			return anchor{}, false
+		}
+		return anchor{lits: lits}, true
 	case syntax.OpCapture:
 		return requiredLiterals(re.Sub[0])
 	case syntax.OpPlus:
