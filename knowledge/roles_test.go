@@ -128,3 +128,35 @@ func TestRuleWordings(t *testing.T) {
 		{name: "convergence research is not the kind", item: "3.1", draft: "융합 기술 연구를 위해 조직을 운영한다.\n", want: map[string]Status{"3.1-c": StatusMissing}},
 	})
 }
+
+// TestRuleHiding: sentences that name a topic without stating it — still
+// to be written, pointing at a procedure written elsewhere, or asking —
+// are not evidence; a form record written one field a line is one
+// statement.
+func TestRuleHiding(t *testing.T) {
+	abroad := func(s Status) map[string]Status { return map[string]Status{"1.3-f": s} }
+	disposal := func(s Status) map[string]Status { return map[string]Status{"1.3-e": s} }
+	record := func(s Status) map[string]Status { return map[string]Status{"3.2-b": s} }
+	runReviewCases(t, []reviewCase{
+		{name: "todo formal", item: "1.3", draft: "국외이전 여부는 추후 작성 예정입니다.\n", want: abroad(StatusMissing)},
+		{name: "todo colloquial", item: "1.3", draft: "국외이전 문구는 확인 후 추가할게요\n", want: abroad(StatusMissing)},
+		{name: "todo English", item: "1.3", draft: "TODO: statement on transfer abroad\n", want: abroad(StatusMissing)},
+		{name: "no plan is not a todo", item: "1.3", draft: "개인정보를 국외로 이전하지 않으며, 이전할 예정도 없다.\n", want: abroad(StatusPresent)},
+
+		{name: "by reference formal", item: "1.3", draft: "계약 종료 시 데이터는 내부 기준에 따라 파기한다.\n", want: disposal(StatusMissing)},
+		{name: "by reference colloquial", item: "1.3", draft: "계약 끝나면 데이터는 사내 규정대로 삭제함\n", want: disposal(StatusMissing)},
+		{name: "by reference English", item: "1.3", draft: "On termination, data is deleted according to our internal policy.\n", want: disposal(StatusMissing)},
+		{name: "an internal rule stated is evidence", item: "1.3", draft: "내부 기준: 계약 종료 후 30일 이내 복구 불가능한 방식으로 파기\n", want: disposal(StatusPresent)},
+
+		{name: "question formal", item: "1.3", draft: "국외이전 여부도 기재해야 하나요?\n", want: abroad(StatusMissing)},
+		{name: "question colloquial", item: "1.3", draft: "국외이전 문구 넣어야 돼?\n", want: abroad(StatusMissing)},
+		{name: "question English", item: "1.3", draft: "Do we need to state whether data is transferred abroad?\n", want: abroad(StatusMissing)},
+		{name: "a statement is not a question", item: "1.3", draft: "개인정보를 국외로 이전하지 않습니다.\n", want: abroad(StatusPresent)},
+
+		{name: "record formal", item: "3.2", draft: "담당조직: 고객지원팀\n담당자: 김하늘 매니저\n연락처: 02-555-0100\n", want: record(StatusPresent)},
+		{name: "record colloquial", item: "3.2", draft: "- 담당팀: CS팀\n- 담당: 박서연 프로\n- 번호: 02-555-0100\n", want: record(StatusPresent)},
+		{name: "record English", item: "3.2", draft: "Department: Customer Success team\nOwner: Support Lead\nPhone: +82-2-555-0100\n", want: record(StatusPresent)},
+		{name: "fields in different passages are not a record", item: "3.2",
+			draft: "고객지원팀이 의견을 받는다.\n\n보안 책임자는 김하늘 매니저이다.\n\n대표번호 02-555-0100\n", want: record(StatusPartial)},
+	})
+}
