@@ -22,8 +22,16 @@ func isUserError(err error) bool {
 }
 
 func tooLarge(limit int64) error {
-	return userError(fmt.Sprintf("파일이 너무 큽니다. %d MB 이하의 파일을 보내 주세요.", limit>>20),
-		fmt.Sprintf("file too large: the limit is %d MB", limit>>20))
+	return userError(fmt.Sprintf("파일이 너무 큽니다. %s 이하의 파일을 보내 주세요.", size(limit)),
+		fmt.Sprintf("file too large: the limit is %s", size(limit)))
+}
+
+// size says a limit in MB, or KB under 1 MB.
+func size(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", max(n>>10, 1))
 }
 
 func unsupported() error {
@@ -49,8 +57,8 @@ func protected(what string) error {
 }
 
 func textTooLong(limit int) error {
-	return userError(fmt.Sprintf("파일의 텍스트가 %d MB를 넘습니다. 검토할 부분만 나누어 보내 주세요.", limit>>20),
-		fmt.Sprintf("the file holds more than %d MB of text", limit>>20))
+	return userError(fmt.Sprintf("파일의 텍스트가 %s를 넘습니다. 검토할 부분만 나누어 보내 주세요.", size(int64(limit))),
+		fmt.Sprintf("the file holds more than %s of text", size(int64(limit))))
 }
 
 // errTextLimit stops a parser once the text limit is reached; Bytes turns

@@ -204,6 +204,6 @@ func (x *extraction) unpack(r io.Reader) ([]byte, error) {
 }
 
 func (x *extraction) tooMuch() error {
-	return userError(fmt.Sprintf("압축을 풀면 %d MB가 넘는 파일입니다. 이미지 등을 줄이거나 나누어 보내 주세요.", x.cfg.MaxUnpackedBytes>>20),
-		fmt.Sprintf("the file unpacks to more than %d MB", x.cfg.MaxUnpackedBytes>>20))
+	return userError(fmt.Sprintf("압축을 풀면 %s가 넘는 파일입니다. 이미지 등을 줄이거나 나누어 보내 주세요.", size(x.cfg.MaxUnpackedBytes)),
+		fmt.Sprintf("the file unpacks to more than %s", size(x.cfg.MaxUnpackedBytes)))
 }
