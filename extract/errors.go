@@ -94,17 +94,6 @@ func (w *textWriter) writeByte(c byte) {
 	w.b.WriteByte(c)
 }
 
-func (w *textWriter) writeRune(r rune) {
-	if w.err != nil {
-		return
-	}
-	if w.b.Len()+4 > w.limit {
-		w.err = errTextLimit
-		return
-	}
-	w.b.WriteRune(r)
-}
-
 // atLineStart reports whether the text is empty or ends with a newline.
 func (w *textWriter) atLineStart() bool {
 	s := w.b.String()

@@ -106,6 +106,7 @@ func Bytes(ctx context.Context, data []byte, cfg Config) (Document, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return Document{}, userError("파일이 비어 있습니다. 내용이 있는 파일을 보내 주세요.", "the file is empty")
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
 	defer cancel()
 	x := &extraction{ctx: ctx, cfg: cfg, budget: cfg.MaxUnpackedBytes}
@@ -133,6 +134,9 @@ func Bytes(ctx context.Context, data []byte, cfg Config) (Document, error) {
 		err = x.tooMuch()
 	}
 	if err != nil {
+		if perr := parent.Err(); perr != nil && !isUserError(err) {
+			return Document{}, fmt.Errorf("extract: %w", perr) // the caller gave up (shutdown, interrupt)
+		}
 		if ctx.Err() != nil && !isUserError(err) {
 			return Document{}, userError(fmt.Sprintf("파일을 읽는 데 %s 넘게 걸려 중단했습니다. 파일을 나누거나 다른 형식으로 저장해 보내 주세요.", cfg.Timeout), "extraction took too long")
 		}

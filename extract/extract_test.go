@@ -240,18 +240,27 @@ func hwpHeader(props uint32) []byte {
 	return h
 }
 
-// TestExtractTimeout: a deadline ends an extraction with a message, not a
-// hang.
+// TestExtractTimeout: the time limit ends an extraction with a message,
+// not a hang.
 func TestExtractTimeout(t *testing.T) {
 	pages, _ := pdfForm()
 	for _, data := range [][]byte{extracttest.PDF(pages...), extracttest.DOCX(extracttest.Blocks(extracttest.Repeat(extracttest.Form, 2<<20)))} {
-		ctx, cancel := context.WithCancel(context.Background())
-		cancel()
-		_, err := extract.Bytes(ctx, data, extract.Config{})
-		if err == nil || !strings.Contains(err.Error(), "took too long") {
+		_, err := extract.Bytes(context.Background(), data, extract.Config{Timeout: time.Nanosecond})
+		if !isDraftError(err) || !strings.Contains(err.Error(), "took too long") {
 			t.Errorf("got %v; want the took-too-long error", err)
 		}
+		// A caller that gives up is not told the file is at fault.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := extract.Bytes(ctx, data, extract.Config{}); !errors.Is(err, context.Canceled) || isDraftError(err) {
+			t.Errorf("cancelled: got %v; want context.Canceled", err)
+		}
 	}
+}
+
+func isDraftError(err error) bool {
+	var de *knowledge.DraftError
+	return errors.As(err, &de)
 }
 
 // TestMalformedNeverPanics: every prefix and many corruptions of each
