@@ -151,6 +151,39 @@ func TestReviewFromFileEqualsPaste(t *testing.T) {
 	}
 }
 
+// TestParagraphDetails: tabs inside a paragraph stay tabs, a paragraph
+// longer than 4095 bytes (an HWP record with an extended size) is read
+// whole, and text in an alternate-content text box is read once.
+func TestParagraphDetails(t *testing.T) {
+	long := strings.Repeat("가나다라마바사아자차", 300)
+	blocks := []extracttest.Block{{Text: "항목\t내용\t비고"}, {Text: long}, {Rows: [][]string{{"셀 안의\t탭", "둘째"}}}}
+	want := "항목\t내용\t비고\n" + long + "\n셀 안의 탭\t둘째\n"
+	for name, data := range map[string][]byte{
+		"docx": extracttest.DOCX(blocks),
+		"hwpx": extracttest.HWPX(blocks),
+		"hwp":  extracttest.HWP(extracttest.HWPOptions{}, blocks),
+	} {
+		doc, err := extract.Bytes(context.Background(), data, extract.Config{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if doc.Text != want {
+			n, got, w := firstDiff(doc.Text, want)
+			t.Errorf("%s: line %d is %.80q; want %.80q", name, n, got, w)
+		}
+	}
+
+	box := `<w:p><w:r><w:t>본문</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent><w:p><w:r><w:t>글상자</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox><w:txbxContent><w:p><w:r><w:t>글상자</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>`
+	doc := `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml"><w:body>` + box + `</w:body></w:document>`
+	got, err := extract.Bytes(context.Background(), extracttest.Zip(append(extracttest.DOCXParts(), extracttest.ZipEntry{Name: "word/document.xml", Data: doc})), extract.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(got.Text, "글상자") != 1 || !strings.Contains(got.Text, "본문") {
+		t.Errorf("text box: got %q; want 본문 and 글상자 once", got.Text)
+	}
+}
+
 // TestDetectByContent: the format comes from the bytes; a file's name
 // plays no part (Bytes is never given one).
 func TestDetectByContent(t *testing.T) {
@@ -206,6 +239,8 @@ func TestBadFiles(t *testing.T) {
 		{"image", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), extract.Config{}, "unsupported file type"},
 		{"spreadsheet", extracttest.Zip([]extracttest.ZipEntry{{Name: "[Content_Types].xml", Data: "<Types/>"}, {Name: "xl/workbook.xml", Data: "<workbook/>"}}), extract.Config{}, "unsupported file type"},
 		{"word 97 document", extracttest.CompoundFile([]extracttest.Stream{{Path: "WordDocument", Data: make([]byte, 600)}}), extract.Config{}, "not HWP"},
+		{"docx with a password", extracttest.CompoundFile([]extracttest.Stream{{Path: "EncryptionInfo", Data: make([]byte, 200)}, {Path: "EncryptedPackage", Data: make([]byte, 5000)}}), extract.Config{}, "this file is protected"},
+		{"hwpx with a password", extracttest.Zip([]extracttest.ZipEntry{{Name: "mimetype", Data: "application/hwp+zip", Store: true}, {Name: "META-INF/manifest.xml", Data: `<odf:manifest xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><odf:file-entry odf:full-path="Contents/section0.xml"><odf:encryption-data odf:checksum="x"/></odf:file-entry></odf:manifest>`}, {Name: "Contents/section0.xml", Data: "\x93\x11garbage"}}), extract.Config{}, "this file is protected"},
 		{"hwp 3.0", []byte("HWP Document File V3.00 \x1a\x01\x02\x03\x04\x05" + strings.Repeat("\x00", 100)), extract.Config{}, "HWP 3.0"},
 		{"hwp 5 without sections", extracttest.CompoundFile([]extracttest.Stream{{Path: "FileHeader", Data: hwpHeader(1)}}), extract.Config{}, "damaged or truncated HWP"},
 		{"file over the size limit", docx, extract.Config{MaxFileBytes: 1024}, "file too large: the limit is 1 KB"},

@@ -65,11 +65,14 @@ func (x *extraction) hwp(data []byte) (doc Document, err error) {
 	var header []byte
 	sections := map[int]*mscfb.File{}
 	entries := 0
+	encrypted := false // an Office document saved with a password
 	for f, err := cf.Next(); err == nil; f, err = cf.Next() {
 		if entries++; entries > x.cfg.MaxEntries {
 			return Document{}, userError("HWP 파일 안의 항목이 너무 많습니다.", fmt.Sprintf("more than %d streams in the file", x.cfg.MaxEntries))
 		}
 		switch {
+		case len(f.Path) == 0 && (f.Name == "EncryptedPackage" || f.Name == "EncryptionInfo"):
+			encrypted = true
 		case len(f.Path) == 0 && f.Name == "FileHeader":
 			if header, err = x.unpack(io.LimitReader(f, 4096)); err != nil {
 				return Document{}, x.fail("HWP", err)
@@ -79,6 +82,11 @@ func (x *extraction) hwp(data []byte) (doc Document, err error) {
 				sections[n] = f
 			}
 		}
+	}
+	if encrypted {
+		// Word and others keep a password-protected DOCX in a compound
+		// file: the document inside is encrypted.
+		return Document{}, protected("DOCX")
 	}
 	if !bytes.HasPrefix(header, hwpSignature) || len(header) < 40 {
 		return Document{}, userError("HWP 파일이 아닌 OLE 문서입니다(예: Word 97-2003 .doc, Excel .xls). DOCX, HWPX 또는 PDF로 저장해 보내 주세요.",

@@ -33,6 +33,9 @@ func (x *extraction) zip(data []byte) (Document, error) {
 			return Document{}, x.fail("HWPX", err)
 		}
 		if strings.HasPrefix(strings.TrimSpace(string(b)), "application/hwp+zip") {
+			if x.hwpxEncrypted(entries) {
+				return Document{}, protected("HWPX")
+			}
 			return x.hwpx(entries)
 		}
 	}
@@ -241,6 +244,17 @@ func (x *extraction) hwpxSections(entries map[string]*zip.File) ([]*zip.File, er
 		out = append(out, f)
 	}
 	return out, nil
+}
+
+// hwpxEncrypted reports whether the package's manifest says its parts
+// are encrypted (a password set in 한글), as ODF-style packages do.
+func (x *extraction) hwpxEncrypted(entries map[string]*zip.File) bool {
+	f := entries["META-INF/manifest.xml"]
+	if f == nil {
+		return false
+	}
+	b, err := x.entry(f, 1<<20)
+	return err == nil && bytes.Contains(b, []byte("encryption-data"))
 }
 
 // isSectionPart tells the body sections (Contents/section0.xml …) from the

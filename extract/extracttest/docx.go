@@ -46,13 +46,28 @@ func DOCXParts() []ZipEntry {
 
 func docxPara(text string) string {
 	a, b := splitHalf(text)
-	return fmt.Sprintf(`<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r><w:del w:id="1" w:author="x"><w:r><w:delText>삭제된 문장</w:delText></w:r></w:del><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>`, esc(a), esc(b))
+	return fmt.Sprintf(`<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r><w:del w:id="1" w:author="x"><w:r><w:delText>삭제된 문장</w:delText></w:r></w:del><w:r><w:t xml:space="preserve">%s</w:t></w:r></w:p>`, docxText(a), docxText(b))
+}
+
+// docxText escapes text for a w:t element; a tab is a w:tab of the run.
+func docxText(s string) string {
+	return escJoin(s, `</w:t><w:tab/><w:t xml:space="preserve">`)
 }
 
 // splitHalf splits s at a rune boundary near its middle.
 func splitHalf(s string) (string, string) {
 	r := []rune(s)
 	return string(r[:len(r)/2]), string(r[len(r)/2:])
+}
+
+// escJoin escapes the tab-separated parts of s and joins them with tab,
+// the markup of a tab.
+func escJoin(s, tab string) string {
+	parts := strings.Split(s, "\t")
+	for i, p := range parts {
+		parts[i] = esc(p)
+	}
+	return strings.Join(parts, tab)
 }
 
 func esc(s string) string {

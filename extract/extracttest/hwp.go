@@ -138,7 +138,15 @@ func hwpPara(level int, text, ctrlName string) []byte {
 		id := ctrlID(ctrlName)
 		units = append(units, 11, uint16(id), uint16(id>>16), 0, 0, 0, 0, 11)
 	}
-	units = append(units, utf16.Encode([]rune(text))...)
+	for _, u := range utf16.Encode([]rune(text)) {
+		if u == '\t' {
+			// A tab is an inline control: its code, its width and
+			// reserved units, and its code again.
+			units = append(units, 9, 4000, 0, 0, 0, 0, 0, 9)
+			continue
+		}
+		units = append(units, u)
+	}
 	units = append(units, 13)
 	h := binary.LittleEndian.AppendUint32(nil, uint32(len(units)))
 	h = binary.LittleEndian.AppendUint32(h, 0) // control mask

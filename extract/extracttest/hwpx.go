@@ -67,5 +67,5 @@ func hwpxText(s string) string {
 	if s == "" {
 		return `<hp:t/>`
 	}
-	return `<hp:t>` + esc(s) + `</hp:t>`
+	return `<hp:t>` + escJoin(s, `<hp:tab width="4000" leader="0" type="1"/>`) + `</hp:t>`
 }
