@@ -19,21 +19,22 @@ import (
 )
 
 // pdfForm is the form as a PDF shows it: cells of a row apart by spaces
-// (a PDF has no tabs), 30 lines to a page.
+// (a PDF has no tabs), 30 lines to a page, and, as text, without the empty
+// lines (a PDF draws nothing there, and a reader sees only the spacing).
 func pdfForm() (pages [][]string, text string) {
-	text = strings.ReplaceAll(extracttest.Form, "\t", " ")
-	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
-	// A page neither starts nor ends with an empty line: a viewer shows
-	// none there, and nothing tells one from the page margin.
-	var page []string
+	lines := strings.Split(strings.TrimSuffix(strings.ReplaceAll(extracttest.Form, "\t", " "), "\n"), "\n")
+	var shown []string
 	for _, l := range lines {
-		if len(page) >= 30 && l != "" && page[len(page)-1] != "" {
-			pages = append(pages, page)
-			page = nil
+		if l != "" {
+			shown = append(shown, l)
 		}
-		page = append(page, l)
 	}
-	return append(pages, page), text
+	for len(lines) > 0 {
+		n := min(30, len(lines))
+		pages = append(pages, lines[:n])
+		lines = lines[n:]
+	}
+	return pages, strings.Join(shown, "\n") + "\n"
 }
 
 type fixture struct {
@@ -62,6 +63,8 @@ func fixtures(t testing.TB) []fixture {
 		{"hwp, compressed, three sections", extracttest.HWP(extracttest.HWPOptions{}, extracttest.Split(blocks, 3)...), extract.FormatHWP, form},
 		{"hwp, uncompressed, one section", extracttest.HWP(extracttest.HWPOptions{Uncompressed: true}, blocks), extract.FormatHWP, form},
 		{"pdf, Identity-H font with ToUnicode", extracttest.PDF(pages...), extract.FormatPDF, pdfText},
+		{"pdf, one text object per page", extracttest.PDFWith(extracttest.PDFObjectPerPage, pages...), extract.FormatPDF, pdfText},
+		{"pdf, a line in several runs", extracttest.PDFWith(extracttest.PDFObjectPerRun, pages...), extract.FormatPDF, pdfText},
 		{"text, UTF-8", []byte(form), extract.FormatText, form},
 		{"text, UTF-8 with BOM", append([]byte("\xEF\xBB\xBF"), form...), extract.FormatText, form},
 		{"text, UTF-16 with BOM", utf16, extract.FormatText, form},
@@ -301,7 +304,7 @@ func isDraftError(err error) bool {
 // TestMalformedNeverPanics: every prefix and many corruptions of each
 // fixture give a document or an error, never a panic or a hang.
 func TestMalformedNeverPanics(t *testing.T) {
-	for _, f := range fixtures(t)[:5] {
+	for _, f := range fixtures(t)[:7] {
 		t.Run(f.name, func(t *testing.T) {
 			step := max(1, len(f.data)/97)
 			for cut := 0; cut < len(f.data); cut += step {

@@ -12,7 +12,7 @@ import (
 
 // pdf reads a PDF's text layer page by page with ledongthuc/pdf, which
 // decodes Type0/Identity-H fonts (how Korean is usually embedded) through
-// their ToUnicode maps. The library reports malformed input by panicking;
+// their ToUnicode maps; pageText lays the text out in lines. The library reports malformed input by panicking;
 // the panic is recovered into an error here. Every page's content streams
 // and ToUnicode maps are measured against the decompression budget before
 // the library reads them, and the pages are read in a goroutine so that a
@@ -81,12 +81,10 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 		if err := x.pdfMeasure(p); err != nil {
 			return Document{}, x.fail("PDF", err)
 		}
-		s, err := p.GetPlainText(nil)
+		s, err := pageTextOf(p)
 		if err != nil {
 			return Document{}, damaged("PDF", fmt.Errorf("page %d: %w", i, err))
 		}
-		// Every text object starts with a newline; a page's text starts
-		// at its first line.
 		s = strings.Trim(s, "\n")
 		if strings.TrimSpace(s) == "" {
 			continue
@@ -102,6 +100,17 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 			"no text found; this looks like a scanned image")
 	}
 	return Document{Format: FormatPDF, Text: w.String(), Pages: n}, nil
+}
+
+// pageTextOf is pageText with the library's panics (its way of
+// reporting malformed content) as errors.
+func pageTextOf(p pdf.Page) (s string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = "", fmt.Errorf("%v", r)
+		}
+	}()
+	return pageText(p), nil
 }
 
 // pdfMeasure decompresses, within the budget, what GetPlainText will read

@@ -9,14 +9,33 @@ import (
 	"unicode/utf16"
 )
 
-// PDF returns a PDF whose pages hold the given lines, one text object per
-// line, in a Type0 font with Identity-H encoding: every character is a
-// two-byte glyph ID with no meaning of its own, and only the font's
-// ToUnicode map says which character it is, as in the PDFs that 한글 and
-// Word export for Korean text. Content streams are Flate-compressed. The
-// font program itself is not embedded (a viewer substitutes one); readers
-// of the text layer never use it.
-func PDF(pages ...[]string) []byte {
+// PDFLayout says how PDFWith lays out text objects, as different
+// programs do.
+type PDFLayout int
+
+// The layouts.
+const (
+	// PDFObjectPerLine writes one text object (BT … ET) per line.
+	PDFObjectPerLine PDFLayout = iota
+	// PDFObjectPerPage writes a page as one text object, moving from
+	// line to line with Td.
+	PDFObjectPerPage
+	// PDFObjectPerRun writes each line as two text objects (runs, as
+	// Word does for a change of style) placed with Tm on one baseline.
+	PDFObjectPerRun
+)
+
+// PDF is PDFWith(PDFObjectPerLine, pages...).
+func PDF(pages ...[]string) []byte { return PDFWith(PDFObjectPerLine, pages...) }
+
+// PDFWith returns a PDF whose pages hold the given lines in a Type0 font
+// with Identity-H encoding: every character is a two-byte glyph ID with
+// no meaning of its own, and only the font's ToUnicode map says which
+// character it is, as in the PDFs that 한글 and Word export for Korean
+// text. Empty lines are left blank, as on paper. Content streams are
+// Flate-compressed. The font program itself is not embedded (a viewer
+// substitutes one); readers of the text layer never use it.
+func PDFWith(layout PDFLayout, pages ...[]string) []byte {
 	// Glyph IDs in order of first use.
 	cid := map[rune]uint16{}
 	var runes []rune
@@ -41,14 +60,36 @@ func PDF(pages ...[]string) []byte {
 	var kids []string
 	for _, p := range pages {
 		var content strings.Builder
-		y := 800
-		for _, l := range p {
-			var hex strings.Builder
-			for _, r := range l {
-				fmt.Fprintf(&hex, "%04X", cid[r])
+		hex := func(s string) string {
+			var h strings.Builder
+			for _, r := range s {
+				fmt.Fprintf(&h, "%04X", cid[r])
 			}
-			fmt.Fprintf(&content, "BT /F1 10 Tf 40 %d Td <%s> Tj ET\n", y, hex.String())
+			return h.String()
+		}
+		y := 800
+		if layout == PDFObjectPerPage {
+			content.WriteString("BT /F1 10 Tf 14 TL 40 800 Td\n")
+		}
+		for i, l := range p {
+			switch {
+			case layout == PDFObjectPerPage && i > 0:
+				content.WriteString("T*\n")
+			case layout == PDFObjectPerPage:
+			case l == "":
+			case layout == PDFObjectPerRun:
+				a, b := splitHalf(l)
+				fmt.Fprintf(&content, "BT /F1 10 Tf 1 0 0 1 40 %d Tm <%s> Tj ET\nBT /F1 10 Tf 1 0 0 1 %d %d Tm <%s> Tj ET\n", y, hex(a), 40+10*len([]rune(a)), y, hex(b))
+			default:
+				fmt.Fprintf(&content, "BT /F1 10 Tf 40 %d Td <%s> Tj ET\n", y, hex(l))
+			}
+			if layout == PDFObjectPerPage && l != "" {
+				fmt.Fprintf(&content, "[<%s>] TJ\n", hex(l))
+			}
 			y -= 14
+		}
+		if layout == PDFObjectPerPage {
+			content.WriteString("ET\n")
 		}
 		c := w.stream("", compress([]byte(content.String())), true)
 		page := w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", pagesID, font, c))
