@@ -145,6 +145,29 @@ func runReviewForm(ctx context.Context, cfg config, log *slog.Logger, args []str
 	return nil
 }
 
+// fileReviewer reviews the files users send the Slack bot with the same
+// extraction and review as review FILE and review all FILE.
+type fileReviewer struct {
+	e   *engine.Engine
+	cfg extract.Config
+}
+
+// ReviewFile implements bot.FileReviewer.
+func (f fileReviewer) ReviewFile(ctx context.Context, data []byte, itemID string) (engine.FormReport, error) {
+	doc, err := extract.Bytes(ctx, data, f.cfg)
+	if err != nil {
+		return engine.FormReport{}, err
+	}
+	if itemID == "" {
+		return f.e.ReviewForm(ctx, doc.Text, knowledge.ReviewOptions{})
+	}
+	rep, err := f.e.Review(ctx, itemID, doc.Text)
+	if err != nil {
+		return engine.FormReport{}, err
+	}
+	return engine.FormReport{Items: []knowledge.Report{rep}, NotFound: []string{}, UnknownSections: []string{}}, nil
+}
+
 // renderForm prints the review of a whole form: one line per item (its
 // counts, or that it was not found, or that there is no guidance for it),
 // then each item's review.

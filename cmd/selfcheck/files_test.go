@@ -1,14 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/selfcheck/selfcheck/extract/extracttest"
+	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // writeFile writes data to a file named name in a fresh directory.
@@ -193,5 +198,50 @@ func TestParseByteSize(t *testing.T) {
 		if _, err := parseByteSize("X", v); err == nil || !isInputError(err) {
 			t.Errorf("%q: got %v; want a usage error", v, err)
 		}
+	}
+}
+
+// TestFileReviewerForSlack: the bot's file reviews are the CLI's: the
+// whole form or one item, each report as the pasted text's.
+func TestFileReviewerForSlack(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	cfg, err := loadConfig(func(k string) string {
+		if k == "DATA_DIR" {
+			return dir
+		}
+		return ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _, err := newEngine(ctx, cfg, slog.New(slog.DiscardHandler), false, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := fileReviewer{e: e, cfg: cfg.extractConfig()}
+	blocks := extracttest.Blocks(extracttest.Form)
+
+	rep, err := fr.ReviewFile(ctx, extracttest.HWP(extracttest.HWPOptions{}, blocks), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Items) != 3 || !slices.Equal(rep.NotFound, []string{"3.1"}) || !slices.Equal(rep.UnknownSections, []string{"1.4"}) {
+		t.Fatalf("got %d items, not found %v, unknown %v", len(rep.Items), rep.NotFound, rep.UnknownSections)
+	}
+	for _, r := range rep.Items {
+		pasted, _ := e.Review(ctx, r.Item, extracttest.Form)
+		if !reflect.DeepEqual(r, pasted) {
+			t.Errorf("%s differs from the pasted review", r.Item)
+		}
+	}
+	one, err := fr.ReviewFile(ctx, extracttest.DOCX(blocks), "1.3")
+	if err != nil || len(one.Items) != 1 || one.Items[0].Item != "1.3" {
+		t.Fatalf("one item: %v, %+v", err, one)
+	}
+	_, err = fr.ReviewFile(ctx, extracttest.HWP(extracttest.HWPOptions{Distribution: true}, blocks), "")
+	var de *knowledge.DraftError
+	if !errors.As(err, &de) || !strings.Contains(err.Error(), "protected") {
+		t.Errorf("distribution document: got %v; want the protected DraftError", err)
 	}
 }
