@@ -40,6 +40,38 @@ const (
 	textFileNoItems    = "검토 항목의 제목(예: \"검토 항목 1.3\")을 찾지 못했어요. 한 항목의 초안이라면 파일과 함께 항목 번호(예: `1.3`)를 적어 보내 주세요."
 )
 
+// formWord is the /selfcheck subcommand that reviews a whole pasted form.
+const formWord = "all"
+
+const textNeedForm = "📝 자가 점검표 전체를 함께 붙여 넣어 주세요. 예: `/selfcheck all &lt;검토 항목 1.2부터 끝까지&gt;` — 파일이라면 저에게 DM으로 보내 주세요."
+
+// formReview is "/selfcheck all <paste>": every item of a whole pasted
+// form, reviewed as a file holding that text would be, in one reply: the
+// overview, then each item's review.
+func (b *Bot) formReview(ctx context.Context, text string) (doc, error) {
+	if b.cfg.Files == nil {
+		return renderNotice(fmt.Sprintf(textNotAvailable, formWord)), nil
+	}
+	if strings.TrimSpace(text) == "" {
+		return renderNotice(textNeedForm), nil
+	}
+	rep, err := b.cfg.Files.ReviewFile(ctx, []byte(text), "")
+	if err != nil {
+		return doc{}, err
+	}
+	d := renderFormOverview(rep, "", 1, "항목별 결과가 아래에 이어져요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요. 이 메시지는 나에게만 보여요.")
+	d.Title = "자가 점검표 전체 검토 결과"
+	d.Body[0] = headerBlock("📋 자가 점검표 전체 검토 결과")
+	for _, r := range rep.Items {
+		rd := renderReport(r)
+		d.Body = append(append(d.Body, slack.NewDividerBlock()), rd.Body...)
+	}
+	if len(rep.Items) > 0 {
+		d.Footer = feedbackFooter("review", formWord)
+	}
+	return d, nil
+}
+
 // sharedFile is a file attached to a message event, as the event carries
 // it; the bot asks files.info for the rest.
 type sharedFile struct {
@@ -181,7 +213,7 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 		return paginate(b.renderError(err))
 	}
 	attrs = append(attrs, "items", len(rep.Items))
-	out := paginate(renderFormOverview(rep, item, len(files)))
+	out := paginate(renderFormOverview(rep, item, len(files), "항목별 결과가 이어서 이 스레드에 올라와요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요."))
 	for _, r := range rep.Items {
 		out = append(out, paginate(renderReport(r))...)
 	}
@@ -199,8 +231,9 @@ func fileItem(text string) string {
 
 // renderFormOverview is the first message of a file's review: a line per
 // item with its counts, the items the file has no section for and those
-// without guidance. It stays one message: a line per checklist item.
-func renderFormOverview(r engine.FormReport, item string, files int) doc {
+// without guidance. It stays one message: a line per checklist item. note
+// says where the details follow.
+func renderFormOverview(r engine.FormReport, item string, files int, note string) doc {
 	var b strings.Builder
 	for _, it := range r.Items {
 		s := it.Summary
@@ -229,7 +262,7 @@ func renderFormOverview(r engine.FormReport, item string, files int) doc {
 	}
 	d.Body = append(d.Body, sections(strings.TrimSpace(b.String()))...)
 	if len(r.Items) > 0 {
-		d.Body = append(d.Body, contextBlock("항목별 결과가 이어서 이 스레드에 올라와요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요."))
+		d.Body = append(d.Body, contextBlock(note))
 	}
 	return d
 }

@@ -300,3 +300,44 @@ func TestEventFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestSlashAll: "/selfcheck all <paste>" reviews the whole pasted form,
+// privately: the overview, then each item, in the ephemeral reply.
+func TestSlashAll(t *testing.T) {
+	files := &fakeFiles{}
+	h, _ := newFileHarness(t, files)
+	form := "검토 항목\t1.2 침해사고 대응 절차\n내용\n검토 항목\t1.3 개인정보\n내용"
+	code, ack := h.slash(t, "all\n"+form, h.resp.url("r1"))
+	if code != http.StatusOK {
+		t.Fatalf("ack %d", code)
+	}
+	h.settle(t)
+	if len(files.got) != 1 || string(files.got[0]) != knowledge.Normalize(form) || files.items[0] != "" {
+		t.Fatalf("reviewer got %q (items %v); want the pasted form, whole", files.got, files.items)
+	}
+	texts := blockTexts(ack.Blocks)
+	for _, p := range h.resp.all() {
+		texts += blockTexts(p.Blocks)
+	}
+	for _, want := range []string{"자가 점검표 전체 검토 결과", "*1.4* — 아직 안내가 없는", "1.2", "1.3"} {
+		if !strings.Contains(texts, want) {
+			t.Errorf("reply lacks %q:\n%s", want, texts)
+		}
+	}
+	if ack.ResponseType == "in_channel" {
+		t.Errorf("the review of a form is for its sender only")
+	}
+
+	_, ack = h.slash(t, "all", h.resp.url("r2"))
+	if !strings.Contains(blockTexts(ack.Blocks), "전체를 함께 붙여 넣어") {
+		t.Errorf("all without a form: %q", blockTexts(ack.Blocks))
+	}
+}
+
+func TestSlashAllParsing(t *testing.T) {
+	for text, want := range map[string]intentKind{"all 검토 항목 1.2": intentReviewForm, "ALL\n검토 항목": intentReviewForm, "전체 검토 항목 1.2": intentReviewForm, "all": intentReviewForm, "1.2": intentGuide} {
+		if got := parseCommandText(text, nil).kind; got != want {
+			t.Errorf("%q: %s; want %s", text, got, want)
+		}
+	}
+}
