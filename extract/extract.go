@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -142,7 +143,7 @@ func Bytes(ctx context.Context, data []byte, cfg Config) (Document, error) {
 		}
 		return Document{}, err
 	}
-	if len(bytes.TrimSpace([]byte(doc.Text))) == 0 && doc.Format != FormatPDF {
+	if strings.TrimSpace(doc.Text) == "" && doc.Format != FormatPDF {
 		return Document{}, userError("파일에서 텍스트를 찾지 못했습니다. 내용이 텍스트로 들어 있는 파일인지 확인해 주세요.", "no text found in the file")
 	}
 	return doc, nil
