@@ -65,6 +65,8 @@ func fixtures(t testing.TB) []fixture {
 		{"pdf, Identity-H font with ToUnicode", extracttest.PDF(pages...), extract.FormatPDF, pdfText},
 		{"pdf, one text object per page", extracttest.PDFWith(extracttest.PDFObjectPerPage, pages...), extract.FormatPDF, pdfText},
 		{"pdf, a line in several runs", extracttest.PDFWith(extracttest.PDFObjectPerRun, pages...), extract.FormatPDF, pdfText},
+		{"pdf, lines placed by the CTM", extracttest.PDFWith(extracttest.PDFPlacedByCTM, pages...), extract.FormatPDF, pdfText},
+		{"pdf, text in a form XObject", extracttest.PDFWith(extracttest.PDFInForm, pages...), extract.FormatPDF, pdfText},
 		{"text, UTF-8", []byte(form), extract.FormatText, form},
 		{"text, UTF-8 with BOM", append([]byte("\xEF\xBB\xBF"), form...), extract.FormatText, form},
 		{"text, UTF-16 with BOM", utf16, extract.FormatText, form},
@@ -239,6 +241,7 @@ func TestBadFiles(t *testing.T) {
 		{"hwp distribution document", extracttest.HWP(extracttest.HWPOptions{Distribution: true}, blocks), extract.Config{}, "this file is protected"},
 		{"encrypted pdf", extracttest.EncryptedPDF(), extract.Config{}, "this file is protected"},
 		{"scanned pdf", extracttest.ScannedPDF(), extract.Config{}, "no text found; this looks like a scanned image"},
+		{"pdf whose form draws itself", extracttest.CyclicFormPDF(), extract.Config{}, "no text found"},
 		{"image", []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10"), extract.Config{}, "unsupported file type"},
 		{"spreadsheet", extracttest.Zip([]extracttest.ZipEntry{{Name: "[Content_Types].xml", Data: "<Types/>"}, {Name: "xl/workbook.xml", Data: "<workbook/>"}}), extract.Config{}, "unsupported file type"},
 		{"word 97 document", extracttest.CompoundFile([]extracttest.Stream{{Path: "WordDocument", Data: make([]byte, 600)}}), extract.Config{}, "not HWP"},
@@ -304,7 +307,7 @@ func isDraftError(err error) bool {
 // TestMalformedNeverPanics: every prefix and many corruptions of each
 // fixture give a document or an error, never a panic or a hang.
 func TestMalformedNeverPanics(t *testing.T) {
-	for _, f := range fixtures(t)[:7] {
+	for _, f := range fixtures(t)[:9] {
 		t.Run(f.name, func(t *testing.T) {
 			step := max(1, len(f.data)/97)
 			for cut := 0; cut < len(f.data); cut += step {

@@ -113,10 +113,11 @@ func pageTextOf(p pdf.Page) (s string, err error) {
 	return pageText(p), nil
 }
 
-// pdfMeasure decompresses, within the budget, what GetPlainText will read
-// of a page: its content streams and its fonts' ToUnicode maps.
+// pdfMeasure decompresses, within the budget, what pageText will read of
+// a page: its content streams, its fonts' ToUnicode maps, and the form
+// XObjects it may draw, with theirs.
 func (x *extraction) pdfMeasure(p pdf.Page) error {
-	streams := []pdf.Value{}
+	var streams []pdf.Value
 	c := p.V.Key("Contents")
 	if c.Kind() == pdf.Array {
 		for i := 0; i < c.Len(); i++ {
@@ -125,9 +126,27 @@ func (x *extraction) pdfMeasure(p pdf.Page) error {
 	} else {
 		streams = append(streams, c)
 	}
-	for _, name := range p.Fonts() {
-		streams = append(streams, p.Font(name).V.Key("ToUnicode"))
+	var resources func(res pdf.Value, depth int)
+	resources = func(res pdf.Value, depth int) {
+		fonts := res.Key("Font")
+		for _, name := range fonts.Keys() {
+			streams = append(streams, fonts.Key(name).Key("ToUnicode"))
+		}
+		if depth >= maxFormDepth {
+			return
+		}
+		xobjects := res.Key("XObject")
+		for _, name := range xobjects.Keys() {
+			if len(streams) > maxForms {
+				return
+			}
+			if f := xobjects.Key(name); f.Kind() == pdf.Stream && f.Key("Subtype").Name() == "Form" {
+				streams = append(streams, f)
+				resources(f.Key("Resources"), depth+1)
+			}
+		}
 	}
+	resources(p.Resources(), 0)
 	for _, s := range streams {
 		if s.Kind() != pdf.Stream {
 			continue

@@ -11,43 +11,69 @@ import (
 //
 // It walks the content stream as the library's Page.GetPlainText does,
 // with the same font decoding (ToUnicode maps, Identity-H), but follows
-// the text position: GetPlainText breaks a line at every text object and
-// nowhere else, so the runs of one line that Word writes as separate
+// where text is placed: GetPlainText breaks a line at every text object
+// and nowhere else, so the runs of one line that Word writes as separate
 // objects become separate lines, and the lines of one object that other
 // writers move between with Td run together. Here a line ends when the
-// baseline moves, and a large gap in a TJ array (a word space written as
-// positioning) becomes a space.
+// baseline moves (text matrix and CTM), and a large gap in a TJ array (a
+// word space written as positioning) becomes a space. Text in form
+// XObjects (page content wrapped by some writers and stampers) is read
+// where it is drawn.
 func pageText(p pdf.Page) string {
 	contents := p.V.Key("Contents")
 	if contents.Kind() == pdf.Null {
 		return ""
 	}
+	w := &textWalker{}
+	w.run(contents, p.Resources(), identity, 0)
+	// Codes a font does not map decode to U+FFFD: no text to review.
+	return strings.ReplaceAll(strings.ToValidUTF8(w.b.String(), ""), "\uFFFD", "")
+}
+
+// maxFormDepth bounds form XObjects drawn inside one another, and
+// maxForms the forms drawn on one page: a file may make them cycle, or
+// draw one form many times from many others.
+const (
+	maxFormDepth = 8
+	maxForms     = 256
+)
+
+// textWalker collects the text of a page across its content stream and
+// the forms it draws.
+type textWalker struct {
+	b      strings.Builder
+	forms  int // form XObjects drawn so far
+	lastY  float64
+	shown  bool
+	spaced bool // the text so far ends with a space
+}
+
+// run interprets one content stream with its resources; ctm is the
+// transformation in force where it is drawn.
+func (w *textWalker) run(strm, res pdf.Value, ctm affine, depth int) {
 	fonts := map[string]*pdf.Font{}
-	for _, name := range p.Fonts() {
-		f := p.Font(name)
-		fonts[name] = &f
+	fontDict := res.Key("Font")
+	for _, name := range fontDict.Keys() {
+		fonts[name] = &pdf.Font{V: fontDict.Key(name)}
 	}
 	var (
-		b      strings.Builder
 		enc    pdf.TextEncoding
 		tlm    affine // text line matrix
 		tm     affine // text matrix
 		lead   float64
-		lastY  float64
-		shown  bool
-		spaced bool // the text so far ends with a space
+		gstack []affine
 	)
 	write := func(s string) {
 		if s == "" {
 			return
 		}
-		y := tm.f
-		if shown && math.Abs(y-lastY) > 1 {
-			b.WriteByte('\n')
+		y := tm.then(ctm).f
+		if w.shown && math.Abs(y-w.lastY) > 1 {
+			w.b.WriteByte('\n')
 		}
-		b.WriteString(s)
-		shown, lastY = true, y
-		spaced = strings.HasSuffix(s, " ")
+		w.b.WriteString(s)
+		w.shown, w.lastY = true, y
+		w.spaced = strings.HasSuffix(s, " ")
 	}
 	show := func(raw string) {
 		if enc == nil {
@@ -60,7 +86,7 @@ func pageText(p pdf.Page) string {
 		tlm = affine{a: 1, d: 1, e: tx, f: ty}.then(tlm)
 		tm = tlm
 	}
-	pdf.Interpret(contents, func(stk *pdf.Stack, op string) {
+	pdf.Interpret(strm, func(stk *pdf.Stack, op string) {
 		args := make([]pdf.Value, stk.Len())
 		for i := len(args) - 1; i >= 0; i-- {
 			args[i] = stk.Pop()
@@ -72,6 +98,32 @@ func pageText(p pdf.Page) string {
 			return 0
 		}
 		switch op {
+		case "q":
+			gstack = append(gstack, ctm)
+		case "Q":
+			if n := len(gstack); n > 0 {
+				ctm, gstack = gstack[n-1], gstack[:n-1]
+			}
+		case "cm":
+			if len(args) == 6 {
+				ctm = affine{num(0), num(1), num(2), num(3), num(4), num(5)}.then(ctm)
+			}
+		case "Do":
+			if len(args) == 1 && depth < maxFormDepth && w.forms < maxForms {
+				x := res.Key("XObject").Key(args[0].Name())
+				if x.Kind() == pdf.Stream && x.Key("Subtype").Name() == "Form" {
+					w.forms++
+					m := ctm
+					if mx := x.Key("Matrix"); mx.Len() == 6 {
+						m = affine{mx.Index(0).Float64(), mx.Index(1).Float64(), mx.Index(2).Float64(), mx.Index(3).Float64(), mx.Index(4).Float64(), mx.Index(5).Float64()}.then(ctm)
+					}
+					fres := x.Key("Resources")
+					if fres.Kind() == pdf.Null {
+						fres = res
+					}
+					w.run(x, fres, m, depth+1)
+				}
+			}
 		case "BT":
 			tlm, tm = identity, identity
 		case "Tm":
@@ -116,16 +168,14 @@ func pageText(p pdf.Page) string {
 				case pdf.Integer, pdf.Real:
 					// Positioning in thousandths of an em; a third of an
 					// em or more to the right is a word space.
-					if x.Float64() <= -300 && shown && !spaced {
-						b.WriteByte(' ')
-						spaced = true
+					if x.Float64() <= -300 && w.shown && !w.spaced {
+						w.b.WriteByte(' ')
+						w.spaced = true
 					}
 				}
 			}
 		}
 	})
-	// Codes a font does not map decode to U+FFFD: no text to review.
-	return strings.ReplaceAll(strings.ToValidUTF8(b.String(), ""), "\uFFFD", "")
 }
 
 // affine is a PDF matrix [a b c d e f].

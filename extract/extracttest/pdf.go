@@ -23,6 +23,12 @@ const (
 	// PDFObjectPerRun writes each line as two text objects (runs, as
 	// Word does for a change of style) placed with Tm on one baseline.
 	PDFObjectPerRun
+	// PDFPlacedByCTM places each line with the transformation matrix
+	// (q … cm BT … ET Q), the text matrix left as it is.
+	PDFPlacedByCTM
+	// PDFInForm draws each page's text from a form XObject, as
+	// stampers and some print drivers do.
+	PDFInForm
 )
 
 // PDF is PDFWith(PDFObjectPerLine, pages...).
@@ -77,6 +83,8 @@ func PDFWith(layout PDFLayout, pages ...[]string) []byte {
 				content.WriteString("T*\n")
 			case layout == PDFObjectPerPage:
 			case l == "":
+			case layout == PDFPlacedByCTM:
+				fmt.Fprintf(&content, "q 1 0 0 1 40 %d cm BT /F1 10 Tf <%s> Tj ET Q\n", y, hex(l))
 			case layout == PDFObjectPerRun:
 				a, b := splitHalf(l)
 				fmt.Fprintf(&content, "BT /F1 10 Tf 1 0 0 1 40 %d Tm <%s> Tj ET\nBT /F1 10 Tf 1 0 0 1 %d %d Tm <%s> Tj ET\n", y, hex(a), 40+10*len([]rune(a)), y, hex(b))
@@ -91,8 +99,15 @@ func PDFWith(layout PDFLayout, pages ...[]string) []byte {
 		if layout == PDFObjectPerPage {
 			content.WriteString("ET\n")
 		}
-		c := w.stream("", compress([]byte(content.String())), true)
-		page := w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", pagesID, font, c))
+		var page int
+		if layout == PDFInForm {
+			form := w.stream(fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >>", font), compress([]byte(content.String())), true)
+			c := w.stream("", []byte("q 1 0 0 1 0 0 cm /Fm1 Do Q\n"), false)
+			page = w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Fm1 %d 0 R >> >> /Contents %d 0 R >>", pagesID, form, c))
+		} else {
+			c := w.stream("", compress([]byte(content.String())), true)
+			page = w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", pagesID, font, c))
+		}
 		kids = append(kids, fmt.Sprintf("%d 0 R", page))
 	}
 	w.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesID))
@@ -134,6 +149,26 @@ func ScannedPDF() []byte {
 	img := w.stream("/Type /XObject /Subtype /Image /Width 16 /Height 16 /ColorSpace /DeviceGray /BitsPerComponent 8", bytes.Repeat([]byte{0x80}, 256), false)
 	c := w.stream("", []byte("q 595 0 0 842 0 0 cm /Im1 Do Q\n"), false)
 	page := w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im1 %d 0 R >> >> /Contents %d 0 R >>", pagesID, img, c))
+	w.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesID))
+	w.set(pagesID, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
+	return w.finish(catalog)
+}
+
+// CyclicFormPDF returns a one-page PDF whose form XObject draws itself
+// ten times over: a file that never ends for a reader that follows it.
+func CyclicFormPDF() []byte {
+	w := newPDFWriter()
+	catalog := w.reserve()
+	pagesID := w.reserve()
+	form := w.reserve()
+	var names, draws strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&names, "/X%d %d 0 R ", i, form)
+		fmt.Fprintf(&draws, "/X%d Do ", i)
+	}
+	w.setStream(form, fmt.Sprintf("/Type /XObject /Subtype /Form /BBox [0 0 10 10] /Resources << /XObject << %s>> >>", names.String()), []byte(draws.String()), false)
+	c := w.stream("", []byte("/X0 Do\n"), false)
+	page := w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /X0 %d 0 R >> >> /Contents %d 0 R >>", pagesID, form, c))
 	w.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesID))
 	w.set(pagesID, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
 	return w.finish(catalog)
