@@ -13,7 +13,7 @@ import (
 // Format is a kind of document the package reads.
 type Format string
 
-// The formats Text recognises.
+// The formats Bytes reads.
 const (
 	FormatText Format = "text" // plain text or Markdown (UTF-8, UTF-16 with a BOM, or CP949)
 	FormatDOCX Format = "docx"
