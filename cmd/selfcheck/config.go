@@ -43,6 +43,8 @@ type config struct {
 	ModelMaxConcurrent int           // MODEL_MAX_CONCURRENT
 	ModelQueue         int           // MODEL_QUEUE: negative means no call may wait
 	ModelContextChars  int           // MODEL_CONTEXT_CHARS: draft budget in a review prompt
+
+	MaxFileBytes int64 // MAX_FILE_BYTES: largest file read for review or extract; 0 means 20 MB
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -86,6 +88,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	c.ModelProfile = p
 	if err := c.loadModelLimits(getenv); err != nil {
+		return c, err
+	}
+	if c.MaxFileBytes, err = parseByteSize("MAX_FILE_BYTES", getenv("MAX_FILE_BYTES")); err != nil {
 		return c, err
 	}
 	return c, nil
