@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -24,6 +25,7 @@ type Checklist struct {
 	lex         *lexicon
 	rules       *ruleTerms
 	router      *router
+	formHeading *regexp.Regexp
 	boilerplate []string
 	leadBigrams map[uint64]int32
 	form        Form

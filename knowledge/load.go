@@ -108,6 +108,7 @@ func Load(fsys fs.FS) (*Checklist, error) {
 	if c.lineMarkers, c.itemHeading, err = validateForm(&c.form); err != nil {
 		return nil, err
 	}
+	c.formHeading = formHeadingPattern(c.itemHeading)
 
 	var concepts map[string][]string
 	if err := read("concepts.yaml", &concepts); err != nil {

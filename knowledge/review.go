@@ -178,7 +178,7 @@ func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
 			}
 		}
 	}
-	if h := nextFormHeading(d.compact, from, to, it.ID); h >= 0 {
+	if h := c.nextFormHeading(d.compact, from, to, it.ID); h >= 0 {
 		to, others = h, true // an item the checklist only numbers ends it too
 	}
 	return from, to, others

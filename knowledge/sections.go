@@ -38,8 +38,8 @@ func (c *Checklist) FindSections(draft string) (FormSections, error) {
 			fs.NotFound = append(fs.NotFound, it.ID)
 		}
 	}
-	for _, m := range reFormHeading.FindAllStringSubmatch(d.compact, -1) {
-		id := m[1]
+	for _, m := range c.formHeading.FindAllStringSubmatch(d.compact, -1) {
+		id := canonicalItemID(m[1])
 		if _, known := c.Item(id); known || slices.Contains(fs.Unknown, id) {
 			continue
 		}
@@ -48,22 +48,25 @@ func (c *Checklist) FindSections(draft string) (FormSections, error) {
 	return fs, nil
 }
 
-// reFormHeading finds the form's own heading of an item in compact text
-// ("검토 항목 1.4" with spaces removed). Headings that name an item only
-// by number and title are known only for the items with guidance.
-var reFormHeading = regexp.MustCompile(`검토항목([1-9]\.[1-9])(?:[^0-9]|$)`)
+// formHeadingPattern finds the form's own heading of an item in compact
+// text (form.yaml's item_heading and an item number: "검토 항목 1.4" with
+// spaces removed). Headings that name an item only by number and title
+// are known only for the items with guidance.
+func formHeadingPattern(heading string) *regexp.Regexp {
+	return regexp.MustCompile(regexp.QuoteMeta(heading) + `(` + itemNumber + `)(?:[^0-9]|$)`)
+}
 
 // nextFormHeading returns the offset in compact of the first form heading
 // ("검토항목N.N") in compact[from+1:to] of an item other than id, or -1.
 // A section ends there even when the item is one the checklist only
 // numbers, so that its text is never read as evidence for the item before
 // it.
-func nextFormHeading(compact string, from, to int, id string) int {
+func (c *Checklist) nextFormHeading(compact string, from, to int, id string) int {
 	if from+1 >= to {
 		return -1
 	}
-	for _, loc := range reFormHeading.FindAllStringSubmatchIndex(compact[from+1:to], -1) {
-		if compact[from+1+loc[2]:from+1+loc[3]] != id {
+	for _, loc := range c.formHeading.FindAllStringSubmatchIndex(compact[from+1:to], -1) {
+		if canonicalItemID(compact[from+1+loc[2]:from+1+loc[3]]) != id {
 			return from + 1 + loc[0]
 		}
 	}
