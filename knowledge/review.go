@@ -52,6 +52,15 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	d.wanted = c.leadBigrams
 	rep := Report{Item: it.ID, Title: it.Title}
 	from, to, sectioned := c.sectionOf(d, it)
+	if !sectioned && to == 0 {
+		// A whole form whose own headings ("검토 항목 1.2" …) name other
+		// items but not this one holds no evidence for it: reviewing the
+		// other items' text would be a silent wrong answer.
+		if others := c.formHeadingsIn(d.compact); len(others) > 0 {
+			return Report{}, &DraftError{Reason: fmt.Sprintf("초안(문서)에서 %s 항목 부분을 찾지 못했습니다. 문서에 있는 검토 항목: %s. \"검토 항목 %s\" 제목 아래에 작성했는지 확인하거나 review all로 전체를 검토하세요. (no section for item %s in this form; it has %s)",
+				it.ID, strings.Join(others, ", "), it.ID, it.ID, strings.Join(others, ", "))}
+		}
+	}
 	d.blankLinesWith(c.lineMarkers)
 	// A sentence that says something will be written later ("조직도는
 	// 추후 첨부", "TODO: 국외이전 문구 추가") names a topic without

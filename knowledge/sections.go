@@ -72,3 +72,15 @@ func (c *Checklist) nextFormHeading(compact string, from, to int, id string) int
 	}
 	return -1
 }
+
+// formHeadingsIn lists the item numbers of the form's own headings in
+// compact text, in order of appearance, each once.
+func (c *Checklist) formHeadingsIn(compact string) []string {
+	var out []string
+	for _, m := range c.formHeading.FindAllStringSubmatch(compact, -1) {
+		if id := canonicalItemID(m[1]); !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

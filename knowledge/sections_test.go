@@ -68,3 +68,23 @@ func TestReviewStopsAtUnknownItem(t *testing.T) {
 		t.Errorf("notices %q; want one saying lines 1-2 were reviewed", rep.Notices)
 	}
 }
+
+// TestReviewItemMissingFromForm: a whole form whose headings name other
+// items but not the one asked for is a clear error, never a review of the
+// other items' text.
+func TestReviewItemMissingFromForm(t *testing.T) {
+	c := mustLoad(t)
+	form := "검토 항목 1.2 침해사고 대응\n이용자에게 전자우편으로 알립니다.\n검토 항목 1.3 개인정보\n비밀번호는 SHA-256으로 해시합니다.\n"
+	_, err := c.Review("3.1", form, ReviewOptions{})
+	var de *DraftError
+	if !asError(err, &de) || !strings.Contains(de.Reason, "1.2, 1.3") {
+		t.Fatalf("Review 3.1 of a form without 3.1: got %v; want a DraftError naming the items it has", err)
+	}
+	if _, err := c.Review("1.3", form, ReviewOptions{}); err != nil {
+		t.Errorf("Review 1.3 of the same form: %v", err)
+	}
+	// A draft without the form's headings is reviewed as a whole.
+	if _, err := c.Review("3.1", "조직도와 담당 인력을 첨부합니다.", ReviewOptions{}); err != nil {
+		t.Errorf("Review of a plain draft: %v", err)
+	}
+}
