@@ -71,6 +71,11 @@ type Config struct {
 
 	Answerer Answerer
 	Reviewer Reviewer
+	// Files reviews a file shared in a DM with the bot (files.go); nil
+	// leaves such messages to be read as text. MaxFileBytes bounds a
+	// download; 0 means DefaultMaxFileBytes.
+	Files        FileReviewer
+	MaxFileBytes int64
 	// Items lists the items the knowledge base has guidance for; it feeds
 	// the help text and the "unknown item" replies.
 	Items []knowledge.ItemInfo

@@ -72,6 +72,10 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		log.Info("duplicate event dropped")
 		return
 	}
+	if files := eventFiles(outer.Event); len(files) > 0 && b.cfg.Files != nil {
+		b.spawn(log, "file", func() { b.reviewFiles(ctx, log, ev, files) })
+		return
+	}
 	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev) })
 }
 

@@ -24,6 +24,8 @@ const (
 	// intentDraftInPublic: a draft pasted into a channel mention; it is
 	// neither echoed nor reviewed there.
 	intentDraftInPublic
+	// intentReviewForm: "/selfcheck all <whole form>" (files.go).
+	intentReviewForm
 )
 
 // String names the kind for logs.
@@ -45,6 +47,8 @@ func (k intentKind) String() string {
 		return "need_item"
 	case intentDraftInPublic:
 		return "draft_in_public"
+	case intentReviewForm:
+		return "review_form"
 	}
 	return "unknown"
 }
@@ -89,6 +93,9 @@ func parseCommandText(text string, commands map[string]CommandFunc) intent {
 	}
 	if _, ok := commands[strings.ToLower(word)]; ok {
 		return intent{kind: intentCommand, command: strings.ToLower(word), text: strings.TrimSpace(args)}
+	}
+	if w := strings.ToLower(word); w == formWord || w == "전체" {
+		return intent{kind: intentReviewForm, text: strings.TrimSpace(args)}
 	}
 	id, rest, ok := knowledge.SplitItemPrefix(text)
 	if !ok {

@@ -77,6 +77,8 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 		return renderNotice(fmt.Sprintf(textNeedDraft, in.item, in.item)), nil
 	case intentNeedItem:
 		return renderNotice(textNeedItem), nil
+	case intentReviewForm:
+		return b.formReview(ctx, in.text)
 	case intentDraftInPublic:
 		item := in.item
 		if item == "" {
@@ -180,7 +182,7 @@ func (b *Bot) renderError(err error) doc {
 
 // pending is the placeholder shown while slow work goes on.
 func pending(in intent) message {
-	if in.kind == intentReview {
+	if in.kind == intentReview || in.kind == intentReviewForm {
 		return paginate(renderNotice(textPendingReview))[0]
 	}
 	return paginate(renderNotice(textPendingAnswer))[0]

@@ -1,5 +1,7 @@
 package engine
 
+import "github.com/selfcheck/selfcheck/knowledge"
+
 // Answer is the engine's reply to a question. Its JSON form is the output
 // of `selfcheck ask --json` and part of the public contract.
 type Answer struct {
@@ -16,6 +18,9 @@ type Answer struct {
 	Sources []Source `json:"sources"`
 	// LLM says whether a model wrote (part of) the answer.
 	LLM bool `json:"llm"`
+	// Model says whether the model answered; an answer has no claims to
+	// upgrade or reject, so its counts stay 0.
+	Model knowledge.ModelUse `json:"model"`
 	// Known is false when the question names an item the knowledge base has
 	// no guidance for (1.1, 1.4 …) or matches nothing.
 	Known bool `json:"known"`

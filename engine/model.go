@@ -33,6 +33,14 @@ const (
 	noticeReviewTrimmed  = "초안이 길어 모델에는 필수 요소와 관련이 큰 문단만 보냈습니다. 기본 검토는 초안 전체를 읽었습니다."
 )
 
+// WithUser returns a context whose model calls count for user (a Slack
+// member ID): the model client serves waiting users in turn and gives each
+// at most a share of its queue, so one user's burst cannot starve the
+// others. Without it, calls share one turn.
+func WithUser(ctx context.Context, user string) context.Context {
+	return prompts.WithUser(ctx, user)
+}
+
 // modelOff reports whether m is no model at all: nil, or a nil
 // *prompts.Client, which prompts.New returns when no model is configured
 // and which, stored in the interface, would not compare equal to nil.
@@ -75,7 +83,7 @@ func (e *Engine) answerWithModel(ctx context.Context, q string, ans Answer, l la
 		text += "\n\n" + elementSummary(it, l)
 	}
 	ans.Answer = text
-	ans.LLM = true
+	ans.LLM, ans.Model.Used = true, true
 	return ans, nil
 }
 
@@ -197,6 +205,8 @@ func fallbackReason(err error) string {
 		return "busy"
 	case errors.Is(err, prompts.ErrTimeout):
 		return "timeout"
+	case errors.Is(err, prompts.ErrRedirect):
+		return "redirect" // OPENAI_BASE_URL must name the final address
 	case errors.Is(err, context.DeadlineExceeded):
 		return "deadline"
 	}

@@ -299,7 +299,8 @@ func TestReviewWithModel(t *testing.T) {
 		mod      func(*prompts.Config)
 		id       string // the element the model speaks about
 		status   knowledge.Status
-		llm      bool
+		llm      bool // the model answered
+		model    knowledge.ModelUse
 		calls    int
 		noteHas  string
 		noticeIn string // a substring of some notice
@@ -310,6 +311,8 @@ func TestReviewWithModel(t *testing.T) {
 			answer:  reviewReply("1.3-f", "present", "개인정보를 국외로 이전하지 않습니다."),
 			id:      "1.3-f",
 			status:  knowledge.StatusMissing,
+			llm:     true,
+			model:   knowledge.ModelUse{Used: true, Rejected: 1},
 			calls:   1,
 			noteHas: "확인할 수 없어",
 		},
@@ -320,6 +323,7 @@ func TestReviewWithModel(t *testing.T) {
 			id:     "1.3-f",
 			status: knowledge.StatusPresent,
 			llm:    true,
+			model:  knowledge.ModelUse{Used: true, Upgraded: 1},
 			calls:  1,
 		},
 		{
@@ -328,6 +332,8 @@ func TestReviewWithModel(t *testing.T) {
 			answer:  reviewReply("1.3-d", "present", "비밀번호는 MD5 해시로 저장한다."),
 			id:      "1.3-d",
 			status:  knowledge.StatusPartial,
+			llm:     true,
+			model:   knowledge.ModelUse{Used: true, Rejected: 1},
 			calls:   1,
 			noteHas: knowledge.WeakAlgorithmMarker,
 		},
@@ -348,6 +354,7 @@ func TestReviewWithModel(t *testing.T) {
 			id:       "1.3-f",
 			status:   knowledge.StatusPresent,
 			llm:      true,
+			model:    knowledge.ModelUse{Used: true, Upgraded: 1},
 			calls:    1,
 			noticeIn: "초안이 길어",
 		},
@@ -377,8 +384,8 @@ func TestReviewWithModel(t *testing.T) {
 			if tt.status == knowledge.StatusPresent && got.Evidence == "" {
 				t.Errorf("%s: upgraded without evidence", tt.id)
 			}
-			if rep.LLM != tt.llm {
-				t.Errorf("got llm %v; want %v", rep.LLM, tt.llm)
+			if rep.LLM != tt.llm || rep.Model != tt.model {
+				t.Errorf("got llm %v, model %+v; want %v, %+v", rep.LLM, rep.Model, tt.llm, tt.model)
 			}
 			if tt.noticeIn != "" && !slices.ContainsFunc(rep.Notices, func(n string) bool { return strings.Contains(n, tt.noticeIn) }) {
 				t.Errorf("got notices %q; want one with %q", rep.Notices, tt.noticeIn)

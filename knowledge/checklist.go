@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 )
@@ -24,8 +25,13 @@ type Checklist struct {
 	lex         *lexicon
 	rules       *ruleTerms
 	router      *router
+	formHeading *regexp.Regexp
 	boilerplate []string
-	leadBigrams map[uint64]bool
+	leadBigrams map[uint64]int32
+	form        Form
+	// lineMarkers and itemHeading are the form's, compacted.
+	lineMarkers []string
+	itemHeading string
 }
 
 // Entry is a titled piece of guidance text with where it comes from.
@@ -134,8 +140,19 @@ type Element struct {
 	Example string `yaml:"example"`
 	// ExampleSource names the submission the example comes from.
 	ExampleSource string `yaml:"example_source"`
+	// Lines are short lines of our own wording that state the element
+	// (positive) or only resemble it (negative); a test reviews each one,
+	// so that a change of the element's terms that loses a wording it
+	// should read, or reads one it should not, fails.
+	Lines ExampleLines `yaml:"examples"`
 
 	matcher *elementMatcher
+}
+
+// ExampleLines are an element's example lines (see Element.Lines).
+type ExampleLines struct {
+	Positive []string `yaml:"positive"`
+	Negative []string `yaml:"negative"`
 }
 
 // Window bounds how far apart the groups of an element may match.

@@ -64,12 +64,7 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		}
 		h.Write([]byte(name))
 		h.Write(data)
-		dec := yaml.NewDecoder(bytes.NewReader(data))
-		dec.KnownFields(true)
-		if err := dec.Decode(v); err != nil {
-			return &LoadError{File: name, Err: err}
-		}
-		return nil
+		return decodeStrict(name, data, v)
 	}
 
 	if err := read("usage.yaml", &c.Usage); err != nil {
@@ -105,6 +100,15 @@ func Load(fsys fs.FS) (*Checklist, error) {
 			return nil, &LoadError{File: "synonyms.yaml", Field: fmt.Sprintf("[%d]", i), Err: errors.New("a group needs at least two words")}
 		}
 	}
+
+	if err := read("form.yaml", &c.form); err != nil {
+		return nil, err
+	}
+	var err error
+	if c.lineMarkers, c.itemHeading, err = validateForm(&c.form); err != nil {
+		return nil, err
+	}
+	c.formHeading = formHeadingPattern(c.itemHeading)
 
 	var concepts map[string][]string
 	if err := read("concepts.yaml", &concepts); err != nil {
@@ -167,10 +171,21 @@ func Load(fsys fs.FS) (*Checklist, error) {
 			})
 		}
 	}
-	c.boilerplate = boilerplatePhrases(c.Items, c.Classes)
+	c.boilerplate = boilerplatePhrases(c.form.Phrases, c.Items, c.Classes)
 	c.leadBigrams = collectLeadBigrams(c)
 	c.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	return c, nil
+}
+
+// decodeStrict decodes the YAML data file name into v; an unknown field is
+// an error, so that a typo does not silently drop a setting.
+func decodeStrict(name string, data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return &LoadError{File: name, Err: err}
+	}
+	return nil
 }
 
 func validateItem(file string, it *Item, lex *lexicon) error {
@@ -262,7 +277,7 @@ func requireFields(file, prefix string, fields map[string]string) error {
 // boilerplatePhrases cuts the checklist's own wording (questions,
 // criteria, section I definitions, fixed form sentences) into clauses long
 // enough to be recognised when an applicant pastes them.
-func boilerplatePhrases(items []*Item, classes []ServiceClass) []string {
+func boilerplatePhrases(formPhrases []string, items []*Item, classes []ServiceClass) []string {
 	seen := map[string]bool{}
 	var out []string
 	add := func(cp string) {
@@ -272,7 +287,7 @@ func boilerplatePhrases(items []*Item, classes []ServiceClass) []string {
 		}
 	}
 	for _, p := range formPhrases {
-		add(Compact(p))
+		add(Compact(Normalize(p)))
 	}
 	split := func(r rune) bool { return strings.ContainsRune("\n■※*★-?", r) }
 	clauses := func(text string) {
@@ -296,8 +311,8 @@ func boilerplatePhrases(items []*Item, classes []ServiceClass) []string {
 
 // collectLeadBigrams gathers the first bigram of every literal a review
 // may look up: element terms, boilerplate, and the rules' patterns.
-func collectLeadBigrams(c *Checklist) map[uint64]bool {
-	set := map[uint64]bool{}
+func collectLeadBigrams(c *Checklist) map[uint64]int32 {
+	set := map[uint64]int32{}
 	for _, it := range c.Items {
 		for _, e := range it.Elements {
 			m := e.matcher
@@ -309,23 +324,13 @@ func collectLeadBigrams(c *Checklist) map[uint64]bool {
 		}
 	}
 	leadBigrams(set, c.boilerplate...)
+	leadBigrams(set, c.lineMarkers...)
 	for _, ts := range c.rules.all() {
 		for _, t := range ts {
 			leadBigrams(set, t.literals()...)
 		}
 	}
 	return set
-}
-
-// formPhrases are fixed texts of the checklist form that applicants paste
-// along with their answers.
-var formPhrases = []string{
-	"디지털서비스 심사신청 자가 점검 및 체크리스트", "자가 점검 및 체크리스트", "자가점검 및 체크리스트",
-	"클라우드컴퓨팅서비스에 해당되는 서비스는 클라우드컴퓨팅서비스로 분류하여 검토",
-	"서비스에 해당함", "서비스에 해당하지 않음", "위 어느 서비스에도 해당하지 않음",
-	"클라우드 지원서비스 유형에만 해당되는 사항", "지원서비스의 경우, 자격증명서, 교육수료증, 사업실적증명서 포함",
-	"매니지드서비스에 해당함", "컨설팅서비스에 해당함", "운영관리서비스에 해당함", "마이그레이션서비스에 해당함",
-	"증빙 문서는 이용지원시스템 심사신청시 등록, 대용량의 경우는 별도 문의",
 }
 
 // compareItemIDs orders "1.2" < "1.3" < "3.1" numerically.

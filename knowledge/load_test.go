@@ -69,6 +69,15 @@ func TestLoadErrors(t *testing.T) {
 		{"example for an unknown item", func(m fstest.MapFS) { replace(m, "examples/nhn-cloud.yaml", `item: "3.1"`, `item: "2.1"`) }, "examples/nhn-cloud.yaml", "passages[0].item"},
 		{"one-word synonym group", func(m fstest.MapFS) { m["synonyms.yaml"].Data = []byte("- [혼자]\n") }, "synonyms.yaml", "[0]"},
 		{"bad class kind", func(m fstest.MapFS) { replace(m, "classification.yaml", "kind: convergence", "kind: fusion") }, "classification.yaml", "[6].kind"},
+		{"missing form", func(m fstest.MapFS) { delete(m, "form.yaml") }, "form.yaml", ""},
+		{"form: unknown field", func(m fstest.MapFS) { replace(m, "form.yaml", "item_heading:", "item_headline:") }, "form.yaml", ""},
+		{"form: a kind of service without a name", func(m fstest.MapFS) { replace(m, "form.yaml", "  convergence: 융합서비스\n", "") }, "form.yaml", "service_kinds.convergence"},
+		{"form: an unknown kind of service", func(m fstest.MapFS) {
+			replace(m, "form.yaml", "  support: 지원서비스", "  helper: 지원서비스")
+		}, "form.yaml", "service_kinds.helper"},
+		{"form: no exemption range", func(m fstest.MapFS) {
+			replace(m, "form.yaml", "certificate_exempt_range: 1.2~1.5", "certificate_exempt_range: \"\"")
+		}, "form.yaml", "certificate_exempt_range"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,7 +1,9 @@
 package knowledge
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -54,8 +56,14 @@ func compileTerms(field string, raw []string, lex *lexicon) ([]term, *compileErr
 		if spec, ok := strings.CutPrefix(r, "suffix:"); ok {
 			x := &suffix{}
 			for _, e := range strings.Split(spec, "|") {
-				if e = Compact(Normalize(e)); e != "" {
-					x.endings = append(x.endings, e)
+				word, except := strings.CutPrefix(strings.TrimSpace(e), "!")
+				if word = Compact(Normalize(word)); word == "" {
+					continue
+				}
+				if except {
+					x.except = append(x.except, word)
+				} else {
+					x.endings = append(x.endings, word)
 				}
 			}
 			if len(x.endings) == 0 {
@@ -149,10 +157,31 @@ type document struct {
 	// only turns bytes into NUL, so after it the index may name positions
 	// that no longer match, which occurrences rejects, and never misses
 	// one: it stays valid.
-	bigrams map[uint64][]int32
-	// wanted, when not nil, limits the index to the bigrams literals of
-	// the knowledge base start with; other lookups scan.
-	wanted map[uint64]bool
+	bigrams [][]int32
+	// wanted numbers the bigrams literals of the knowledge base start
+	// with: the index records only those, bigrams[n] for bigram number n;
+	// other lookups scan.
+	wanted map[uint64]int32
+	// found caches the matches of each term: elements and rules share
+	// concepts, so one review looks up the same term many times. Hiding
+	// text clears it.
+	found map[termKey][]span
+}
+
+// termKey identifies a term: compiled patterns, proximity and suffix
+// terms by their shared compiled value, literals by their text and flags.
+type termKey struct {
+	re                              *pattern
+	near                            *near
+	suffix                          *suffix
+	literal                         string
+	asciiStart, asciiEnd, wordStart bool
+}
+
+// setCompact replaces the compact text after hiding parts of it.
+func (d *document) setCompact(b []byte) {
+	d.compact = string(b)
+	d.found = nil
 }
 
 func newDocument(text string) *document {
@@ -193,22 +222,32 @@ func newDocument(text string) *document {
 type span struct{ start, end int }
 
 // find returns every occurrence of t in the compact text.
+// The result is shared: callers must not change it.
 func (d *document) find(t term) []span {
+	key := termKey{t.re, t.near, t.suffix, t.literal, t.asciiStart, t.asciiEnd, t.wordStart}
+	if ss, ok := d.found[key]; ok {
+		return ss
+	}
 	var out []span
 	switch {
 	case t.re != nil:
-		return d.findPattern(*t.re)
+		out = d.findPattern(*t.re)
 	case t.near != nil:
-		return d.findNear(t.near)
+		out = d.findNear(t.near)
 	case t.suffix != nil:
-		return d.findSuffix(t.suffix)
-	}
-	for _, at := range d.occurrences(t.literal) {
-		s := span{at, at + len(t.literal)}
-		if d.boundaryOK(t, s) {
-			out = append(out, s)
+		out = d.findSuffix(t.suffix)
+	default:
+		for _, at := range d.occurrences(t.literal) {
+			s := span{at, at + len(t.literal)}
+			if d.boundaryOK(t, s) {
+				out = append(out, s)
+			}
 		}
 	}
+	if d.found == nil {
+		d.found = map[termKey][]span{}
+	}
+	d.found[key] = out
 	return out
 }
 
@@ -254,8 +293,14 @@ func (d *document) findAny(ts []term) []span {
 	for _, t := range ts {
 		out = append(out, d.find(t)...)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	sortSpans(out)
 	return out
+}
+
+// sortSpans orders spans by where they start (stable: a pattern's own
+// order is kept for spans that start together).
+func sortSpans(ss []span) {
+	slices.SortStableFunc(ss, func(a, b span) int { return cmp.Compare(a.start, b.start) })
 }
 
 // line returns the 1-based line number of a compact offset.
@@ -321,7 +366,7 @@ func (d *document) blank(phrases []string) {
 		}
 	}
 	if b != nil {
-		d.compact = string(b)
+		d.setCompact(b)
 	}
 }
 
@@ -336,52 +381,39 @@ func (d *document) blankSentencesWith(ts []term) {
 		lo, hi := d.sentenceBounds(s)
 		hide(b, lo, hi)
 	}
-	d.compact = string(b)
+	d.setCompact(b)
 }
 
 // blankQuestions hides every sentence that ends in a question mark.
 func (d *document) blankQuestions() {
-	var b []byte
-	for off := 0; ; {
-		i := strings.IndexAny(d.compact[off:], "?？")
-		if i < 0 {
-			break
-		}
-		at := off + i
-		if b == nil {
-			b = []byte(d.compact)
-		}
+	marks := append(indexAll(d.compact, "?"), indexAll(d.compact, "？")...)
+	if len(marks) == 0 {
+		return
+	}
+	slices.Sort(marks)
+	b := []byte(d.compact)
+	for _, at := range marks {
 		lo, _ := d.sentenceBounds(span{at, at})
 		hide(b, lo, at)
-		off = at + 1
 	}
-	if b != nil {
-		d.compact = string(b)
-	}
+	d.setCompact(b)
 }
 
 // blankLinesWith hides every line that contains one of the markers: lines
 // of the form itself (검토 기준, 증빙 문서명 …) rather than the answer.
 func (d *document) blankLinesWith(markers []string) {
 	var b []byte
-	for i, lo := range d.cline {
-		hi := len(d.compact)
-		if i+1 < len(d.cline) {
-			hi = d.cline[i+1]
-		}
-		line := d.compact[lo:hi]
-		for _, m := range markers {
-			if strings.Contains(line, m) {
-				if b == nil {
-					b = []byte(d.compact)
-				}
-				hide(b, lo, hi)
-				break
+	for _, m := range markers {
+		for _, at := range d.occurrences(m) {
+			if b == nil {
+				b = []byte(d.compact)
 			}
+			ln := d.compactLine(at)
+			hide(b, d.cline[ln], d.compactLineEnd(ln))
 		}
 	}
 	if b != nil {
-		d.compact = string(b)
+		d.setCompact(b)
 	}
 }
 
@@ -390,7 +422,7 @@ func (d *document) keepOnly(lo, hi int) {
 	b := []byte(d.compact)
 	hide(b, 0, lo)
 	hide(b, hi, len(b))
-	d.compact = string(b)
+	d.setCompact(b)
 }
 
 // hide blanks b[lo:hi] with NUL bytes, keeping line breaks so that line

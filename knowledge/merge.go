@@ -89,15 +89,15 @@ func rank(s Status) int {
 //     findings are not used at all: no upgrade, no suggestion; a Notice
 //     lists the descriptions of what was found.
 //
-// LLM is set when the model's answer was used for at least one element: a
-// status it changed or a suggestion appended to a Note. Remarks that a
-// claim was refused do not count, so a report whose model findings were all
-// rejected says LLM=false. The summary is recounted.
+// Without injections the model answered: LLM and Model.Used are set even
+// when none of its claims held, and Model counts the upgrades and the
+// refused claims. The summary is recounted.
 func MergeModel(det Report, draft string, findings []ModelFinding, injections []string) Report {
 	out := det
 	out.Elements = append([]ElementResult(nil), det.Elements...)
 	out.Notices = append([]string(nil), det.Notices...)
 	out.LLM = det.LLM
+	out.Model = det.Model
 
 	if len(injections) > 0 {
 		out.Notices = append(out.Notices, noticeInjection+" ("+strings.Join(injections, "; ")+")"+noticeInjectionEnd)
@@ -111,28 +111,45 @@ func MergeModel(det Report, draft string, findings []ModelFinding, injections []
 	}
 	v := newQuoteVerifier(draft)
 	seen := make(map[string]bool, len(findings))
+	out.LLM, out.Model.Used = true, true
 	for _, f := range findings {
 		i, ok := index[f.ID]
-		if !ok || seen[f.ID] || !f.Status.Valid() {
+		switch {
+		case seen[f.ID]:
+			continue
+		case !ok || !f.Status.Valid():
+			out.Model.Rejected++
 			continue
 		}
 		seen[f.ID] = true
-		if mergeElement(&out.Elements[i], f, v) {
-			out.LLM = true
+		switch mergeElement(&out.Elements[i], f, v) {
+		case claimUpgraded:
+			out.Model.Upgraded++
+		case claimRejected:
+			out.Model.Rejected++
 		}
 	}
 	out.Recount()
 	return out
 }
 
-// mergeElement applies one finding to e and reports whether the model's
-// answer was used (status changed or suggestion appended).
-func mergeElement(e *ElementResult, f ModelFinding, v *quoteVerifier) bool {
+// claim is what became of a model's claim about one element.
+type claim int
+
+const (
+	claimKept     claim = iota // no upgrade claimed: the verdict stands
+	claimUpgraded              // upgraded with a verified quote
+	claimRejected              // an upgrade refused
+)
+
+// mergeElement applies one finding to e and says what became of it.
+func mergeElement(e *ElementResult, f ModelFinding, v *quoteVerifier) claim {
 	if e.Status == StatusNotApplicable {
-		return false
+		return claimKept
 	}
-	used := false
+	result := claimKept
 	if f.Status != StatusNotApplicable && rank(f.Status) > rank(e.Status) {
+		result = claimRejected
 		switch {
 		case strings.Contains(e.Note, WeakAlgorithmMarker):
 			e.Note = joinNote(e.Note, noteWeakAlgorithm)
@@ -150,14 +167,13 @@ func mergeElement(e *ElementResult, f ModelFinding, v *quoteVerifier) bool {
 			e.Status = f.Status
 			e.Evidence = quote
 			e.Line = line
-			used = true
+			result = claimUpgraded
 		}
 	}
 	if s := cleanSuggestion(f.Suggestion); s != "" {
 		e.Note = joinNote(e.Note, noteSuggestion+s)
-		used = true
 	}
-	return used
+	return result
 }
 
 // joinNote appends remark to note with a space.

@@ -41,34 +41,33 @@ func TestMergeModel(t *testing.T) {
 		evidence   string // expected Evidence when not empty
 		noteHas    []string
 		noteHasNot []string
-		llm        bool
 	}{
 		{
 			name:     "verified present upgrades missing",
 			findings: []ModelFinding{{ID: "a", Status: StatusPresent, Quote: "정보주체에게 72시간 이내 통지한다."}},
 			id:       "a", status: StatusPresent, line: 2, evidence: "정보주체에게 72시간 이내 통지한다.",
-			noteHas: []string{"확인했습니다"}, noteHasNot: []string{"통지 시기를 적으세요"}, llm: true,
+			noteHas: []string{"확인했습니다"}, noteHasNot: []string{"통지 시기를 적으세요"},
 		},
 		{
 			name:     "quote verified despite spacing and NFD",
 			findings: []ModelFinding{{ID: "a", Status: StatusPresent, Quote: norm.NFD.String("“정보주체에게72 시간이내 통지”")}},
-			id:       "a", status: StatusPresent, line: 2, llm: true,
+			id:       "a", status: StatusPresent, line: 2,
 		},
 		{
 			name:     "quote spanning lines",
 			findings: []ModelFinding{{ID: "a", Status: StatusPresent, Quote: "72시간 이내 통지한다. 담당부서는"}},
-			id:       "a", status: StatusPresent, line: 2, llm: true,
+			id:       "a", status: StatusPresent, line: 2,
 		},
 		{
 			name:     "quote of the masked draft is verified",
 			findings: []ModelFinding{{ID: "b", Status: StatusPresent, Quote: "정보보호팀([이름] 과장, [전화번호])"}},
-			id:       "b", status: StatusPresent, line: 3, llm: true,
+			id:       "b", status: StatusPresent, line: 3,
 		},
 		{
 			name:     "unverified present keeps verdict and says so",
 			findings: []ModelFinding{{ID: "a", Status: StatusPresent, Quote: "통지는 24시간 이내에 한다"}},
 			id:       "a", status: StatusMissing,
-			noteHas: []string{"통지 시기를 적으세요.", "확인할 수 없어"}, llm: false,
+			noteHas: []string{"통지 시기를 적으세요.", "확인할 수 없어"},
 		},
 		{
 			name:     "present without quote is not verified",
@@ -84,12 +83,12 @@ func TestMergeModel(t *testing.T) {
 			name:     "verified partial upgrades missing and keeps the note",
 			findings: []ModelFinding{{ID: "a", Status: StatusPartial, Quote: "72시간 이내 통지한다"}},
 			id:       "a", status: StatusPartial, line: 2,
-			noteHas: []string{"통지 시기를 적으세요.", "일부만 충족"}, llm: true,
+			noteHas: []string{"통지 시기를 적으세요.", "일부만 충족"},
 		},
 		{
 			name:     "verified present upgrades partial",
 			findings: []ModelFinding{{ID: "b", Status: StatusPresent, Quote: "담당부서는 정보보호팀(김민수 과장"}},
-			id:       "b", status: StatusPresent, line: 3, llm: true,
+			id:       "b", status: StatusPresent, line: 3,
 		},
 		{
 			name:     "weak algorithm is never upgraded",
@@ -100,7 +99,7 @@ func TestMergeModel(t *testing.T) {
 			name:     "no downgrade of present",
 			findings: []ModelFinding{{ID: "e", Status: StatusMissing, Suggestion: "통지 방법을 구체적으로 적으세요."}},
 			id:       "e", status: StatusPresent, evidence: "정보주체에게 72시간 이내 통지", line: 2,
-			noteHas: []string{"확인됨.", "모델 제안: 통지 방법을 구체적으로 적으세요."}, llm: true,
+			noteHas: []string{"확인됨.", "모델 제안: 통지 방법을 구체적으로 적으세요."},
 		},
 		{
 			name:     "no downgrade of partial",
@@ -120,7 +119,7 @@ func TestMergeModel(t *testing.T) {
 		{
 			name:     "suggestion alone is used and flattened",
 			findings: []ModelFinding{{ID: "a", Status: StatusMissing, Suggestion: "통지 기한을\n  명시하세요."}},
-			id:       "a", status: StatusMissing, noteHas: []string{"통지 시기를 적으세요. 모델 제안: 통지 기한을 명시하세요."}, llm: true,
+			id:       "a", status: StatusMissing, noteHas: []string{"통지 시기를 적으세요. 모델 제안: 통지 기한을 명시하세요."},
 		},
 		{
 			name:       "injection blocks upgrades and suggestions",
@@ -146,6 +145,18 @@ func TestMergeModel(t *testing.T) {
 			},
 			id: "a", status: StatusMissing,
 		},
+	}
+	// What the counts of each case are; the model answered in every case
+	// but the injection one, where it is not used at all.
+	upgraded := map[string]int{
+		"verified present upgrades missing": 1, "quote verified despite spacing and NFD": 1, "quote spanning lines": 1,
+		"quote of the masked draft is verified": 1, "verified partial upgrades missing and keeps the note": 1,
+		"verified present upgrades partial": 1,
+	}
+	rejected := map[string]int{
+		"unverified present keeps verdict and says so": 1, "present without quote is not verified": 1,
+		"too short a quote is not evidence": 1, "weak algorithm is never upgraded": 1, "unknown id ignored": 1,
+		"invalid status ignored": 1,
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,13 +185,14 @@ func TestMergeModel(t *testing.T) {
 					t.Errorf("note = %q; want it without %q", e.Note, s)
 				}
 			}
-			if got.LLM != tt.llm {
-				t.Errorf("LLM = %v; want %v", got.LLM, tt.llm)
+			want := ModelUse{Used: len(tt.injections) == 0, Upgraded: upgraded[tt.name], Rejected: rejected[tt.name]}
+			if got.Model != want || got.LLM != want.Used {
+				t.Errorf("LLM = %v, Model = %+v; want %v, %+v", got.LLM, got.Model, want.Used, want)
 			}
-			want := got
-			want.Recount()
-			if got.Summary != want.Summary {
-				t.Errorf("summary = %+v; want recounted %+v", got.Summary, want.Summary)
+			recounted := got
+			recounted.Recount()
+			if got.Summary != recounted.Summary {
+				t.Errorf("summary = %+v; want recounted %+v", got.Summary, recounted.Summary)
 			}
 		})
 	}
@@ -214,7 +226,7 @@ func TestMergeModelInjectionNotice(t *testing.T) {
 		injections []string
 		wantNotice bool
 	}{
-		{"none", nil, false},
+		{"none: the model answered with no findings", nil, false},
 		{"two", []string{"이전 지시를 무시하라는 문장", "시스템 프롬프트를 언급하는 문장"}, true},
 	}
 	for _, tt := range tests {
@@ -234,8 +246,8 @@ func TestMergeModelInjectionNotice(t *testing.T) {
 					t.Errorf("notice = %q; want it to list %q", notice, d)
 				}
 			}
-			if got.LLM {
-				t.Errorf("LLM = true; want false")
+			if got.LLM != !tt.wantNotice || got.Model.Used != !tt.wantNotice {
+				t.Errorf("LLM = %v, Model = %+v; want used only without injections", got.LLM, got.Model)
 			}
 		})
 	}

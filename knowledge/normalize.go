@@ -3,6 +3,7 @@ package knowledge
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -17,7 +18,9 @@ var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 // non-breaking and full-width spaces word processors paste into plain
 // spaces. Line structure is kept so that line numbers stay meaningful.
 func Normalize(s string) string {
-	s = slackUnescaper.Replace(s)
+	if strings.IndexByte(s, '&') >= 0 {
+		s = slackUnescaper.Replace(s)
+	}
 	if !nfcStable(s) {
 		s = norm.NFC.String(s)
 	}
@@ -77,11 +80,24 @@ func compactInto(b *strings.Builder, s string, at func(off, n int)) {
 	var prev rune
 	space := false
 	for i, r := range s {
-		if unicode.IsSpace(r) {
+		// ASCII and Hangul syllables, most of any draft, skip the
+		// Unicode tables.
+		switch {
+		case r < utf8.RuneSelf:
+			if r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f' {
+				space = true
+				continue
+			}
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+		case r >= 0xAC00 && r <= 0xD7A3:
+		case unicode.IsSpace(r):
 			space = true
 			continue
+		default:
+			r = unicode.ToLower(r)
 		}
-		r = unicode.ToLower(r)
 		if space && isASCIILetter(prev) && isASCIILetter(r) {
 			b.WriteByte(' ')
 			if at != nil {

@@ -20,15 +20,15 @@ func (d *document) occurrences(lit string) []int {
 		return indexAll(d.compact, lit)
 	}
 	r2, _ := utf8.DecodeRuneInString(lit[n1:])
-	key := bigramKey(r1, r2)
-	if d.wanted != nil && !d.wanted[key] {
+	id, ok := d.wanted[bigramKey(r1, r2)]
+	if !ok {
 		return indexAll(d.compact, lit) // not a bigram any known literal starts with
 	}
 	if d.bigrams == nil {
 		d.indexBigrams()
 	}
 	var out []int
-	for _, p := range d.bigrams[key] {
+	for _, p := range d.bigrams[id] {
 		if strings.HasPrefix(d.compact[p:], lit) {
 			out = append(out, int(p))
 		}
@@ -36,17 +36,25 @@ func (d *document) occurrences(lit string) []int {
 	return out
 }
 
-// leadBigrams collects the first two runes of every literal the review
-// looks up, so that a draft's index records only those bigrams.
-func leadBigrams(set map[uint64]bool, lits ...string) {
+// leadBigrams numbers the first two runes of every literal the review
+// looks up, so that a draft's index records only those bigrams, in a
+// slice rather than a map.
+func leadBigrams(set map[uint64]int32, lits ...string) {
 	for _, lit := range lits {
 		r1, n1 := utf8.DecodeRuneInString(lit)
 		if n1 == len(lit) {
 			continue
 		}
 		r2, _ := utf8.DecodeRuneInString(lit[n1:])
-		set[bigramKey(r1, r2)] = true
+		if k := bigramKey(r1, r2); !hasKey(set, k) {
+			set[k] = int32(len(set))
+		}
 	}
+}
+
+func hasKey(m map[uint64]int32, k uint64) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (t term) literals() []string {
@@ -81,12 +89,12 @@ func indexAll(s, lit string) []int {
 func bigramKey(a, b rune) uint64 { return uint64(a)<<32 | uint64(uint32(b)) }
 
 func (d *document) indexBigrams() {
-	d.bigrams = make(map[uint64][]int32, len(d.compact)/4)
+	d.bigrams = make([][]int32, len(d.wanted))
 	prev, prevAt := rune(-1), 0
 	for i, r := range d.compact {
 		if prev >= 0 {
-			if k := bigramKey(prev, r); d.wanted == nil || d.wanted[k] {
-				d.bigrams[k] = append(d.bigrams[k], int32(prevAt))
+			if id, ok := d.wanted[bigramKey(prev, r)]; ok {
+				d.bigrams[id] = append(d.bigrams[id], int32(prevAt))
 			}
 		}
 		prev, prevAt = r, i
@@ -150,12 +158,11 @@ func (d *document) findNear(n *near) []span {
 			_, sz := utf8.DecodeRuneInString(d.compact[limit:])
 			limit += sz
 		}
-		i := sort.Search(len(bs), func(i int) bool { return bs[i].start >= a.end })
-		if i < len(bs) && bs[i].end <= limit {
-			out = append(out, span{a.start, bs[i].end})
-			continue
-		}
 		if !n.unordered {
+			i := sort.Search(len(bs), func(i int) bool { return bs[i].start >= a.end })
+			if i < len(bs) && bs[i].end <= limit {
+				out = append(out, span{a.start, bs[i].end})
+			}
 			continue
 		}
 		from := a.start
@@ -163,13 +170,14 @@ func (d *document) findNear(n *near) []span {
 			_, sz := utf8.DecodeLastRuneInString(d.compact[:from])
 			from -= sz
 		}
-		// The last B starting before A, if it starts inside the window.
-		j := sort.Search(len(bs), func(j int) bool { return bs[j].start >= a.start }) - 1
-		if j >= 0 && bs[j].start >= from {
-			out = append(out, span{bs[j].start, a.end})
+		// The first B inside the window on either side of A, or on A
+		// itself: "users should" is both a user and a user's step.
+		j := sort.Search(len(bs), func(j int) bool { return bs[j].start >= from })
+		if j < len(bs) && bs[j].start < limit && bs[j].end <= limit {
+			out = append(out, span{min(a.start, bs[j].start), max(a.end, bs[j].end)})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	sortSpans(out)
 	return out
 }
 
@@ -179,8 +187,13 @@ func (d *document) findNear(n *near) []span {
 // read in the original text, where spaces still separate words: the
 // ending must follow a letter and be followed by the end of the word or a
 // particle, so "실시" and "팀장" are not organisations.
+//
+// An ending written "!엑셀" is a word that ends like a unit but is not
+// one (엑셀 ends in 셀, 구조 in 조): a match that ends such a word does
+// not count.
 type suffix struct {
 	endings []string // compact form
+	except  []string
 }
 
 // particles may follow a noun within the same word.
@@ -191,13 +204,22 @@ func (d *document) findSuffix(x *suffix) []span {
 	for _, end := range x.endings {
 		for _, at := range d.occurrences(end) {
 			s := span{at, at + len(end)}
-			if d.wordEnding(s) {
+			if d.wordEnding(s) && !x.excepted(d.compact[:s.end]) {
 				out = append(out, s)
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].start < out[j].start })
+	sortSpans(out)
 	return out
+}
+
+func (x *suffix) excepted(upToMatch string) bool {
+	for _, w := range x.except {
+		if strings.HasSuffix(upToMatch, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func (d *document) wordEnding(s span) bool {

@@ -61,8 +61,26 @@ type Report struct {
 	// service, a "no personal data" declaration), exemptions, and what the
 	// model contributed or was refused.
 	Notices []string `json:"notices,omitempty"`
-	// LLM says whether a model's answer was used in this report.
-	LLM bool `json:"llm"`
+	// LLM says whether a model answered for this report (its findings were
+	// read, whatever came of them); Model says what came of them.
+	LLM   bool     `json:"llm"`
+	Model ModelUse `json:"model"`
+}
+
+// ModelUse says what a model contributed to a review or an answer, so that
+// an operator can tell "the model is off" from "the model answered and
+// nothing of it held".
+type ModelUse struct {
+	// Used is true when the model answered and its answer was read.
+	Used bool `json:"used"`
+	// Upgraded counts the elements whose status the model raised with a
+	// quote found in the draft.
+	Upgraded int `json:"upgraded"`
+	// Rejected counts the model's claims that were refused: an upgrade
+	// whose quote is not in the draft or that a weak algorithm forbids,
+	// and findings for elements the item does not have or with a status
+	// that does not exist.
+	Rejected int `json:"rejected"`
 }
 
 // Recount recomputes the summary from the elements.

@@ -52,7 +52,16 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	d.wanted = c.leadBigrams
 	rep := Report{Item: it.ID, Title: it.Title}
 	from, to, sectioned := c.sectionOf(d, it)
-	d.blankLinesWith(formLineMarkers)
+	if !sectioned && to == 0 {
+		// A whole form whose own headings ("검토 항목 1.2" …) name other
+		// items but not this one holds no evidence for it: reviewing the
+		// other items' text would be a silent wrong answer.
+		if others := c.formHeadingsIn(d.compact); len(others) > 0 {
+			return Report{}, &DraftError{Reason: fmt.Sprintf("초안(문서)에서 %s 항목 부분을 찾지 못했습니다. 문서에 있는 검토 항목: %s. \"검토 항목 %s\" 제목 아래에 작성했는지 확인하거나 review all로 전체를 검토하세요. (no section for item %s in this form; it has %s)",
+				it.ID, strings.Join(others, ", "), it.ID, it.ID, strings.Join(others, ", "))}
+		}
+	}
+	d.blankLinesWith(c.lineMarkers)
 	// A sentence that says something will be written later ("조직도는
 	// 추후 첨부", "TODO: 국외이전 문구 추가") names a topic without
 	// stating it: it is not evidence.
@@ -68,7 +77,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	// names it in its header, outside the item's own section.
 	kind, kindWhy := opts.Service, "지정한 서비스 유형"
 	if kind == KindUnknown && it.has(func(e *Element) bool { return e.Applies == AppliesSupport }) {
-		kind, kindWhy = detectServiceKind(d, c.rules)
+		kind, kindWhy = detectServiceKind(d, c.rules, c.form.ServiceKinds)
 	}
 	if sectioned {
 		d.keepOnly(from, to)
@@ -98,7 +107,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 				Evidence: d.quote(noPIISpan), Line: d.line(noPIISpan.start),
 				Note: "초안이 개인정보를 처리하지 않음(암호화 대상 없음)을 명시하여 해당 없음으로 판단했습니다."}
 		case e.Applies == AppliesSupport:
-			r = reviewSupportElement(d, e, kind, kindWhy, c.rules)
+			r = reviewSupportElement(d, e, kind, kindWhy, c.rules, c.form.ServiceKinds)
 		default:
 			var within []span
 			if e.Scope == ScopeNotification {
@@ -114,9 +123,9 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	}
 	if it.ExemptWithCertificate {
 		if loc := d.findAny(c.rules.certificate); loc != nil {
-			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.", d.line(loc[0].start)))
+			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", d.line(loc[0].start), c.form.CertificateExemptRange))
 		} else {
-			rep.Notices = append(rep.Notices, "보안인증서를 제출하는 서비스는 1.2~1.5 항목이 제외됩니다.")
+			rep.Notices = append(rep.Notices, fmt.Sprintf("보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", c.form.CertificateExemptRange))
 		}
 	}
 	rep.Recount()
@@ -149,16 +158,12 @@ func (c *Checklist) ReviewedPart(itemID, draft string) (part string, first int) 
 	return text[lo:hi], d.line(from)
 }
 
-// formLineMarkers mark lines of the checklist form (its criteria and
-// instructions), which a pasted form carries next to the answers.
-var formLineMarkers = []string{"필수제시", "검토기준", "검토내용", "증빙문서명", "공식문서명기입", "유형에만해당되는사항", "제시하고있는가"}
-
 // sectionOf finds, in a draft that holds several items (a whole pasted
 // form), the part that belongs to it: from its heading ("검토 항목 3.2",
 // "3.2 고객대응 관리체계") to the next item's heading.
 func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
 	heading := func(x *Item) int {
-		for _, h := range []string{"검토항목" + x.ID, x.ID + Compact(x.Title)} {
+		for _, h := range []string{c.itemHeading + x.ID, x.ID + Compact(x.Title)} {
 			if i := strings.Index(d.compact, h); i >= 0 {
 				return i
 			}
@@ -181,6 +186,9 @@ func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
 				to = h
 			}
 		}
+	}
+	if h := c.nextFormHeading(d.compact, from, to, it.ID); h >= 0 {
+		to, others = h, true // an item the checklist only numbers ends it too
 	}
 	return from, to, others
 }
@@ -207,17 +215,17 @@ func personalDataIDs(it *Item) string {
 	return strings.Join(ids, ", ")
 }
 
-func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string, rules *ruleTerms) ElementResult {
+func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string, rules *ruleTerms, names map[ServiceKind]string) ElementResult {
 	switch kind {
 	case KindCloud, KindConvergence:
 		return ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable,
-			Note: fmt.Sprintf("%s에만 해당하는 요소입니다. %s으로 판단해 해당 없음으로 보았습니다(근거: %s). 지원서비스라면 --service support로 다시 검토하세요.", serviceKindName[KindSupport], serviceKindName[kind], why)}
+			Note: fmt.Sprintf("%s에만 해당하는 요소입니다. %s로 판단해 해당 없음으로 보았습니다(근거: %s). %s라면 --service support로 다시 검토하세요.", names[KindSupport], names[kind], why, names[KindSupport])}
 	}
 	r := matchElement(d, e, nil, rules)
 	if kind == KindSupport {
-		r.Note = strings.TrimSpace(fmt.Sprintf("지원서비스로 판단해 적용했습니다(근거: %s). %s", why, r.Note))
+		r.Note = strings.TrimSpace(fmt.Sprintf("%s로 판단해 적용했습니다(근거: %s). %s", names[KindSupport], why, r.Note))
 	} else {
-		r.Note = strings.TrimSpace("서비스 유형을 초안에서 확인할 수 없어 지원서비스로 가정하고 적용했습니다. 클라우드컴퓨팅서비스라면 해당 없음입니다. " + r.Note)
+		r.Note = strings.TrimSpace(fmt.Sprintf("서비스 유형을 초안에서 확인할 수 없어 %s로 가정하고 적용했습니다. %s 또는 %s라면 해당 없음입니다. %s", names[KindSupport], names[KindCloud], names[KindConvergence], r.Note))
 	}
 	return r
 }
@@ -244,9 +252,14 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 	}
 
 	var groups [][]span
+	var lead []span // the first group's matches, in scope or not
 	matched := 0
-	for _, group := range m.all {
-		ss := inScope(d.findAny(group))
+	for g, group := range m.all {
+		all := d.findAny(group)
+		if g == 0 {
+			lead = all
+		}
+		ss := inScope(all)
 		groups = append(groups, ss)
 		if len(ss) > 0 {
 			matched++
@@ -314,8 +327,8 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 		if e.Scope == ScopeNotification {
 			if within != nil && len(within) == 0 {
 				r.Note = "이용자에게 통지하는 내용(통지의 내용 및 방법)을 찾지 못했습니다. " + e.Hint
-			} else if outside := d.findAny(m.all[0]); len(outside) > 0 {
-				r.Note = fmt.Sprintf("%d행에 관련 표현이 있지만 이용자에게 통지하는 내용으로 제시되지 않았습니다. %s", d.line(outside[0].start), e.Hint)
+			} else if len(lead) > 0 {
+				r.Note = fmt.Sprintf("%d행에 관련 표현이 있지만 이용자에게 통지하는 내용으로 제시되지 않았습니다. %s", d.line(lead[0].start), e.Hint)
 			}
 		}
 		r.Example = e.Example
@@ -327,23 +340,42 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 // that does not rule it out) that no match of the lead group has within
 // its line or the next ones: a resident number collected but missing from
 // the list of data encrypted.
+//
+// Each cover term is judged on all its mentions: an identifier collected
+// on one line and listed among the data encrypted on another is covered.
 func (d *document) uncovered(cover []term, lead []span, rules *ruleTerms) string {
-	for _, c := range d.findAny(cover) {
-		if containsAny(rules.negation, d.sentenceAround(c)) {
+	var negs []span
+	negsFound := false
+	for _, t := range cover {
+		hits := d.find(t)
+		if len(hits) == 0 {
 			continue
 		}
+		if !negsFound {
+			negs, negsFound = d.findAny(rules.negation), true
+		}
+		var first *span
 		covered := false
-		for _, l := range lead {
-			ln, cl := d.compactLine(l.start), d.compactLine(c.start)
-			if cl >= ln && cl <= ln+coverLines {
+		for _, c := range hits {
+			if lo, hi := d.sentenceBounds(c); anyWithin(negs, lo, hi) {
+				continue
+			}
+			if first == nil {
+				first = &c
+			}
+			// A statement on the mention's line or up to coverLines
+			// above it (a statement and the list under it).
+			cl := d.compactLine(c.start)
+			lo, hi := d.cline[max(0, cl-coverLines)], d.compactLineEnd(cl)
+			if i := sort.Search(len(lead), func(i int) bool { return lead[i].start >= lo }); i < len(lead) && lead[i].start <= hi {
 				covered = true
 				break
 			}
 		}
-		if !covered {
-			last := int(d.orig[c.end-1])
+		if first != nil && !covered {
+			last := int(d.orig[first.end-1])
 			_, n := utf8.DecodeRuneInString(d.text[last:])
-			return d.text[d.orig[c.start] : last+n]
+			return d.text[d.orig[first.start] : last+n]
 		}
 	}
 	return ""
@@ -458,29 +490,4 @@ func bestEvidence(d *document, groups [][]span) []span {
 		}
 	}
 	return groups[lead][best:]
-}
-
-// findWeak returns the first weak term the draft names without ruling it
-// out in the same sentence.
-func findWeak(d *document, weak, negation, pending []term) (span, bool) {
-	for _, s := range d.findAny(weak) {
-		// "교체 검토 중", "replacement planned": still in use.
-		if sent := d.sentenceAround(s); containsAny(negation, sent) && !containsAny(pending, sent) {
-			continue
-		}
-		return s, true
-	}
-	return span{}, false
-}
-
-// weakCore trims the boundary characters a weak-term pattern consumed.
-func weakCore(d *document, s span) string {
-	lo, hi := s.start, s.end
-	for lo < hi && !isASCIIAlnum(rune(d.compact[lo])) {
-		lo++
-	}
-	for hi > lo && !isASCIIAlnum(rune(d.compact[hi-1])) && d.compact[hi-1] != '-' {
-		hi--
-	}
-	return d.compact[lo:hi]
 }

@@ -21,6 +21,9 @@ type ruleTerms struct {
 	// or has nothing to encrypt, and the conditional phrasing after it
 	// that makes it a quote of the criteria rather than a declaration.
 	noPersonalData, conditional []term
+	// Words before it in its sentence that make it a condition ("if the
+	// service does not process personal data, say so").
+	conditionalLead []term
 	// Words that rule out a weak algorithm named in the same sentence,
 	// unless the sentence says the change is only planned.
 	negation, pending []term
@@ -36,7 +39,7 @@ type ruleTerms struct {
 }
 
 // ruleConcepts names the concepts every knowledge base must define.
-var ruleConcepts = []string{"rule_notify_anchor", "rule_notify_stop", "rule_no_personal_data", "rule_conditional",
+var ruleConcepts = []string{"rule_notify_anchor", "rule_notify_stop", "rule_no_personal_data", "rule_conditional", "rule_conditional_lead",
 	"rule_negation", "rule_pending", "rule_todo", "rule_by_reference", "rule_field_label", "rule_certificate", "service_support", "service_cloud", "service_convergence"}
 
 func compileRules(lex *lexicon) (*ruleTerms, error) {
@@ -47,7 +50,7 @@ func compileRules(lex *lexicon) (*ruleTerms, error) {
 	}
 	return &ruleTerms{
 		notifyAnchor: lex.mustConcept("rule_notify_anchor"), notifyStop: lex.mustConcept("rule_notify_stop"),
-		noPersonalData: lex.mustConcept("rule_no_personal_data"), conditional: lex.mustConcept("rule_conditional"),
+		noPersonalData: lex.mustConcept("rule_no_personal_data"), conditional: lex.mustConcept("rule_conditional"), conditionalLead: lex.mustConcept("rule_conditional_lead"),
 		negation: lex.mustConcept("rule_negation"), pending: lex.mustConcept("rule_pending"),
 		todo: lex.mustConcept("rule_todo"), byReference: lex.mustConcept("rule_by_reference"), fieldLabels: lex.mustConcept("rule_field_label"), certificate: lex.mustConcept("rule_certificate"),
 		support: lex.mustConcept("service_support"), cloud: lex.mustConcept("service_cloud"),
@@ -56,7 +59,7 @@ func compileRules(lex *lexicon) (*ruleTerms, error) {
 }
 
 func (r *ruleTerms) all() [][]term {
-	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.negation, r.pending, r.todo, r.byReference, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
+	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.conditionalLead, r.negation, r.pending, r.todo, r.byReference, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
 }
 
 // containsAny reports whether the compact text s holds one of the terms
@@ -89,25 +92,20 @@ const (
 	KindConvergence ServiceKind = "convergence"
 )
 
-// serviceKindName is how a kind is named in review notes.
-var serviceKindName = map[ServiceKind]string{
-	KindCloud: "클라우드컴퓨팅서비스", KindSupport: "지원서비스", KindConvergence: "융합서비스",
-}
-
 // detectServiceKind decides from the draft which kind of service it is for
 // and says why. Support wins over cloud only when it is declared more
 // often: a cloud provider's document mentions consulting staff too.
-func detectServiceKind(d *document, r *ruleTerms) (ServiceKind, string) {
+func detectServiceKind(d *document, r *ruleTerms, names map[ServiceKind]string) (ServiceKind, string) {
 	sup := d.findAny(r.support)
 	cld := d.findAny(r.cloud)
 	con := d.findAny(r.convergence)
 	switch {
 	case len(con) > 0 && len(con) >= len(sup) && len(con) >= len(cld):
-		return KindConvergence, `초안에 융합서비스라는 표현이 있습니다: "` + d.quote(con[0]) + `"`
+		return KindConvergence, fmt.Sprintf(`초안에 %s라는 표현이 있습니다: "%s"`, names[KindConvergence], d.quote(con[0]))
 	case len(sup) > 0 && len(sup) >= len(cld):
-		return KindSupport, `초안이 지원서비스를 설명합니다: "` + d.quote(sup[0]) + `"`
+		return KindSupport, fmt.Sprintf(`초안이 %s를 설명합니다: "%s"`, names[KindSupport], d.quote(sup[0]))
 	case len(cld) > 0:
-		return KindCloud, `초안이 클라우드컴퓨팅서비스를 설명합니다: "` + d.quote(cld[0]) + `"`
+		return KindCloud, fmt.Sprintf(`초안이 %s를 설명합니다: "%s"`, names[KindCloud], d.quote(cld[0]))
 	}
 	return KindUnknown, ""
 }
@@ -118,7 +116,7 @@ func notificationRanges(d *document, r *ruleTerms) []span {
 	const maxLen = 1500 // bytes of compact text, roughly 500 Hangul syllables
 	var out []span
 	stops := append(d.findAny(r.notifyStop), d.articleHeadings()...)
-	sort.Slice(stops, func(i, j int) bool { return stops[i].start < stops[j].start })
+	sortSpans(stops)
 	anchors := d.findAny(r.notifyAnchor)
 	for _, a := range anchors {
 		loc := [2]int{a.start, a.end}
@@ -164,6 +162,9 @@ func declaresNoPersonalData(d *document, r *ruleTerms) (span, bool) {
 		if containsAny(r.conditional, d.compact[s.end:min(len(d.compact), s.end+200)]) {
 			continue
 		}
+		if lo, _ := d.sentenceBounds(s); containsAny(r.conditionalLead, d.compact[lo:s.start]) {
+			continue
+		}
 		return s, true
 	}
 	return span{}, false
@@ -182,21 +183,42 @@ func (d *document) sentenceBounds(s span) (int, int) {
 	// Scanning only a bounded window keeps this linear on text with no
 	// punctuation at all (a paste of one line repeated thousands of times).
 	const reach = 240
-	from := max(0, s.start-reach)
-	lo := from
-	if i := strings.LastIndexAny(d.compact[from:s.start], ".。!?;\n"); i >= 0 {
-		lo = from + i + 1
+	c := d.compact
+	lo := max(0, s.start-reach)
+	for i := s.start - 1; i >= lo; i-- {
+		if n := sentenceEndAt(c, i); n > 0 {
+			lo = i + n
+			break
+		}
 	}
-	to := min(len(d.compact), s.end+reach)
-	hi := to
-	if i := strings.IndexAny(d.compact[s.end:to], ".。!?;\n"); i >= 0 {
-		hi = s.end + i
+	hi := min(len(c), s.end+reach)
+	for i := s.end; i < hi; i++ {
+		if sentenceEndAt(c, i) > 0 {
+			hi = i
+			break
+		}
 	}
-	for lo > 0 && lo < len(d.compact) && !utf8.RuneStart(d.compact[lo]) {
+	for lo > 0 && lo < len(c) && !utf8.RuneStart(c[lo]) {
 		lo++
 	}
-	for hi < len(d.compact) && !utf8.RuneStart(d.compact[hi]) {
+	for hi < len(c) && !utf8.RuneStart(c[hi]) {
 		hi--
 	}
 	return lo, hi
+}
+
+// sentenceEndAt returns the length of the sentence end mark (. 。 ! ? ;
+// or a line break) that starts at byte i of c, or 0. A byte loop: the
+// strings.IndexAny family decodes every rune when the set holds a
+// non-ASCII mark, which made this the slowest part of a dense draft.
+func sentenceEndAt(c string, i int) int {
+	switch c[i] {
+	case '.', '!', '?', ';', '\n':
+		return 1
+	case 0xE3: // 。 is E3 80 82
+		if i+2 < len(c) && c[i+1] == 0x80 && c[i+2] == 0x82 {
+			return 3
+		}
+	}
+	return 0
 }

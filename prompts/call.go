@@ -33,16 +33,24 @@ const (
 	formatJSONObject = "json_object"
 )
 
-// complete sends c's prompt and returns the model's text. It waits for a
-// pool slot (or fails with ErrBusy), bounds each attempt by Timeout,
+// complete sends c's prompt and returns the model's text, its reasoning
+// removed. The whole call (the wait for a pool slot, every attempt and the
+// waits between them) is bounded by Timeout: nobody waits longer. It fails
+// at once with ErrBusy past the queue (or past the user's share of it);
 // retries 429, 5xx and network errors with exponential backoff and jitter
-// (honouring Retry-After, capped), falls back from json_schema to
-// json_object once when the server refuses the former, and stops as soon
-// as ctx is done. It logs one record per call, without any prompt text.
+// (honouring Retry-After, capped, and only while time is left); never
+// follows a redirect; steps down from json_schema to json_object to plain
+// text when the server refuses a response format, and leaves out the
+// profile's thinking parameter when the server refuses it, remembering
+// both; and stops as soon as ctx is done. It logs one record per call,
+// without any prompt text.
 func (c *Client) complete(ctx context.Context, cl call) (string, error) {
 	start := time.Now()
-	release, err := c.acquire(ctx)
+	dctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	release, err := c.pool.acquire(dctx, userFrom(ctx))
 	if err != nil {
+		err = c.callError(ctx, err)
 		c.logCall(ctx, cl, "", start, time.Since(start), 0, 0, err)
 		return "", err
 	}
@@ -51,33 +59,34 @@ func (c *Client) complete(ctx context.Context, cl call) (string, error) {
 
 	format := formatText
 	if cl.schema != nil {
-		format = formatJSONSchema
-		if c.noSchema.Load() {
-			format = formatJSONObject
-		}
+		format = []string{formatJSONSchema, formatJSONObject, formatText}[c.formatLevel.Load()]
 	}
 	attempts, retries := 0, 0
 	for {
 		attempts++
-		text, resp, err := c.attempt(ctx, cl, format)
+		text, resp, err := c.attempt(dctx, cl, format)
 		if err == nil {
 			c.logCall(ctx, cl, format, start, waited, attempts, len(text), nil)
 			return text, nil
 		}
 		status := httpStatus(err)
 		switch {
-		case ctx.Err() != nil:
-			err = ctx.Err()
-		case errors.Is(err, context.DeadlineExceeded):
-			err = fmt.Errorf("no answer within %s: %w", c.cfg.Timeout, ErrTimeout)
-		case status == http.StatusBadRequest && format == formatJSONSchema && refusesSchema(err):
-			c.noSchema.Store(true)
-			format = formatJSONObject
+		case ctx.Err() != nil || dctx.Err() != nil || errors.Is(err, ErrRedirect):
+			err = c.callError(ctx, err)
+		case badRequest(status) && format != formatText && refusesFormat(err):
+			format = c.stepDownFormat(format)
+			continue
+		case badRequest(status) && !c.noThinkingParam.Load() && c.refusesThinking(err):
+			c.noThinkingParam.Store(true)
 			continue
 		case retryable(status, err) && retries < c.cfg.MaxRetries:
 			retries++
-			if werr := sleep(ctx, c.backoff(retries, resp.Header())); werr != nil {
-				err = werr
+			wait := c.backoff(retries, resp.Header())
+			if deadline, ok := dctx.Deadline(); ok && time.Until(deadline) < wait {
+				break // no time left for another attempt: fail now
+			}
+			if werr := sleep(dctx, wait); werr != nil {
+				err = c.callError(ctx, werr)
 				break
 			}
 			continue
@@ -87,10 +96,39 @@ func (c *Client) complete(ctx context.Context, cl call) (string, error) {
 	}
 }
 
-// attempt makes one request, bounded by Timeout.
+// callError tells the caller's cancellation from the call's own deadline
+// (ErrTimeout) and keeps a refused redirect recognisable.
+func (c *Client) callError(ctx context.Context, err error) error {
+	switch {
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case errors.Is(err, ErrRedirect):
+		return ErrRedirect
+	case errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("no answer within %s: %w", c.cfg.Timeout, ErrTimeout)
+	}
+	return err
+}
+
+// stepDownFormat records that the server refused format and returns the
+// next one to try.
+func (c *Client) stepDownFormat(format string) string {
+	level := int32(1)
+	if format == formatJSONObject {
+		level = 2
+	}
+	for {
+		cur := c.formatLevel.Load()
+		if cur >= level || c.formatLevel.CompareAndSwap(cur, level) {
+			break
+		}
+	}
+	return []string{formatJSONSchema, formatJSONObject, formatText}[level]
+}
+
+// attempt makes one request, bounded by ctx, and returns the content of
+// the answer without the model's reasoning.
 func (c *Client) attempt(ctx context.Context, cl call, format string) (string, openai.ChatCompletionResponse, error) {
-	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
 	req := openai.ChatCompletionRequest{
 		Model: c.cfg.Model,
 		Messages: []openai.ChatCompletionMessage{
@@ -112,22 +150,26 @@ func (c *Client) attempt(ctx context.Context, cl call, format string) (string, o
 	case formatJSONObject:
 		req.ResponseFormat = &openai.ChatCompletionResponseFormat{Type: openai.ChatCompletionResponseFormatTypeJSONObject}
 	}
+	if !c.noThinkingParam.Load() {
+		switch c.cfg.Profile {
+		case ProfileVLLM:
+			req.ChatTemplateKwargs = map[string]any{"enable_thinking": false}
+		case ProfileOllama:
+			req.ReasoningEffort = "none"
+		}
+	}
 	// Reasoning models (o1, o3, gpt-5 …) accept no temperature.
 	if openai.NewReasoningValidator().Validate(req) != nil {
 		req.Temperature = 0
 	}
-	resp, err := c.api.CreateChatCompletion(actx, req)
+	resp, err := c.api.CreateChatCompletion(ctx, req)
 	if err != nil {
-		if actx.Err() != nil && ctx.Err() == nil {
-			// The attempt's deadline, whatever the transport made of it.
-			return "", resp, context.DeadlineExceeded
-		}
 		return "", resp, err
 	}
 	if len(resp.Choices) == 0 {
 		return "", resp, errors.New("no choices in the answer")
 	}
-	return resp.Choices[0].Message.Content, resp, nil
+	return stripReasoning(resp.Choices[0].Message.Content), resp, nil
 }
 
 // httpStatus returns the HTTP status of an API error, or 0.
@@ -165,16 +207,41 @@ func retryable(status int, err error) bool {
 	return errors.As(err, &urlErr)
 }
 
-// refusesSchema reports whether a 400 is about the response format, as
-// servers without structured output answer.
-func refusesSchema(err error) bool {
+// badRequest reports whether status says the request itself was refused
+// (400, or 422 as some servers answer a parameter they do not know).
+func badRequest(status int) bool {
+	return status == http.StatusBadRequest || status == http.StatusUnprocessableEntity
+}
+
+// errorText is an API error's message and body, in lower case, to
+// recognise what the server refused.
+func errorText(err error) string {
 	msg := strings.ToLower(err.Error())
 	var reqErr *openai.RequestError
 	if errors.As(err, &reqErr) {
 		msg += strings.ToLower(string(reqErr.Body))
 	}
+	return msg
+}
+
+// refusesFormat reports whether a refused request is about the response
+// format, as servers without structured output answer.
+func refusesFormat(err error) bool {
+	msg := errorText(err)
 	return strings.Contains(msg, "response_format") || strings.Contains(msg, "json_schema") ||
-		strings.Contains(msg, "response format")
+		strings.Contains(msg, "json_object") || strings.Contains(msg, "response format")
+}
+
+// refusesThinking reports whether a refused request is about the
+// profile's thinking parameter.
+func (c *Client) refusesThinking(err error) bool {
+	msg := errorText(err)
+	for _, p := range thinkingParams[c.cfg.Profile] {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // backoff returns the wait before retry number n (1-based): the server's
@@ -237,6 +304,7 @@ func (c *Client) logCall(ctx context.Context, cl call, format string, start time
 		slog.String("op", cl.op),
 		slog.String("prompt_version", cl.version),
 		slog.String("model", c.cfg.Model),
+		slog.String("profile", string(c.cfg.Profile)),
 		slog.String("format", format),
 		slog.Duration("duration", time.Since(start)),
 		slog.Duration("queue_wait", waited),
@@ -260,6 +328,8 @@ func errorKind(err error) string {
 		return "busy"
 	case errors.Is(err, ErrTimeout):
 		return "timeout"
+	case errors.Is(err, ErrRedirect):
+		return "redirect"
 	case errors.Is(err, context.Canceled):
 		return "canceled"
 	case errors.Is(err, context.DeadlineExceeded):

@@ -39,6 +39,10 @@ var (
 	// Timed-out calls are not retried: a slow server stays slow, and the
 	// user is waiting.
 	ErrTimeout = errors.New("timed out")
+	// ErrRedirect is returned (wrapped) when the server answers with a
+	// redirect. Redirects are never followed: the prompt and the API key
+	// go to OPENAI_BASE_URL's host only.
+	ErrRedirect = errors.New("the model server answered with a redirect, which is not followed so that prompts and the API key go only to OPENAI_BASE_URL: set OPENAI_BASE_URL to the address the server redirects to")
 )
 
 // Config configures the model client. The zero value of every field but
@@ -53,7 +57,11 @@ type Config struct {
 	// Model is the model name; empty means DefaultModel, which only works
 	// with OpenAI.
 	Model string
-	// Timeout bounds each attempt of a call (DefaultTimeout).
+	// Profile is the kind of server (how to turn thinking off); empty
+	// means GuessProfile(BaseURL).
+	Profile Profile
+	// Timeout bounds a whole call: its wait for a slot, its attempts and
+	// the waits between them (DefaultTimeout).
 	Timeout time.Duration
 	// MaxRetries is the number of retries after a 429, a 5xx or a network
 	// error (DefaultMaxRetries); negative means none.
@@ -87,6 +95,13 @@ func (cfg Config) withDefaults() (Config, error) {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return cfg, fmt.Errorf("model config: base URL %q is not an http(s) URL", cfg.BaseURL)
 		}
+	}
+	p, err := ParseProfile(string(cfg.Profile))
+	if err != nil {
+		return cfg, fmt.Errorf("model config: %w", err)
+	}
+	if cfg.Profile = p; p == "" {
+		cfg.Profile = GuessProfile(cfg.BaseURL)
 	}
 	if cfg.Model == "" {
 		if cfg.BaseURL != "" {
@@ -138,11 +153,14 @@ type Client struct {
 	tmpl *Templates
 	log  *slog.Logger
 
-	slots   chan struct{} // one token per call in flight
-	waiting atomic.Int64  // calls waiting for a slot
-	// noSchema is set once the server refused a json_schema response
-	// format; later calls ask for json_object straight away.
-	noSchema atomic.Bool
+	pool *pool
+	// formatLevel is how far down formats the server made the client go:
+	// 0 json_schema, 1 json_object (json_schema refused), 2 plain text
+	// (json_object refused too). Later calls start there.
+	formatLevel atomic.Int32
+	// noThinkingParam is set once the server refused the profile's
+	// parameter that turns thinking off; later calls leave it out.
+	noThinkingParam atomic.Bool
 
 	// Waits between retries; fields so that tests can shorten them.
 	backoffBase   time.Duration
@@ -170,14 +188,13 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL != "" {
 		oc.BaseURL = cfg.BaseURL
 	}
-	// No client-wide timeout: each attempt carries its own deadline.
-	oc.HTTPClient = &http.Client{}
+	oc.HTTPClient = newHTTPClient(oc.BaseURL)
 	return &Client{
 		cfg:           cfg,
 		api:           openai.NewClientWithConfig(oc),
 		tmpl:          tmpl,
 		log:           cfg.Logger,
-		slots:         make(chan struct{}, cfg.MaxConcurrent),
+		pool:          newPool(cfg.MaxConcurrent, cfg.QueueSize),
 		backoffBase:   500 * time.Millisecond,
 		backoffMax:    8 * time.Second,
 		retryAfterMax: 20 * time.Second,
@@ -192,24 +209,32 @@ func (c *Client) Model() string {
 	return c.cfg.Model
 }
 
-// acquire takes a slot for a call, waiting in the queue when all slots
-// are taken. It returns ErrBusy at once when the queue is full too.
-func (c *Client) acquire(ctx context.Context) (release func(), err error) {
-	release = func() { <-c.slots }
-	select {
-	case c.slots <- struct{}{}:
-		return release, nil
-	default:
+// newHTTPClient returns the HTTP client of the model API: no client-wide
+// timeout (each call carries its deadline), no redirect followed, and no
+// request to any host but base's.
+func newHTTPClient(base string) *http.Client {
+	host := ""
+	if u, err := url.Parse(base); err == nil {
+		host = u.Host
 	}
-	if c.waiting.Add(1) > int64(c.cfg.QueueSize) {
-		c.waiting.Add(-1)
-		return nil, ErrBusy
+	return &http.Client{
+		Transport: hostGuard{host: host, next: http.DefaultTransport},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return ErrRedirect
+		},
 	}
-	defer c.waiting.Add(-1)
-	select {
-	case c.slots <- struct{}{}:
-		return release, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
+}
+
+// hostGuard refuses requests to any host but the configured one, so the
+// API key cannot be sent elsewhere whatever asks for it.
+type hostGuard struct {
+	host string
+	next http.RoundTripper
+}
+
+func (g hostGuard) RoundTrip(r *http.Request) (*http.Response, error) {
+	if !strings.EqualFold(r.URL.Host, g.host) {
+		return nil, ErrRedirect
 	}
+	return g.next.RoundTrip(r)
 }

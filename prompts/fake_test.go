@@ -73,8 +73,7 @@ func (f *fakeOpenAI) requests() []recorded {
 
 // writeChat answers with a chat completion whose message is content.
 func writeChat(w http.ResponseWriter, content string) {
-	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(map[string]any{
+	writeJSON(w, map[string]any{
 		"id":      "chatcmpl-test",
 		"object":  "chat.completion",
 		"created": time.Now().Unix(),
@@ -86,6 +85,11 @@ func writeChat(w http.ResponseWriter, content string) {
 		}},
 		"usage": map[string]any{"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
 	})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // writeError answers with an OpenAI-style error.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,13 +37,14 @@ func TestCancelStopsRetries(t *testing.T) {
 		writeError(w, http.StatusServiceUnavailable, "down")
 	})
 	c := newTestClient(t, f, nil)
-	c.backoffBase, c.backoffMax = 10*time.Second, 10*time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	c.backoffBase, c.backoffMax = time.Second, time.Second
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
 	_, err := c.Answer(ctx, AnswerRequest{Question: "질문"})
-	if !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err = %v; want the context's deadline", err)
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v; want the cancellation", err)
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("call took %s; want it to stop when the context ends", d)
@@ -65,7 +67,7 @@ func TestBusy(t *testing.T) {
 	<-arrived // the first call is in flight
 	wg.Go(func() { _, errs[1] = c.Answer(context.Background(), AnswerRequest{Question: "둘째"}) })
 	deadline := time.Now().Add(2 * time.Second)
-	for c.waiting.Load() != 1 {
+	for c.pool.queued() != 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("second call never queued")
 		}
@@ -111,7 +113,136 @@ func TestQueuedCallCancelled(t *testing.T) {
 	}
 	close(unblock)
 	wg.Wait()
-	if got := c.waiting.Load(); got != 0 {
+	if got := c.pool.queued(); got != 0 {
 		t.Errorf("waiting = %d after all calls; want 0", got)
 	}
+}
+
+// TestFairness: one user's burst fills only its share of the queue, and a
+// freed slot goes to the users in turn, so another user's call is served
+// after one of the burst's, not after all of them.
+func TestFairness(t *testing.T) {
+	var mu sync.Mutex
+	var order []string
+	next := make(chan struct{})
+	f := newFakeOpenAI(t, func(_ int, rec recorded, w http.ResponseWriter, _ *http.Request) {
+		mu.Lock()
+		for _, q := range []string{"A1", "A2", "A3", "A4", "A5", "A6", "B1"} {
+			if strings.Contains(rec.User(), "질문 "+q+"?") {
+				order = append(order, q)
+			}
+		}
+		mu.Unlock()
+		<-next
+		writeChat(w, "ok")
+	})
+	c := newTestClient(t, f, func(cfg *Config) { cfg.MaxConcurrent, cfg.QueueSize, cfg.Timeout = 1, 8, 5*time.Second })
+	ask := func(user, q string) error {
+		_, err := c.Answer(WithUser(context.Background(), user), AnswerRequest{Question: "질문 " + q + "?"})
+		return err
+	}
+	waitQueued := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(2 * time.Second)
+		for c.pool.queued() != n {
+			if time.Now().After(deadline) {
+				t.Fatalf("queued = %d; want %d", c.pool.queued(), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	var wg sync.WaitGroup
+	errs := map[string]error{}
+	var emu sync.Mutex
+	start := func(user, q string) {
+		wg.Go(func() {
+			err := ask(user, q)
+			emu.Lock()
+			errs[q] = err
+			emu.Unlock()
+		})
+	}
+	start("UA", "A1")
+	for len(f.requests()) == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	start("UA", "A2")
+	waitQueued(1)
+	start("UA", "A3")
+	waitQueued(2)
+	// A's share of the queue (8/4 = 2) is full: the rest of its burst is
+	// refused at once, not queued ahead of everyone.
+	for _, q := range []string{"A4", "A5", "A6"} {
+		began := time.Now()
+		if err := ask("UA", q); !errors.Is(err, ErrBusy) {
+			t.Errorf("%s: err = %v; want ErrBusy past the user's share", q, err)
+		}
+		if d := time.Since(began); d > 100*time.Millisecond {
+			t.Errorf("%s: ErrBusy after %s; want it at once", q, d)
+		}
+	}
+	start("UB", "B1")
+	waitQueued(3)
+	for range 4 {
+		next <- struct{}{}
+	}
+	wg.Wait()
+	for q, err := range errs {
+		if err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+	if got := strings.Join(order, " "); got != "A1 A2 B1 A3" {
+		t.Errorf("served %q; want A1 A2 B1 A3 (B's turn before A's third call)", got)
+	}
+}
+
+// TestTimeoutCoversQueueAndRetries: Timeout bounds a whole call; a call
+// waiting for a slot, or facing a backoff longer than the time left, ends
+// within it with ErrTimeout or the server's error, never later.
+func TestTimeoutCoversQueueAndRetries(t *testing.T) {
+	t.Run("queue wait", func(t *testing.T) {
+		unblock := make(chan struct{})
+		arrived := make(chan struct{}, 1)
+		f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, r *http.Request) {
+			arrived <- struct{}{}
+			select {
+			case <-unblock:
+			case <-r.Context().Done():
+			}
+			writeChat(w, "ok")
+		})
+		c := newTestClient(t, f, func(cfg *Config) { cfg.MaxConcurrent, cfg.Timeout = 1, 300*time.Millisecond })
+		var wg sync.WaitGroup
+		wg.Go(func() { _, _ = c.Answer(context.Background(), AnswerRequest{Question: "첫째"}) })
+		<-arrived
+		start := time.Now()
+		_, err := c.Answer(context.Background(), AnswerRequest{Question: "둘째"})
+		if !errors.Is(err, ErrTimeout) {
+			t.Errorf("queued call: err = %v; want ErrTimeout", err)
+		}
+		if d := time.Since(start); d > 600*time.Millisecond {
+			t.Errorf("queued call ended after %s; want about the 300ms timeout", d)
+		}
+		close(unblock)
+		wg.Wait()
+	})
+	t.Run("backoff longer than the time left", func(t *testing.T) {
+		f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Retry-After", "5")
+			writeError(w, http.StatusServiceUnavailable, "down")
+		})
+		c := newTestClient(t, f, func(cfg *Config) { cfg.Timeout = time.Second })
+		start := time.Now()
+		_, err := c.Answer(context.Background(), AnswerRequest{Question: "질문"})
+		if httpStatus(err) != http.StatusServiceUnavailable {
+			t.Errorf("err = %v; want the 503", err)
+		}
+		if d := time.Since(start); d > 500*time.Millisecond {
+			t.Errorf("call took %s; want no wait for a retry that cannot happen in time", d)
+		}
+		if n := len(f.requests()); n != 1 {
+			t.Errorf("requests = %d; want 1", n)
+		}
+	})
 }

@@ -29,8 +29,6 @@ var (
 	// reDelimiter finds the review delimiters, however spaced or cased, in
 	// a draft that tries to close its own quotation.
 	reDelimiter = regexp.MustCompile(`(?i)<<<\s*draft_(begin|end)\s*>>>`)
-	// reFence finds a ```json … ``` block in a model's answer.
-	reFence = regexp.MustCompile("(?s)```[a-zA-Z]*\\s*(.*?)```")
 )
 
 // ReviewElement is one required element of the item under review, with
@@ -160,17 +158,14 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// parseReview reads the model's JSON answer. It tolerates a ```json fence,
-// prose around the object, numeric IDs, and statuses written in Korean or
-// with spaces; it does not judge the findings (MergeModel does).
+// parseReview reads the model's JSON answer. It tolerates reasoning
+// (<think> blocks), ``` fences, prose around the object (also with braces),
+// numeric IDs, and statuses written in Korean or with spaces; it does not
+// judge the findings (MergeModel does).
 func parseReview(text string) ([]knowledge.ModelFinding, string, error) {
-	s := strings.TrimSpace(text)
-	if m := reFence.FindStringSubmatch(s); m != nil {
-		s = m[1]
-	}
-	i, j := strings.Index(s, "{"), strings.LastIndex(s, "}")
-	if i < 0 || j < i {
-		return nil, "", errors.New("parse model answer: no JSON object")
+	obj, ok := reviewObject(text)
+	if !ok {
+		return nil, "", errors.New("parse model answer: no JSON object with the review")
 	}
 	var out struct {
 		Elements []struct {
@@ -181,7 +176,7 @@ func parseReview(text string) ([]knowledge.ModelFinding, string, error) {
 		} `json:"elements"`
 		Summary string `json:"summary"`
 	}
-	dec := json.NewDecoder(bytes.NewReader([]byte(s[i : j+1])))
+	dec := json.NewDecoder(bytes.NewReader(obj))
 	if err := dec.Decode(&out); err != nil {
 		return nil, "", fmt.Errorf("parse model answer: %w", err)
 	}

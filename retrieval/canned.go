@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -205,23 +204,6 @@ func sparsify(v []float32) sparse {
 		}
 	}
 	return s
-}
-
-// unit returns v normalised to unit length; the local embedding is
-// already, a remote one may not be.
-func unit(v []float32) []float32 {
-	var norm float64
-	for _, x := range v {
-		norm += float64(x) * float64(x)
-	}
-	if norm == 0 || math.Abs(norm-1) < 1e-6 {
-		return v
-	}
-	inv := float32(1 / math.Sqrt(norm))
-	for i := range v {
-		v[i] *= inv
-	}
-	return v
 }
 
 func (c *CannedIndex) remove(name string) {

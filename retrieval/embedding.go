@@ -40,10 +40,9 @@ func embedding(cfg Config, c *knowledge.Checklist, docs []Doc) (chromem.Embeddin
 		if model == "" {
 			model = string(chromem.EmbeddingModelOpenAI3Small)
 		}
-		remote := chromem.NewEmbeddingFuncOpenAICompat(strings.TrimRight(base, "/"), cfg.OpenAIKey, model, nil)
+		remote := remoteEmbedding(strings.TrimRight(base, "/"), cfg.OpenAIKey, model)
 		// Nothing personal leaves the process: questions and documents are
-		// masked before they are sent.
-		// chromem's HTTP client has no timeout of its own.
+		// masked before they are sent. The client has no timeout of its own.
 		masked := func(ctx context.Context, text string) ([]float32, error) {
 			ctx, cancel := context.WithTimeout(ctx, remoteTimeout)
 			defer cancel()

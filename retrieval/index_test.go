@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -192,7 +193,7 @@ func TestOpenAIEmbeddings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ix.Search(context.Background(), "담당자 김민수 과장 010-1234-5678 minsu@example.com 에게 연락", 3); err != nil {
+	if _, err := ix.Search(context.Background(), "담당자 김민수 과장 010-1234-5678 minsu@example.com 에게 연락, 작성자: 최민호 ０１０－３４５６－７８９０ 홍길동@회사.한국 서울특별시 강남구 테헤란로 123 900101-1******", 3); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -201,7 +202,7 @@ func TestOpenAIEmbeddings(t *testing.T) {
 		t.Errorf("server saw %d texts; want at least the %d documents", len(inputs), ix.Len())
 	}
 	for _, in := range inputs {
-		for _, secret := range []string{"김민수", "010-1234-5678", "minsu@example.com"} {
+		for _, secret := range []string{"김민수", "010-1234-5678", "minsu@example.com", "최민호", "３４５６", "3456-7890", "회사.한국", "테헤란로 123", "900101"} {
 			if strings.Contains(in, secret) {
 				t.Errorf("personal data %q sent to the embeddings API", secret)
 			}
@@ -221,6 +222,26 @@ func TestOpenAIEmbeddings(t *testing.T) {
 	cfg.OpenAIBaseURL = srv2.URL + "/v1"
 	if _, err := Open(context.Background(), cfg, kb); err == nil {
 		t.Errorf("opening with another embedding and a failing server: no error; want the build to fail")
+	}
+}
+
+// TestEmbeddingsRedirectRefused: a redirect from the embeddings API is not
+// followed, so the texts never reach the host it names.
+func TestEmbeddingsRedirectRefused(t *testing.T) {
+	var reached atomic.Int64
+	evil := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
+	defer evil.Close()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, evil.URL+"/v1/embeddings", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	cfg := Config{Embeddings: EmbeddingsOpenAI, OpenAIBaseURL: srv.URL + "/v1", OpenAIKey: "test-key", Dir: t.TempDir()}
+	_, err := Open(context.Background(), cfg, loadKB(t))
+	if err == nil || !strings.Contains(err.Error(), "OPENAI_BASE_URL") {
+		t.Errorf("err = %v; want the redirect refused, naming OPENAI_BASE_URL", err)
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the redirect target got %d requests; want none", n)
 	}
 }
 

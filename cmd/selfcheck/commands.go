@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -187,7 +186,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		return err
 	}
 	if len(pos) == 0 || len(pos) > 2 {
-		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] ITEM [FILE|-]"}
+		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] ITEM|all [FILE|-]"}
 	}
 	var opts knowledge.ReviewOptions
 	switch k := knowledge.ServiceKind(*service); k {
@@ -196,6 +195,9 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	default:
 		return usageError{msg: fmt.Sprintf("--service %q: want support, cloud or convergence", *service)}
 	}
+	if pos[0] == "all" {
+		return runReviewForm(ctx, cfg, log, pos[1:], *asJSON, opts, stdin, stdout)
+	}
 	e, kb, err := newEngine(ctx, cfg, log, false, nil, nil)
 	if err != nil {
 		return err
@@ -203,7 +205,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	if _, ok := kb.Item(pos[0]); !ok {
 		return &knowledge.UnknownItemError{ID: pos[0], Known: kb.ItemIDs()}
 	}
-	draft, err := readDraft(pos[1:], stdin)
+	draft, err := readText(ctx, cfg, pos[1:], stdin)
 	if err != nil {
 		return err
 	}
@@ -216,26 +218,6 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	}
 	renderReport(stdout, rep)
 	return nil
-}
-
-// readDraft reads the draft from a file, or stdin for "-" or no argument.
-// It reads one byte past the limit so that an oversized draft is refused
-// with a clear message rather than cut.
-func readDraft(args []string, stdin io.Reader) (string, error) {
-	r, name := stdin, "stdin"
-	if len(args) == 1 && args[0] != "-" {
-		f, err := os.Open(args[0])
-		if err != nil {
-			return "", usageError{msg: fmt.Sprintf("cannot read draft: %v", err)}
-		}
-		defer f.Close()
-		r, name = f, args[0]
-	}
-	b, err := io.ReadAll(io.LimitReader(r, knowledge.MaxDraftBytes+1))
-	if err != nil {
-		return "", fmt.Errorf("read draft %s: %w", name, err)
-	}
-	return string(b), nil
 }
 
 func runIndex(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout io.Writer) error {

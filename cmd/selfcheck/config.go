@@ -31,6 +31,10 @@ type config struct {
 	OpenAIBaseURL        string // OPENAI_BASE_URL
 	OpenAIModel          string // OPENAI_MODEL
 	OpenAIEmbeddingModel string // OPENAI_EMBEDDING_MODEL
+	// ModelOff is MODEL=off: no chat model whatever OPENAI_* says; the
+	// connection may still serve EMBEDDINGS=openai.
+	ModelOff     bool
+	ModelProfile prompts.Profile // MODEL_PROFILE: openai, ollama, vllm; empty: guessed from OPENAI_BASE_URL
 
 	// The model client's limits (docs/model.md); zero means the default
 	// of package prompts.
@@ -39,6 +43,8 @@ type config struct {
 	ModelMaxConcurrent int           // MODEL_MAX_CONCURRENT
 	ModelQueue         int           // MODEL_QUEUE: negative means no call may wait
 	ModelContextChars  int           // MODEL_CONTEXT_CHARS: draft budget in a review prompt
+
+	MaxFileBytes int64 // MAX_FILE_BYTES: largest file read for review or extract; 0 means 20 MB
 
 	StatsOff       bool // STATS=off: serve counts nothing and keeps no question text
 	StatsRetention int  // STATS_RETENTION_DAYS: days masked questions are kept; 0 means 30
@@ -72,7 +78,22 @@ func loadConfig(getenv func(string) string) (config, error) {
 	default:
 		return c, usageError{msg: fmt.Sprintf("LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)}
 	}
+	switch v := strings.ToLower(strings.TrimSpace(getenv("MODEL"))); v {
+	case "", "on":
+	case "off":
+		c.ModelOff = true
+	default:
+		return c, usageError{msg: fmt.Sprintf("MODEL=%q: want off (no model, whatever OPENAI_* says) or on", v)}
+	}
+	p, err := prompts.ParseProfile(getenv("MODEL_PROFILE"))
+	if err != nil {
+		return c, usageError{msg: fmt.Sprintf("MODEL_PROFILE=%q: want openai, ollama or vllm (unset: guessed from OPENAI_BASE_URL)", getenv("MODEL_PROFILE"))}
+	}
+	c.ModelProfile = p
 	if err := c.loadModelLimits(getenv); err != nil {
+		return c, err
+	}
+	if c.MaxFileBytes, err = parseByteSize("MAX_FILE_BYTES", getenv("MAX_FILE_BYTES")); err != nil {
 		return c, err
 	}
 	if err := c.loadStats(getenv); err != nil {
@@ -139,11 +160,15 @@ func (c *config) loadModelLimits(getenv func(string) string) error {
 	return nil
 }
 
-// modelConfig is the model client's configuration. With neither
-// OPENAI_API_KEY nor OPENAI_BASE_URL the model is off (prompts.Enabled is
-// false). Its errors name the variable to fix.
+// modelConfig is the model client's configuration. With MODEL=off, or with
+// neither OPENAI_API_KEY nor OPENAI_BASE_URL, the model is off
+// (prompts.Enabled is false). Its errors name the variable to fix.
 func (c config) modelConfig(log *slog.Logger) (prompts.Config, error) {
+	if c.ModelOff {
+		return prompts.Config{Logger: log}, nil
+	}
 	pc := prompts.Config{
+		Profile:       c.ModelProfile,
 		APIKey:        c.OpenAIKey,
 		BaseURL:       c.OpenAIBaseURL,
 		Model:         c.OpenAIModel,

@@ -27,6 +27,8 @@ Usage:
   selfcheck ask [--json] QUESTION               answer a question, with sources
   selfcheck review [--json] [--service KIND] ITEM [FILE|-]
                                                 review a draft (from FILE, or stdin)
+  selfcheck review [--json] all FILE            review every item of a whole form
+  selfcheck extract [--json] FILE               print the text read from a file
   selfcheck index                               (re)build the search index under DATA_DIR
   selfcheck serve                               run the Slack bot
   selfcheck canned SUBCOMMAND ...               canned answers for support staff
@@ -37,6 +39,7 @@ Examples:
   selfcheck ask "1.3에는 무엇이 포함되어야 하나요?"
   selfcheck review 1.2 testdata/drafts/1.2-complete.txt
   pbpaste | selfcheck review 1.3 -
+  selfcheck review all 자가점검표.hwp              (HWP, HWPX, DOCX, PDF or text)
 
 Configuration comes from the environment (and a .env file); see README.md.
 Exit status: 0 done (missing elements are a result), 2 usage or input error, 1 internal failure.
@@ -60,6 +63,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAsk(ctx, cfg, log, rest, stdin, stdout)
 	case "review":
 		return runReview(ctx, cfg, log, rest, stdin, stdout)
+	case "extract":
+		return runExtract(ctx, cfg, rest, stdin, stdout)
 	case "index":
 		return runIndex(ctx, cfg, log, rest, stdout)
 	case "serve":

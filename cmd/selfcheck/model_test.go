@@ -17,6 +17,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/prompts"
 )
 
 // fakeModel is an httptest server speaking the OpenAI chat completion
@@ -183,6 +184,8 @@ func TestModelConfigErrors(t *testing.T) {
 		{map[string]string{"MODEL_CONTEXT_CHARS": "12k"}, "MODEL_CONTEXT_CHARS"},
 		{map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1"}, "OPENAI_MODEL"},
 		{map[string]string{"OPENAI_BASE_URL": "localhost:11434", "OPENAI_MODEL": "m"}, "OPENAI_BASE_URL"},
+		{map[string]string{"MODEL": "no"}, "MODEL="},
+		{map[string]string{"MODEL_PROFILE": "llamacpp"}, "MODEL_PROFILE"},
 	}
 	path := draftFile(t, cliDraft)
 	for _, tt := range tests {
@@ -227,5 +230,42 @@ func TestModelConfigValues(t *testing.T) {
 	}
 	if m, err := newModel(off, nil); err != nil || m != nil {
 		t.Errorf("newModel without key or base URL: got %v, %v; want nil, nil", m, err)
+	}
+}
+
+// TestModelOff: MODEL=off keeps the chat model off whatever OPENAI_* says,
+// while EMBEDDINGS=openai still gets the connection.
+func TestModelOff(t *testing.T) {
+	cfg, err := loadConfig(modelTestEnv(t, map[string]string{
+		"MODEL": "off", "OPENAI_API_KEY": "sk-test", "OPENAI_BASE_URL": "http://localhost:11434/v1",
+		"EMBEDDINGS": "openai",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := newModel(cfg, nil); err != nil || m != nil {
+		t.Errorf("newModel with MODEL=off: got %v, %v; want nil, nil", m, err)
+	}
+	if ic := indexConfig(cfg, nil); ic.OpenAIKey != "sk-test" || ic.OpenAIBaseURL == "" {
+		t.Errorf("index config = %+v; want the OPENAI_* connection for embeddings", ic)
+	}
+}
+
+func TestModelProfile(t *testing.T) {
+	for _, tt := range []struct {
+		vars map[string]string
+		want prompts.Profile
+	}{
+		{map[string]string{"OPENAI_BASE_URL": "http://gpu:8000/v1", "OPENAI_MODEL": "m", "MODEL_PROFILE": "Ollama"}, prompts.ProfileOllama},
+		{map[string]string{"OPENAI_BASE_URL": "http://gpu:8000/v1", "OPENAI_MODEL": "m"}, ""},
+	} {
+		cfg, err := loadConfig(modelTestEnv(t, tt.vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pc, err := cfg.modelConfig(nil)
+		if err != nil || pc.Profile != tt.want {
+			t.Errorf("%v: profile %q, %v; want %q (empty: guessed by prompts)", tt.vars, pc.Profile, err, tt.want)
+		}
 	}
 }

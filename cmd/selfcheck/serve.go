@@ -29,6 +29,9 @@ type serveDeps struct {
 	// RefreshCanned updates the engine's suggestions after a change made
 	// through Slack.
 	RefreshCanned func(ctx context.Context) error
+	// Files reviews files sent in a DM, within MaxFileBytes.
+	Files        bot.FileReviewer
+	MaxFileBytes int64
 }
 
 // serveConfig is the Slack part of the environment. docs/slack.md
@@ -137,6 +140,8 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		CannedWriter:  deps.CannedWriter,
 		SupportStaff:  sc.SupportStaff,
 		RefreshCanned: deps.RefreshCanned,
+		Files:         deps.Files,
+		MaxFileBytes:  deps.MaxFileBytes,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -50,5 +50,7 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		Canned:        store,
 		CannedWriter:  store,
 		RefreshCanned: e.RefreshCanned,
+		Files:         fileReviewer{e: e, cfg: cfg.extractConfig()},
+		MaxFileBytes:  cfg.MaxFileBytes,
 	}, stderr)
 }

@@ -1,0 +1,299 @@
+package bot
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// FileReviewer reviews the files users send the bot.
+type FileReviewer interface {
+	// ReviewFile reads the text of a file (HWP, HWPX, DOCX, PDF or text,
+	// told by its content) and reviews it: every item of a whole form
+	// when itemID is "", else that item alone. A file that cannot be
+	// read (protected, scanned, damaged, unsupported) is a
+	// *knowledge.DraftError whose message is for the user.
+	ReviewFile(ctx context.Context, data []byte, itemID string) (engine.FormReport, error)
+}
+
+// DefaultMaxFileBytes bounds a download when Config.MaxFileBytes is 0.
+const DefaultMaxFileBytes = 20 << 20
+
+// User-facing texts of the file flow.
+const (
+	textFileInChannel  = "🔒 파일은 채널에서 검토하지 않아요. 저에게 DM으로 보내 주시면 나에게만 보이게 검토해 드릴게요. 채널에 올린 파일은 삭제하는 것을 권장해요."
+	textFilePending    = "⏳ 파일을 읽고 검토하는 중… 결과가 준비되면 이 메시지가 바뀌어요."
+	textFileTooLarge   = "⚠️ 파일이 너무 커요(%d MB 초과). 검토할 부분만 나누어 보내 주세요."
+	textFileNotFetched = "⚠️ 파일을 받지 못했어요. 잠시 후 다시 올려 주세요."
+	textFileExternal   = "⚠️ 외부 서비스(구글 드라이브 등)에 있는 파일은 읽을 수 없어요. 파일을 직접 올려 주세요."
+	textFileOnlyFirst  = "파일이 여러 개라 첫 번째 파일만 검토했어요. 나머지는 하나씩 보내 주세요."
+	textFileNoItems    = "검토 항목의 제목(예: \"검토 항목 1.3\")을 찾지 못했어요. 한 항목의 초안이라면 파일과 함께 항목 번호(예: `1.3`)를 적어 보내 주세요."
+)
+
+// formWord is the /selfcheck subcommand that reviews a whole pasted form.
+const formWord = "all"
+
+const textNeedForm = "📝 자가 점검표 전체를 함께 붙여 넣어 주세요. 예: `/selfcheck all &lt;검토 항목 1.2부터 끝까지&gt;` — 파일이라면 저에게 DM으로 보내 주세요."
+
+// formReview is "/selfcheck all <paste>": every item of a whole pasted
+// form, reviewed as a file holding that text would be, in one reply: the
+// overview, then each item's review.
+func (b *Bot) formReview(ctx context.Context, text string) (doc, error) {
+	if b.cfg.Files == nil {
+		return renderNotice(fmt.Sprintf(textNotAvailable, formWord)), nil
+	}
+	if strings.TrimSpace(text) == "" {
+		return renderNotice(textNeedForm), nil
+	}
+	rep, err := b.cfg.Files.ReviewFile(ctx, []byte(text), "")
+	if err != nil {
+		return doc{}, err
+	}
+	d := renderFormOverview(rep, "", 1, "항목별 결과가 아래에 이어져요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요. 이 메시지는 나에게만 보여요.")
+	d.Title = "자가 점검표 전체 검토 결과"
+	d.Body[0] = headerBlock("📋 자가 점검표 전체 검토 결과")
+	for _, r := range rep.Items {
+		rd := renderReport(r)
+		d.Body = append(append(d.Body, slack.NewDividerBlock()), rd.Body...)
+	}
+	if len(rep.Items) > 0 {
+		d.Footer = feedbackFooter("review", formWord)
+	}
+	return d, nil
+}
+
+// sharedFile is a file attached to a message event, as the event carries
+// it; the bot asks files.info for the rest.
+type sharedFile struct {
+	ID   string `json:"id"`
+	Size int64  `json:"size"`
+}
+
+// eventFiles returns the files a message event shares.
+func eventFiles(raw json.RawMessage) []sharedFile {
+	var ev struct {
+		Files []sharedFile `json:"files"`
+	}
+	if json.Unmarshal(raw, &ev) != nil {
+		return nil
+	}
+	out := ev.Files[:0]
+	for _, f := range ev.Files {
+		if f.ID != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// reviewFiles answers a message that shares files. In a DM the first file
+// is downloaded and reviewed, and the result goes to the message's
+// thread: the overview first, then each item's review. In a channel
+// nothing is downloaded: only the sender is told, ephemerally, to send
+// it in a DM, so that nothing of the file shows in the channel.
+func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, files []sharedFile) {
+	log = log.With("kind", "file", "files", len(files))
+	dctx, dcancel := b.detach(ctx, deliveryTimeout)
+	defer dcancel()
+	if !isPrivate(ev) {
+		m := paginate(renderNotice(textFileInChannel))[0]
+		err := b.withRetry(dctx, log, "chat.postEphemeral", m, func(ctx context.Context, m message) error {
+			_, err := b.api.PostEphemeralContext(ctx, ev.Channel, ev.User, msgOptions(m, ev.ThreadTS)...)
+			return err
+		})
+		if err != nil {
+			log.Error("delivery failed", "via", "ephemeral", "error", err)
+			return
+		}
+		log.Info("file in channel refused")
+		return
+	}
+	threadTS := ev.ThreadTS
+	if threadTS == "" {
+		threadTS = ev.TS
+	}
+	ts, err := b.postMessage(dctx, log, ev.Channel, threadTS, paginate(renderNotice(textFilePending))[0])
+	if err != nil {
+		log.Warn("placeholder not posted", "error", err)
+	}
+	wctx, wcancel := b.detach(ctx, b.cfg.WorkTimeout)
+	msgs := b.fileWork(wctx, log, ev, files)
+	wcancel()
+	if ts != "" {
+		if err = b.updateMessage(dctx, log, ev.Channel, ts, msgs[0]); err == nil {
+			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:])
+		}
+	} else {
+		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs)
+	}
+	if err != nil {
+		log.Error("delivery failed", "via", "chat", "error", err)
+		return
+	}
+	log.Info("file answered", "parts", len(msgs))
+}
+
+// fileWork downloads and reviews the first file and renders the reply.
+// Like perform it never fails: problems become a message for the user,
+// and are logged (sizes and IDs, never the file's name or content).
+func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, files []sharedFile) (msgs []message) {
+	start := time.Now()
+	f := files[0]
+	item := fileItem(knowledge.Normalize(stripMentions(ev.Text, b.userID())))
+	attrs := []any{"file", f.ID, "item", item}
+	defer func() {
+		if r := recover(); r != nil {
+			logPanic(log, "work file", r)
+			msgs = paginate(renderNotice(textFailed))
+			return
+		}
+		log.Info("file work done", append(attrs, "duration_ms", time.Since(start).Milliseconds())...)
+	}()
+	notice := func(text string) []message { return paginate(renderNotice(text)) }
+	if item != "" {
+		if err := b.checkItem(item); err != nil {
+			return paginate(b.renderError(err))
+		}
+	}
+	limit := cmp.Or(b.cfg.MaxFileBytes, DefaultMaxFileBytes)
+	tooLarge := fmt.Sprintf(textFileTooLarge, limit>>20)
+	if f.Size > limit {
+		attrs = append(attrs, "rejected", "too large", "bytes", f.Size)
+		return notice(tooLarge)
+	}
+	info, _, _, err := b.api.GetFileInfoContext(ctx, f.ID, 0, 0)
+	if err != nil {
+		log.Warn("files.info failed", "file", f.ID, "error", err)
+		return notice(textFileNotFetched)
+	}
+	switch {
+	case info.IsExternal:
+		return notice(textFileExternal)
+	case int64(info.Size) > limit:
+		attrs = append(attrs, "rejected", "too large", "bytes", info.Size)
+		return notice(tooLarge)
+	case info.URLPrivateDownload == "" && info.URLPrivate == "":
+		log.Warn("file has no download URL", "file", f.ID)
+		return notice(textFileNotFetched)
+	}
+	url := info.URLPrivateDownload
+	if url == "" {
+		url = info.URLPrivate
+	}
+	buf := &cappedBuffer{max: limit}
+	if err := b.api.GetFileContext(ctx, url, buf); err != nil {
+		if errors.Is(err, errFileTooLarge) {
+			attrs = append(attrs, "rejected", "too large")
+			return notice(tooLarge)
+		}
+		// The error may quote the download URL, which names the file:
+		// only its kind is logged.
+		log.Warn("file download failed", "file", f.ID, "reason", downloadFailure(err))
+		return notice(textFileNotFetched)
+	}
+	attrs = append(attrs, "bytes", len(buf.b))
+	rep, err := b.cfg.Files.ReviewFile(ctx, buf.b, item)
+	if err != nil {
+		var de *knowledge.DraftError
+		if errors.As(err, &de) {
+			attrs = append(attrs, "rejected", "unreadable")
+		} else {
+			log.Error("file review failed", "file", f.ID, "error", err)
+		}
+		return paginate(b.renderError(err))
+	}
+	attrs = append(attrs, "items", len(rep.Items))
+	out := paginate(renderFormOverview(rep, item, len(files), "항목별 결과가 이어서 이 스레드에 올라와요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요."))
+	for _, r := range rep.Items {
+		out = append(out, paginate(renderReport(r))...)
+	}
+	return out
+}
+
+// fileItem is the item a message with a file names ("1.3", "1.3 검토"),
+// or "" for the whole form.
+func fileItem(text string) string {
+	if id := knowledge.FindItemRef(text); id != "I" {
+		return id
+	}
+	return ""
+}
+
+// renderFormOverview is the first message of a file's review: a line per
+// item with its counts, the items the file has no section for and those
+// without guidance. It stays one message: a line per checklist item. note
+// says where the details follow.
+func renderFormOverview(r engine.FormReport, item string, files int, note string) doc {
+	var b strings.Builder
+	for _, it := range r.Items {
+		s := it.Summary
+		fmt.Fprintf(&b, "• *%s* %s — ✅ %d · ⚠️ %d · ❌ %d · ➖ %d\n", escapeText(it.Item), escapeText(it.Title), s.Present, s.Partial, s.Missing, s.NotApplicable)
+	}
+	for _, id := range r.NotFound {
+		fmt.Fprintf(&b, "• *%s* — 파일에서 찾지 못했어요\n", escapeText(id))
+	}
+	for _, id := range r.UnknownSections {
+		fmt.Fprintf(&b, "• *%s* — 아직 안내가 없는 항목이라 검토하지 않았어요\n", escapeText(id))
+	}
+	if len(r.Items) == 0 && item == "" {
+		b.WriteString("\n" + textFileNoItems)
+	}
+	if files > 1 {
+		b.WriteString("\n" + textFileOnlyFirst)
+	}
+	title := "📎 파일 검토 결과"
+	if item != "" {
+		title = "📎 파일 검토 결과 (" + escapeText(item) + ")"
+	}
+	d := doc{
+		Fallback: fmt.Sprintf("파일 검토 결과: %d개 항목", len(r.Items)),
+		Title:    "파일 검토 결과",
+		Body:     []slack.Block{headerBlock(title)},
+	}
+	d.Body = append(d.Body, sections(strings.TrimSpace(b.String()))...)
+	if len(r.Items) > 0 {
+		d.Body = append(d.Body, contextBlock(note))
+	}
+	return d
+}
+
+var errFileTooLarge = errors.New("file over the size limit")
+
+// downloadFailure says why a download failed without quoting its URL.
+func downloadFailure(err error) string {
+	var sce slack.StatusCodeError
+	switch {
+	case errors.As(err, &sce):
+		return fmt.Sprintf("http %d", sce.Code)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return "timeout"
+	case strings.Contains(err.Error(), "sign-in page"):
+		return "no access (sign-in redirect)"
+	}
+	return "transport"
+}
+
+// cappedBuffer collects a download and fails past max bytes, so that a
+// file larger than files.info said is not read into memory whole.
+type cappedBuffer struct {
+	b   []byte
+	max int64
+}
+
+func (c *cappedBuffer) Write(p []byte) (int, error) {
+	if int64(len(c.b)+len(p)) > c.max {
+		return 0, errFileTooLarge
+	}
+	c.b = append(c.b, p...)
+	return len(p), nil
+}

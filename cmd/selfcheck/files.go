@@ -1,0 +1,202 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/extract"
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// parseByteSize reads a size such as 20971520, 20MB or 512KB (binary
+// units) from the variable name.
+func parseByteSize(name, v string) (int64, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	unit := int64(1)
+	num := strings.ToUpper(v)
+	for _, u := range []struct {
+		suffix string
+		n      int64
+	}{{"MIB", 1 << 20}, {"KIB", 1 << 10}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if s, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, unit = strings.TrimSpace(s), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/unit {
+		return 0, usageError{msg: fmt.Sprintf("%s=%q: want a size in bytes such as 20971520 or 20MB", name, v)}
+	}
+	return n * unit, nil
+}
+
+func (c config) extractConfig() extract.Config {
+	return extract.Config{MaxFileBytes: c.MaxFileBytes}
+}
+
+// readDocument reads the file named by args, or stdin for "-" or no
+// argument, and extracts its text: an HWP, HWPX, DOCX or PDF file is read
+// for what it says, a text file as it is. The name is the file's, "-" for
+// stdin. Problems with the file are *knowledge.DraftError (exit 2).
+func readDocument(ctx context.Context, cfg config, args []string, stdin io.Reader) (string, extract.Document, error) {
+	r, name := stdin, "-"
+	if len(args) == 1 && args[0] != "-" {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return "", extract.Document{}, usageError{msg: fmt.Sprintf("cannot read draft: %v", err)}
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return "", extract.Document{}, usageError{msg: fmt.Sprintf("cannot read draft: %s is a directory", args[0])}
+		}
+		r, name = f, args[0]
+	}
+	xcfg := cfg.extractConfig()
+	limit := xcfg.MaxFileBytes
+	if limit <= 0 {
+		limit = extract.DefaultMaxFileBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return "", extract.Document{}, fmt.Errorf("read draft %s: %w", name, err)
+	}
+	if name == "-" && len(bytes.TrimSpace(data)) == 0 {
+		// An empty paste: the review says so in its own words.
+		return name, extract.Document{Format: extract.FormatText, Text: string(data)}, nil
+	}
+	doc, err := extract.Bytes(ctx, data, xcfg)
+	if err != nil {
+		if name == "-" {
+			return "", extract.Document{}, err
+		}
+		return "", extract.Document{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return name, doc, nil
+}
+
+// readText is readDocument for the commands that only need the text.
+func readText(ctx context.Context, cfg config, args []string, stdin io.Reader) (string, error) {
+	_, doc, err := readDocument(ctx, cfg, args, stdin)
+	return doc.Text, err
+}
+
+func runExtract(ctx context.Context, cfg config, args []string, stdin io.Reader, stdout io.Writer) error {
+	fs := newFlagSet("extract")
+	asJSON := fs.Bool("json", false, "print JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usageError{msg: "usage: selfcheck extract [--json] [FILE|-]"}
+	}
+	name, doc, err := readDocument(ctx, cfg, pos, stdin)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, struct {
+			File   string         `json:"file"`
+			Format extract.Format `json:"format"`
+			Pages  int            `json:"pages,omitempty"`
+			Text   string         `json:"text"`
+		}{name, doc.Format, doc.Pages, doc.Text})
+	}
+	_, err = io.WriteString(stdout, doc.Text)
+	if err == nil && !strings.HasSuffix(doc.Text, "\n") {
+		_, err = io.WriteString(stdout, "\n")
+	}
+	return err
+}
+
+// runReviewForm is "review all FILE": every item the file has a section
+// for, an overview first.
+func runReviewForm(ctx context.Context, cfg config, log *slog.Logger, args []string, asJSON bool, opts knowledge.ReviewOptions, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 1 {
+		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] all [FILE|-]"}
+	}
+	e, kb, err := newEngine(ctx, cfg, log, false, nil, nil)
+	if err != nil {
+		return err
+	}
+	name, doc, err := readDocument(ctx, cfg, args, stdin)
+	if err != nil {
+		return err
+	}
+	rep, err := e.ReviewForm(ctx, doc.Text, opts)
+	if err != nil {
+		return err
+	}
+	rep.File = name
+	if asJSON {
+		return writeJSON(stdout, rep)
+	}
+	renderForm(stdout, rep, kb)
+	return nil
+}
+
+// fileReviewer reviews the files users send the Slack bot with the same
+// extraction and review as review FILE and review all FILE.
+type fileReviewer struct {
+	e   *engine.Engine
+	cfg extract.Config
+}
+
+// ReviewFile implements bot.FileReviewer.
+func (f fileReviewer) ReviewFile(ctx context.Context, data []byte, itemID string) (engine.FormReport, error) {
+	doc, err := extract.Bytes(ctx, data, f.cfg)
+	if err != nil {
+		return engine.FormReport{}, err
+	}
+	if itemID == "" {
+		return f.e.ReviewForm(ctx, doc.Text, knowledge.ReviewOptions{})
+	}
+	rep, err := f.e.Review(ctx, itemID, doc.Text)
+	if err != nil {
+		return engine.FormReport{}, err
+	}
+	return engine.FormReport{Items: []knowledge.Report{rep}, NotFound: []string{}, UnknownSections: []string{}}, nil
+}
+
+// renderForm prints the review of a whole form: one line per item (its
+// counts, or that it was not found, or that there is no guidance for it),
+// then each item's review.
+func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist) {
+	file := r.File
+	if file == "-" {
+		file = "표준 입력"
+	}
+	fmt.Fprintf(w, "%s — 검토한 항목 %d개\n\n", file, len(r.Items))
+	for _, it := range r.Items {
+		s := it.Summary
+		fmt.Fprintf(w, "%s %s — 충족 %d · 일부 %d · 누락 %d · 해당 없음 %d\n", it.Item, it.Title, s.Present, s.Partial, s.Missing, s.NotApplicable)
+	}
+	for _, id := range r.NotFound {
+		title := ""
+		if it, ok := kb.Item(id); ok {
+			title = " " + it.Title
+		}
+		fmt.Fprintf(w, "%s%s — 문서에서 찾지 못했습니다(\"검토 항목 %s\" 제목이 없음)\n", id, title, id)
+	}
+	for _, id := range r.UnknownSections {
+		fmt.Fprintf(w, "%s — 아직 안내가 없는 항목입니다(체크리스트에 번호만 있음). 검토하지 않았습니다.\n", id)
+	}
+	if len(r.Items) == 0 {
+		fmt.Fprintln(w, "\n검토 항목의 제목을 찾지 못했습니다. 한 항목의 초안이라면 selfcheck review 항목번호 파일 로 검토하세요 (예: selfcheck review 1.3 draft.hwp).")
+		return
+	}
+	for _, it := range r.Items {
+		fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 40))
+		renderReport(w, it)
+	}
+}

@@ -1,0 +1,51 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// FormReport is the review of a whole filled-in form: every item with
+// guidance that has a section in it, reviewed as if that form had been
+// pasted for the item alone. The JSON shape is part of the CLI's contract
+// (README, "review --json all").
+type FormReport struct {
+	// File names what was reviewed (the file given to the CLI, "-" for
+	// standard input); set by the caller.
+	File string `json:"file"`
+	// Items holds one review report per item found, in checklist order.
+	Items []knowledge.Report `json:"items"`
+	// NotFound lists the items with guidance that have no section in the
+	// form.
+	NotFound []string `json:"not_found"`
+	// UnknownSections lists item numbers the form has a section for but
+	// the checklist only numbers (no guidance yet): never reviewed.
+	UnknownSections []string `json:"unknown_sections"`
+}
+
+// ReviewForm finds each known item's section in a whole form and reviews
+// every one with ReviewWith on the same text, so that each item's report
+// equals the review of the form pasted for that item (the review keeps to
+// the item's section by itself, and reads the kind of service from the
+// form's header). Its input errors are *knowledge.DraftError.
+func (e *Engine) ReviewForm(ctx context.Context, draft string, opts knowledge.ReviewOptions) (FormReport, error) {
+	start := time.Now()
+	fs, err := e.kb.FindSections(draft)
+	if err != nil {
+		return FormReport{}, err
+	}
+	rep := FormReport{Items: []knowledge.Report{}, NotFound: fs.NotFound, UnknownSections: fs.Unknown}
+	for _, id := range fs.Found {
+		r, err := e.ReviewWith(ctx, id, draft, opts)
+		if err != nil {
+			return FormReport{}, fmt.Errorf("review form: %w", err)
+		}
+		rep.Items = append(rep.Items, r)
+	}
+	e.log.Debug("review form", "bytes", len(draft), "items", len(rep.Items), "not_found", len(rep.NotFound),
+		"unknown", len(rep.UnknownSections), "duration", time.Since(start))
+	return rep, nil
+}

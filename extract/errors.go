@@ -1,0 +1,110 @@
+package extract
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// userError is a problem with the file that its sender can fix. It is a
+// *knowledge.DraftError, the one input-error type the CLI (exit 2) and the
+// Slack bot (a clear reply) already map, with the message in Korean and,
+// in parentheses, in English, like the review's own draft errors.
+func userError(ko, en string) error {
+	return &knowledge.DraftError{Reason: ko + " (" + en + ")"}
+}
+
+func isUserError(err error) bool {
+	var de *knowledge.DraftError
+	return errors.As(err, &de)
+}
+
+func tooLarge(limit int64) error {
+	return userError(fmt.Sprintf("파일이 너무 큽니다. %s 이하의 파일을 보내 주세요.", size(limit)),
+		fmt.Sprintf("file too large: the limit is %s", size(limit)))
+}
+
+// size says a limit in MB, or KB under 1 MB.
+func size(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%d KB", max(n>>10, 1))
+}
+
+func unsupported() error {
+	return userError("지원하지 않는 파일 형식입니다. HWP, HWPX, DOCX, PDF 또는 텍스트(.txt, .md) 파일을 보내 주세요.",
+		"unsupported file type; send HWP, HWPX, DOCX, PDF or plain text")
+}
+
+// damaged reports a file of a known format that cannot be read: cut short
+// in a download, or broken. what names the format for the user; the
+// detail is the parser's and says nothing of the file's content.
+func damaged(what string, detail error) error {
+	ko := fmt.Sprintf("%s 파일이 손상되었거나 일부가 잘려 읽을 수 없습니다. 원본 프로그램에서 다시 저장해 보내 주세요.", what)
+	en := fmt.Sprintf("damaged or truncated %s file", what)
+	if detail != nil {
+		en += ": " + strings.TrimSpace(detail.Error())
+	}
+	return userError(ko, en)
+}
+
+func protected(what string) error {
+	return userError(fmt.Sprintf("보호된 %s 파일입니다(암호 또는 배포용 문서). 보호를 해제하여 일반 HWP, HWPX 또는 PDF로 저장해 보내 주세요.", what),
+		"this file is protected; save it as a normal HWP/HWPX/PDF")
+}
+
+func textTooLong(limit int) error {
+	return userError(fmt.Sprintf("파일의 텍스트가 %s를 넘습니다. 검토할 부분만 나누어 보내 주세요.", size(int64(limit))),
+		fmt.Sprintf("the file holds more than %s of text", size(int64(limit))))
+}
+
+// errTextLimit stops a parser once the text limit is reached; Bytes turns
+// it into textTooLong.
+var errTextLimit = errors.New("text limit reached")
+
+// textWriter collects extracted text within a byte limit.
+type textWriter struct {
+	b     strings.Builder
+	limit int
+	err   error
+}
+
+func (w *textWriter) writeString(s string) {
+	if w.err != nil {
+		return
+	}
+	if w.b.Len()+len(s) > w.limit {
+		w.err = errTextLimit
+		return
+	}
+	w.b.WriteString(s)
+}
+
+func (w *textWriter) writeByte(c byte) {
+	if w.err != nil {
+		return
+	}
+	if w.b.Len()+1 > w.limit {
+		w.err = errTextLimit
+		return
+	}
+	w.b.WriteByte(c)
+}
+
+// atLineStart reports whether the text is empty or ends with a newline.
+func (w *textWriter) atLineStart() bool {
+	s := w.b.String()
+	return s == "" || s[len(s)-1] == '\n'
+}
+
+// newline ends the current line unless it is already ended.
+func (w *textWriter) newline() {
+	if !w.atLineStart() {
+		w.writeByte('\n')
+	}
+}
+
+func (w *textWriter) String() string { return w.b.String() }

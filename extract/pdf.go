@@ -1,0 +1,181 @@
+package extract
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ledongthuc/pdf"
+)
+
+// pdf reads a PDF's text layer page by page with ledongthuc/pdf, which
+// decodes Type0/Identity-H fonts (how Korean is usually embedded) through
+// their ToUnicode maps; pageText lays the text out in lines. The library reports malformed input by panicking;
+// the panic is recovered into an error here. Every page's content streams
+// and ToUnicode maps are measured against the decompression budget before
+// the library reads them, and the pages are read in a goroutine so that a
+// page that takes too long still ends the extraction at the deadline.
+func (x *extraction) pdf(data []byte) (Document, error) {
+	type result struct {
+		doc Document
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		var r result
+		defer func() {
+			if p := recover(); p != nil {
+				r = result{err: damaged("PDF", fmt.Errorf("%v", p))}
+			}
+			done <- r
+		}()
+		r.doc, r.err = x.pdfPages(data)
+	}()
+	select {
+	case r := <-done:
+		return r.doc, r.err
+	case <-x.ctx.Done():
+		return Document{}, x.ctx.Err()
+	}
+}
+
+func (x *extraction) pdfPages(data []byte) (Document, error) {
+	// Text after the last %%EOF (some writers append a signature or
+	// padding) hides the trailer from the library.
+	size := len(data)
+	if i := bytes.LastIndex(data, []byte("%%EOF")); i >= 0 {
+		size = i + len("%%EOF")
+	}
+	var ra io.ReaderAt = bytes.NewReader(data[:size])
+	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
+		// The library only accepts 1.x headers; 2.0 changes nothing it
+		// reads.
+		ra = patchedHeader{ra: ra, head: []byte("%PDF-1.7")}
+	}
+	rd, err := pdf.NewReader(ra, int64(size))
+	if err != nil {
+		if errors.Is(err, pdf.ErrInvalidPassword) || bytes.Contains(data, []byte("/Encrypt")) {
+			return Document{}, protected("PDF")
+		}
+		return Document{}, damaged("PDF", err)
+	}
+	n := rd.NumPage()
+	if n <= 0 {
+		return Document{}, damaged("PDF", errors.New("no pages"))
+	}
+	if n > x.cfg.MaxPages {
+		return Document{}, userError(fmt.Sprintf("PDF가 %d쪽으로 너무 깁니다(최대 %d쪽). 검토할 부분만 나누어 보내 주세요.", n, x.cfg.MaxPages),
+			fmt.Sprintf("the PDF has %d pages, the limit is %d", n, x.cfg.MaxPages))
+	}
+	w := &textWriter{limit: x.cfg.MaxTextBytes}
+	for i := 1; i <= n; i++ {
+		if err := x.ctx.Err(); err != nil {
+			return Document{}, err
+		}
+		p := rd.Page(i)
+		if p.V.IsNull() {
+			continue
+		}
+		if err := x.pdfMeasure(p); err != nil {
+			return Document{}, x.fail("PDF", err)
+		}
+		s, err := pageTextOf(p)
+		if err != nil {
+			return Document{}, damaged("PDF", fmt.Errorf("page %d: %w", i, err))
+		}
+		s = strings.Trim(s, "\n")
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		w.writeString(s)
+		w.newline()
+		if w.err != nil {
+			return Document{}, w.err
+		}
+	}
+	if strings.TrimSpace(w.String()) == "" {
+		return Document{}, userError("PDF에서 텍스트를 찾지 못했습니다. 스캔한 이미지로 보입니다. 원본 문서(HWP, DOCX)나 텍스트가 있는 PDF로 보내 주세요.",
+			"no text found; this looks like a scanned image")
+	}
+	return Document{Format: FormatPDF, Text: w.String(), Pages: n}, nil
+}
+
+// pageTextOf is pageText with the library's panics (its way of
+// reporting malformed content) as errors.
+func pageTextOf(p pdf.Page) (s string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			s, err = "", fmt.Errorf("%v", r)
+		}
+	}()
+	return pageText(p), nil
+}
+
+// pdfMeasure decompresses, within the budget, what pageText will read of
+// a page: its content streams, its fonts' ToUnicode maps, and the form
+// XObjects it may draw, with theirs.
+func (x *extraction) pdfMeasure(p pdf.Page) error {
+	var streams []pdf.Value
+	c := p.V.Key("Contents")
+	if c.Kind() == pdf.Array {
+		for i := 0; i < c.Len(); i++ {
+			streams = append(streams, c.Index(i))
+		}
+	} else {
+		streams = append(streams, c)
+	}
+	var resources func(res pdf.Value, depth int)
+	resources = func(res pdf.Value, depth int) {
+		fonts := res.Key("Font")
+		for _, name := range fonts.Keys() {
+			streams = append(streams, fonts.Key(name).Key("ToUnicode"))
+		}
+		if depth >= maxFormDepth {
+			return
+		}
+		xobjects := res.Key("XObject")
+		for _, name := range xobjects.Keys() {
+			if len(streams) > maxForms {
+				return
+			}
+			if f := xobjects.Key(name); f.Kind() == pdf.Stream && f.Key("Subtype").Name() == "Form" {
+				streams = append(streams, f)
+				resources(f.Key("Resources"), depth+1)
+			}
+		}
+	}
+	resources(p.Resources(), 0)
+	for _, s := range streams {
+		if s.Kind() != pdf.Stream {
+			continue
+		}
+		rc := s.Reader()
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, x.budget+1))
+		rc.Close()
+		if x.budget -= n; x.budget < 0 {
+			return errBudget
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// patchedHeader shows a different header over the first bytes of a file.
+type patchedHeader struct {
+	ra   io.ReaderAt
+	head []byte
+}
+
+func (p patchedHeader) ReadAt(b []byte, off int64) (int, error) {
+	n, err := p.ra.ReadAt(b, off)
+	for i := 0; i < n; i++ {
+		if j := off + int64(i); j < int64(len(p.head)) {
+			b[i] = p.head[j]
+		}
+	}
+	return n, err
+}

@@ -1,0 +1,5 @@
+//go:build race
+
+package knowledge
+
+func init() { raceEnabled = true }
