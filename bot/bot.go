@@ -115,8 +115,13 @@ type Config struct {
 	// waits fail the delivery. Default 60 s.
 	MaxRetryWait time.Duration
 	// DedupTTL is how long an event ID is remembered to drop Slack's
-	// retries. Default 10 min (Slack retries for about 5).
+	// retries. Default and minimum 1 h: Slack retries for about 5 min,
+	// but a retry may reach a bot that was restarting, or another replica.
 	DedupTTL time.Duration
+	// State remembers events, votes and thread topics; nil keeps them in
+	// memory, lost on restart. cmd/selfcheck passes a *botstate.Store
+	// under DATA_DIR.
+	State State
 }
 
 // Defaults applied by New for zero durations and sizes.
@@ -128,7 +133,7 @@ const (
 	DefaultMaxBodyBytes    = 1 << 20
 	DefaultMaxRetries      = 3
 	DefaultMaxRetryWait    = 60 * time.Second
-	DefaultDedupTTL        = 10 * time.Minute
+	DefaultDedupTTL        = time.Hour
 )
 
 // Bot is a running Slack app. Create it with New; it is safe for
@@ -146,7 +151,7 @@ type Bot struct {
 	builtinCanned bool
 
 	botUserID atomic.Value // string; set by Run from auth.test
-	events    *seenCache
+	state     State
 	feedback  *feedbackBook
 
 	jobs     sync.WaitGroup
@@ -192,9 +197,16 @@ func New(cfg Config) (*Bot, error) {
 		commands: map[string]CommandFunc{},
 		items:    map[string]knowledge.ItemInfo{},
 		staff:    map[string]bool{},
-		events:   newSeenCache(cfg.DedupTTL, 50_000),
+		state:    cfg.State,
 		feedback: newFeedbackBook(20_000),
 		abort:    make(chan struct{}),
+	}
+	if b.state == nil {
+		st, err := memoryState()
+		if err != nil {
+			return nil, err
+		}
+		b.state = st
 	}
 	b.botUserID.Store(cfg.BotUserID)
 	for _, name := range reservedCommands {
@@ -266,7 +278,7 @@ func (c *Config) setDefaults() {
 	if c.MaxRetryWait <= 0 {
 		c.MaxRetryWait = DefaultMaxRetryWait
 	}
-	if c.DedupTTL <= 0 {
+	if c.DedupTTL < DefaultDedupTTL {
 		c.DedupTTL = DefaultDedupTTL
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/selfcheck/selfcheck/knowledge"
@@ -35,6 +34,33 @@ type innerEvent struct {
 	ThreadTS    string `json:"thread_ts"`
 	Channel     string `json:"channel"`
 	ChannelType string `json:"channel_type"`
+	// Edited is set on a message the user has edited: an app_mention of
+	// an edited message, or the message inside a message_changed event.
+	Edited *struct {
+		TS string `json:"ts"`
+	} `json:"edited"`
+	// Message and PreviousMessage carry a message_changed event's message
+	// after and before the change.
+	Message         *innerEvent `json:"message"`
+	PreviousMessage *innerEvent `json:"previous_message"`
+}
+
+// edited reports whether the event is a user's edit of a message.
+func (ev innerEvent) edited() bool { return ev.Edited != nil && ev.Edited.TS != "" }
+
+// unwrapEdit turns a message_changed event in a DM into the edited
+// message itself; it reports false for changes that are not edits of the
+// text (link previews unfurling, a thread gaining a reply).
+func unwrapEdit(ev innerEvent) (innerEvent, bool) {
+	m := ev.Message
+	if m == nil || !m.edited() || (ev.PreviousMessage != nil && ev.PreviousMessage.Text == m.Text) {
+		return ev, false
+	}
+	out := *m
+	out.Type, out.Subtype = "message", ""
+	out.Channel, out.ChannelType = ev.Channel, ev.ChannelType
+	out.Message, out.PreviousMessage = nil, nil
+	return out, true
 }
 
 // parseEvent decodes an Events API body; inner is zero for envelopes other
@@ -62,13 +88,25 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 	if retry != "" && retry != "0" {
 		log = log.With("retry_num", retry)
 	}
+	if ev.Type == "message" && ev.Subtype == "message_changed" && isPrivate(ev) {
+		if inner, ok := unwrapEdit(ev); ok {
+			ev = inner
+		}
+	}
 	if reason := b.ignoreReason(ev); reason != "" {
 		log.Debug("event ignored", "reason", reason)
 		return
 	}
 	// Slack retries carry the same event_id. A DM that also mentions the
-	// bot can arrive as two events for one message, hence the second key.
-	if !b.events.firstTime(prefixed("event:", outer.EventID)) || !b.events.firstTime(prefixed("msg:"+ev.Channel+":", ev.TS)) {
+	// bot can arrive as two events for one message, hence the second key;
+	// it includes the time of an edit, so that the corrected question of
+	// an edited message is answered once more.
+	msgKey := prefixed("msg:"+ev.Channel+":", ev.TS)
+	if ev.edited() {
+		msgKey += "@" + ev.Edited.TS
+		log = log.With("edited", true)
+	}
+	if !b.firstSeen(ctx, prefixed("event:", outer.EventID)) || !b.firstSeen(ctx, msgKey) {
 		log.Info("duplicate event dropped")
 		return
 	}
@@ -115,6 +153,7 @@ func isPrivate(ev innerEvent) bool {
 func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEvent) {
 	text := knowledge.Normalize(stripMentions(ev.Text, b.userID()))
 	in := parseMessageText(text, isPrivate(ev))
+	in.edited = ev.edited()
 	log = log.With("kind", in.kind.String())
 	threadTS := ev.ThreadTS
 	if threadTS == "" {
@@ -156,63 +195,4 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 		return
 	}
 	log.Info("event answered", "delivery", delivery)
-}
-
-// seenCache remembers keys (event IDs) for a while so that Slack's retries
-// of an event are answered once. It is bounded both in time and in size:
-// a flood of distinct IDs evicts the oldest rather than growing memory.
-type seenCache struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	max   int
-	seen  map[string]time.Time
-	queue []string // insertion order, oldest first from head
-	head  int
-	now   func() time.Time
-}
-
-func newSeenCache(ttl time.Duration, max int) *seenCache {
-	return &seenCache{ttl: ttl, max: max, seen: map[string]time.Time{}, now: time.Now}
-}
-
-// firstTime records key and reports whether it was not already recorded
-// within the TTL. An empty key is never deduplicated.
-func (c *seenCache) firstTime(key string) bool {
-	if key == "" {
-		return true
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	c.evict(now)
-	if t, ok := c.seen[key]; ok && now.Sub(t) < c.ttl {
-		return false
-	}
-	c.seen[key] = now
-	c.queue = append(c.queue, key)
-	return true
-}
-
-func (c *seenCache) evict(now time.Time) {
-	for c.head < len(c.queue) {
-		k := c.queue[c.head]
-		t, ok := c.seen[k]
-		if ok && now.Sub(t) < c.ttl && len(c.seen) < c.max {
-			break
-		}
-		delete(c.seen, k)
-		c.head++
-	}
-	// Compact once the dead prefix dominates, to keep appends amortised O(1).
-	if c.head > 1024 && c.head*2 > len(c.queue) {
-		c.queue = append([]string(nil), c.queue[c.head:]...)
-		c.head = 0
-	}
-}
-
-// len reports the number of remembered keys.
-func (c *seenCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.seen)
 }

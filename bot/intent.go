@@ -56,6 +56,9 @@ type intent struct {
 	item    string
 	text    string
 	command string
+	// edited marks the corrected text of an edited message; the reply
+	// says it answers the edit.
+	edited bool
 }
 
 // reReviewWord recognises an explicit request for a review after the item

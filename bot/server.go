@@ -26,9 +26,18 @@ type slackHandler func(w http.ResponseWriter, r *http.Request, log *slog.Logger,
 //	POST /slack/interactions  button clicks, shortcuts, modal submissions
 //	GET  /healthz             liveness and counters (JSON)
 //
-// Every POST must carry a valid Slack signature.
+// Every POST must carry a valid Slack signature, except Slack's
+// certificate check (ssl_check=1, GET or POST), which is answered 200
+// before anything else.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /slack/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("ssl_check") == "1" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	})
 	mux.Handle("POST /slack/commands", b.wrap("commands", b.signed(b.serveCommand)))
 	mux.Handle("POST /slack/events", b.wrap("events", b.signed(b.serveEvent)))
 	mux.Handle("POST /slack/interactions", b.wrap("interactions", b.signed(b.serveInteraction)))
@@ -90,6 +99,11 @@ func (b *Bot) wrap(route string, h func(http.ResponseWriter, *http.Request, *slo
 // wrong or stale signature, 413 for an oversized body.
 func (b *Bot) signed(h slackHandler) func(http.ResponseWriter, *http.Request, *slog.Logger) {
 	return func(w http.ResponseWriter, r *http.Request, log *slog.Logger) {
+		if isSSLCheck(r) {
+			log.Info("ssl_check answered")
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		body, err := b.verifiedBody(w, r)
 		switch {
 		case errors.Is(err, errBodyTooLarge):
@@ -111,6 +125,10 @@ func (b *Bot) signed(h slackHandler) func(http.ResponseWriter, *http.Request, *s
 
 func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte) {
 	form, err := url.ParseQuery(string(body))
+	if err == nil && form.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	if err != nil || form.Get("command") == "" {
 		log.Warn("request rejected", "reason", "malformed slash command")
 		http.Error(w, "malformed slash command", http.StatusBadRequest)

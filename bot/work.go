@@ -9,6 +9,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/slack-go/slack"
+
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -21,6 +23,7 @@ const (
 	textNotAvailable  = "🚧 `%s` 기능은 아직 준비 중이에요."
 	textNeedDraft     = "📝 검토할 초안을 함께 보내 주세요. 예: `/selfcheck %s &lt;초안&gt;` 또는 DM으로 `%s 검토` 다음 줄에 초안을 붙여 넣어 주세요."
 	textNeedItem      = "📝 어느 항목의 초안인가요? 첫 줄에 `1.2 검토`처럼 항목 번호를 적고, 다음 줄에 초안을 붙여 보내 주세요."
+	textEditedAnswer  = "✏️ 수정된 질문에 다시 답해요."
 	textDraftInPublic = "🔒 초안은 채널에 올리지 말아 주세요. 검토는 나에게만 보이는 `/selfcheck %s &lt;초안&gt;` 명령이나 저에게 보내는 DM(`%s 검토` 다음 줄에 초안)으로 요청해 주세요. 채널에 올린 초안은 삭제하는 것을 권장해요."
 )
 
@@ -62,6 +65,9 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 			attrs = append(attrs, "rejected", err.Error())
 			err = nil
 		}
+	}
+	if in.edited {
+		d.Body = append([]slack.Block{contextBlock(textEditedAnswer)}, d.Body...)
 	}
 	return paginate(d)
 }

@@ -29,6 +29,9 @@ type serveDeps struct {
 	// RefreshCanned updates the engine's suggestions after a change made
 	// through Slack.
 	RefreshCanned func(ctx context.Context) error
+	// State keeps dedupe, votes and thread topics across restarts; nil
+	// keeps them in memory.
+	State bot.State
 }
 
 // serveConfig is the Slack part of the environment. docs/slack.md
@@ -137,6 +140,7 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		CannedWriter:  deps.CannedWriter,
 		SupportStaff:  sc.SupportStaff,
 		RefreshCanned: deps.RefreshCanned,
+		State:         deps.State,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

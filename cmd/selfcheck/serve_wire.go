@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/canned"
 )
 
@@ -25,6 +26,11 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		return fmt.Errorf("open canned answers in %s: %w", cfg.DataDir, err)
 	}
 	defer store.Close()
+	state, err := botstate.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("open bot state in %s: %w", cfg.DataDir, err)
+	}
+	defer state.Close()
 	e, kb, err := newEngine(ctx, cfg, log, true, cannedSource{store})
 	if err != nil {
 		return err
@@ -37,5 +43,6 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		Canned:        store,
 		CannedWriter:  store,
 		RefreshCanned: e.RefreshCanned,
+		State:         state,
 	}, stderr)
 }
