@@ -6,9 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
-
-	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // outerEvent is the envelope of the Events API. The bot decodes it itself
@@ -110,7 +107,7 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		log.Info("duplicate event dropped")
 		return
 	}
-	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev) })
+	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev, outer.EventID) })
 }
 
 // prefixed namespaces a dedup key; an empty value stays empty so that it
@@ -144,55 +141,4 @@ func (b *Bot) ignoreReason(ev innerEvent) string {
 
 func isPrivate(ev innerEvent) bool {
 	return ev.ChannelType == "im" || (ev.ChannelType == "" && strings.HasPrefix(ev.Channel, "D"))
-}
-
-// answerInThread does the work for a mention or DM and replies in its
-// thread. Quick answers are posted once; slow ones first post a
-// placeholder that is then updated in place, so the user sees the bot
-// has heard them.
-func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEvent) {
-	text := knowledge.Normalize(stripMentions(ev.Text, b.userID()))
-	in := parseMessageText(text, isPrivate(ev))
-	in.edited = ev.edited()
-	log = log.With("kind", in.kind.String())
-	threadTS := ev.ThreadTS
-	if threadTS == "" {
-		threadTS = ev.TS
-	}
-
-	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
-	done := make(chan []message, 1)
-	b.spawn(log, "event work", func() {
-		defer cancel()
-		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel})
-	})
-	dctx, dcancel := b.detach(ctx, deliveryTimeout)
-	defer dcancel()
-
-	timer := time.NewTimer(b.cfg.AckTimeout)
-	defer timer.Stop()
-	var err error
-	delivery := "post"
-	select {
-	case msgs := <-done:
-		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs)
-	case <-timer.C:
-		delivery = "update"
-		ts, perr := b.postMessage(dctx, log, ev.Channel, threadTS, pending(in))
-		msgs := awaitWork(wctx, done)
-		if perr != nil || ts == "" {
-			log.Warn("placeholder not posted", "error", perr)
-			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs)
-			break
-		}
-		if err = b.updateMessage(dctx, log, ev.Channel, ts, msgs[0]); err != nil {
-			break
-		}
-		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:])
-	}
-	if err != nil {
-		log.Error("delivery failed", "via", "chat", "error", err)
-		return
-	}
-	log.Info("event answered", "delivery", delivery)
 }

@@ -310,7 +310,7 @@ func (b *Bot) notifyUser(ctx context.Context, log *slog.Logger, channel, user, t
 			}
 			log.Info("ephemeral not delivered, sending a DM", "error", err)
 		}
-		if _, err := b.postMessage(dctx, log, user, "", m); err != nil {
+		if _, err := b.postMessage(dctx, log, user, "", m, ""); err != nil {
 			log.Warn("user not notified", "via", "dm", "error", err)
 		}
 	})
