@@ -104,9 +104,15 @@ type Config struct {
 	AckTimeout time.Duration
 	// WorkTimeout bounds one answer or review in the background. Default 2 min.
 	WorkTimeout time.Duration
-	// ShutdownTimeout bounds how long Run waits for replies in flight
-	// after its context ends. Default 10 s.
-	ShutdownTimeout time.Duration
+	// ShutdownGrace bounds how long Run waits for replies in flight after
+	// its context ends (SIGTERM). Work still waiting near its end is
+	// delivered as it stands: a review with its deterministic result and a
+	// notice, a question with a request to ask again. Default 20 s.
+	ShutdownGrace time.Duration
+	// QuickReview, when set, is the deterministic review alone (no model);
+	// a review still waiting on the model when the bot shuts down is
+	// delivered with its result.
+	QuickReview func(ctx context.Context, itemID, draft string) (knowledge.Report, error)
 	// MaxBodyBytes caps request bodies; larger ones get 413. Default 1 MiB.
 	MaxBodyBytes int64
 	// MaxRetries bounds the retries of one Slack API call. Default 3.
@@ -129,7 +135,7 @@ const (
 	DefaultListenAddr      = ":3000"
 	DefaultAckTimeout      = 1500 * time.Millisecond
 	DefaultWorkTimeout     = 2 * time.Minute
-	DefaultShutdownTimeout = 10 * time.Second
+	DefaultShutdownGrace   = 20 * time.Second
 	DefaultMaxBodyBytes    = 1 << 20
 	DefaultMaxRetries      = 3
 	DefaultMaxRetryWait    = 60 * time.Second
@@ -161,6 +167,10 @@ type Bot struct {
 	// the ack does not cancel them.
 	abort     chan struct{}
 	abortOnce sync.Once
+	// drain is closed when a shutdown nears its end: work still waiting
+	// delivers what it has.
+	drain     chan struct{}
+	drainOnce sync.Once
 }
 
 // New checks cfg, fills in defaults and builds a Bot. It does no I/O.
@@ -200,6 +210,7 @@ func New(cfg Config) (*Bot, error) {
 		state:    cfg.State,
 		feedback: newFeedbackBook(20_000),
 		abort:    make(chan struct{}),
+		drain:    make(chan struct{}),
 	}
 	if b.state == nil {
 		st, err := memoryState()
@@ -266,8 +277,8 @@ func (c *Config) setDefaults() {
 	if c.WorkTimeout <= 0 {
 		c.WorkTimeout = DefaultWorkTimeout
 	}
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = DefaultShutdownTimeout
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = DefaultShutdownGrace
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
@@ -286,7 +297,7 @@ func (c *Config) setDefaults() {
 // Run connects the bot to Slack and serves until ctx ends: over Socket
 // Mode when an app token is configured, else over HTTP on ListenAddr. On
 // cancellation it stops taking requests, lets the replies in flight finish
-// (bounded by ShutdownTimeout) and returns nil.
+// (bounded by ShutdownGrace) and returns nil.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.userID() == "" {
 		resp, err := b.api.AuthTestContext(ctx)
@@ -302,14 +313,35 @@ func (b *Bot) Run(ctx context.Context) error {
 	return b.runHTTP(ctx)
 }
 
-// Shutdown waits for the replies in flight. When ctx ends first it cancels
-// them, waits briefly for them to notice and returns an error.
+// drainMargin is how long before the shutdown deadline waiting work is
+// told to deliver what it has, leaving time for the delivery itself.
+const drainMargin = 5 * time.Second
+
+// Shutdown waits for the replies in flight. Shortly before ctx's deadline
+// (drainMargin, or half the time left if that is less) it tells
+// waiting work to deliver what it has; when ctx ends it cancels what is
+// left, waits briefly for it to notice and returns an error.
 func (b *Bot) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		b.jobs.Wait()
 		close(done)
 	}()
+	var drainAt <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		t := time.NewTimer(left - min(drainMargin, left/2))
+		defer t.Stop()
+		drainAt = t.C
+	}
+	select {
+	case <-done:
+		return nil
+	case <-drainAt:
+		b.log.Warn("shutdown deadline near: delivering work in flight as it stands", "in_flight", b.inFlight.Load())
+		b.drainOnce.Do(func() { close(b.drain) })
+	case <-ctx.Done():
+	}
 	select {
 	case <-done:
 		return nil

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ import (
 type responsePayload struct {
 	ResponseType    string        `json:"response_type"`
 	ReplaceOriginal bool          `json:"replace_original"`
+	DeleteOriginal  bool          `json:"delete_original,omitempty"`
 	Text            string        `json:"text"`
 	Blocks          []slack.Block `json:"blocks,omitempty"`
 }
@@ -52,25 +54,35 @@ func (e *responseURLError) Error() string {
 	return fmt.Sprintf("response_url: status %d: %s", e.Status, e.Code)
 }
 
+// errNoResponseURL is respond's error when the request carried none.
+var errNoResponseURL = errors.New("no response_url to deliver to")
+
 // respond delivers msgs through a response_url: the first replaces the
-// "검토 중…" placeholder when replaceFirst is set, the rest follow.
-func (b *Bot) respond(ctx context.Context, log *slog.Logger, url string, msgs []message, replaceFirst bool) error {
+// "검토 중…" placeholder when replaceFirst is set, the rest follow. It
+// returns how many parts were delivered.
+func (b *Bot) respond(ctx context.Context, log *slog.Logger, url string, msgs []message, replaceFirst bool) (int, error) {
 	if url == "" {
-		return errors.New("no response_url to deliver to")
+		return 0, errNoResponseURL
 	}
 	for i, m := range msgs {
 		// A public message is posted anew rather than replacing the
 		// placeholder: the placeholder is ephemeral, and Slack does not
-		// turn an ephemeral message into one the channel can see.
+		// turn an ephemeral message into one the channel can see. The
+		// placeholder is deleted first, so that no stale "⏳" stays.
 		replace := replaceFirst && i == 0 && !m.public
+		if replaceFirst && i == 0 && m.public {
+			if err := b.postResponseURL(ctx, url, responsePayload{DeleteOriginal: true}); err != nil {
+				log.Info("placeholder not deleted", "error", err)
+			}
+		}
 		err := b.withRetry(ctx, log, "response_url", m, func(ctx context.Context, m message) error {
 			return b.postResponseURL(ctx, url, replyPayload(m, replace))
 		})
 		if err != nil {
-			return fmt.Errorf("deliver part %d/%d: %w", i+1, len(msgs), err)
+			return i, fmt.Errorf("deliver part %d/%d: %w", i+1, len(msgs), err)
 		}
 	}
-	return nil
+	return len(msgs), nil
 }
 
 func (b *Bot) postResponseURL(ctx context.Context, url string, p responsePayload) error {
@@ -85,6 +97,13 @@ func (b *Bot) postResponseURL(ctx context.Context, url string, p responsePayload
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := b.http.Do(req)
 	if err != nil {
+		// *url.Error quotes the URL, and a response_url is a credential:
+		// anyone holding it can post into the user's channel. Keep only
+		// the cause (which still tells a timeout from a refusal).
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return fmt.Errorf("post response_url: %w", err)
 	}
 	defer resp.Body.Close()

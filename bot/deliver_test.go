@@ -104,7 +104,7 @@ func TestResponseURLShrinks(t *testing.T) {
 	msg := message{Text: "긴 답변", Blocks: []slack.Block{
 		slack.NewSectionBlock(mrkdwn(strings.Repeat("가", 3500)), nil, nil),
 	}}
-	if err := h.bot.respond(t.Context(), h.bot.log, h.resp.url("shrink"), []message{msg}, true); err != nil {
+	if _, err := h.bot.respond(t.Context(), h.bot.log, h.resp.url("shrink"), []message{msg}, true); err != nil {
 		t.Fatalf("respond: %v", err)
 	}
 	posts := h.resp.all()

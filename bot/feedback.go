@@ -138,7 +138,7 @@ func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.Interac
 			dctx, cancel := b.detach(ctx, deliveryTimeout)
 			defer cancel()
 			thanks := paginate(renderNotice(textFeedbackThanks))
-			if err := b.respond(dctx, log, ic.ResponseURL, thanks, false); err != nil {
+			if _, err := b.respond(dctx, log, ic.ResponseURL, thanks, false); err != nil {
 				log.Warn("feedback thanks not delivered", "error", err)
 			}
 		})

@@ -135,7 +135,12 @@ func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, log *slog.Log
 		return
 	}
 	cmd := slashFromForm(form)
-	writeJSON(w, http.StatusOK, b.slash(r.Context(), log, cmd, 0))
+	p := b.slash(r.Context(), log, cmd, 0)
+	if p == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
 }
 
 func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte) {
@@ -205,7 +210,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // runHTTP serves Handler on ListenAddr until ctx ends, then shuts down:
 // no new requests, handlers in progress finish, replies in flight are
-// delivered, all within ShutdownTimeout.
+// delivered, all within ShutdownGrace.
 func (b *Bot) runHTTP(ctx context.Context) error {
 	ln, err := net.Listen("tcp", b.cfg.ListenAddr)
 	if err != nil {
@@ -228,8 +233,8 @@ func (b *Bot) runHTTP(ctx context.Context) error {
 		return fmt.Errorf("serve http: %w", err)
 	case <-ctx.Done():
 	}
-	b.log.Info("shutting down", "timeout", b.cfg.ShutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownTimeout)
+	b.log.Info("shutting down", "timeout", b.cfg.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		b.log.Warn("http shutdown incomplete", "error", err)

@@ -411,13 +411,15 @@ type responsePost struct {
 	Path            string
 	ResponseType    string           `json:"response_type"`
 	ReplaceOriginal bool             `json:"replace_original"`
+	DeleteOriginal  bool             `json:"delete_original"`
 	Text            string           `json:"text"`
 	Blocks          []map[string]any `json:"blocks"`
 	Err             string
 }
 
 // fakeResponder serves response_urls (/resp/<id>) and enforces the same
-// limits as the Web API.
+// limits as the Web API. URLs under /expired/ answer as Slack does once a
+// response_url has expired: 404 expired_url.
 type fakeResponder struct {
 	srv    *httptest.Server
 	mu     sync.Mutex
@@ -434,7 +436,14 @@ func newFakeResponder(t *testing.T) *fakeResponder {
 			p.Err = "invalid_payload"
 		}
 		p.Path = r.URL.Path
-		if p.Err == "" {
+		if strings.HasPrefix(p.Path, "/expired/") {
+			f.mu.Lock()
+			f.posts = append(f.posts, responsePost{Path: p.Path, Err: "expired_url"})
+			f.mu.Unlock()
+			http.Error(w, "expired_url", http.StatusNotFound)
+			return
+		}
+		if p.Err == "" && !p.DeleteOriginal {
 			p.Err = slackLimitError(p.Text, p.Blocks, 50)
 		}
 		f.mu.Lock()

@@ -36,8 +36,8 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			b.log.Info("shutting down", "timeout", b.cfg.ShutdownTimeout.String())
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownTimeout)
+			b.log.Info("shutting down", "timeout", b.cfg.ShutdownGrace.String())
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 			defer cancel()
 			if err := b.Shutdown(sctx); err != nil {
 				b.log.Warn("shutdown incomplete", "error", err)
@@ -50,7 +50,7 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 			return nil
 		case err := <-errc:
 			// RunContext returns by itself only on fatal errors (bad token).
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownTimeout)
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 			defer cancel()
 			_ = b.Shutdown(sctx)
 			return fmt.Errorf("socket mode: %w", err)
@@ -104,7 +104,10 @@ func (b *Bot) onSocketEvent(ctx context.Context, smLog *slog.Logger, sm *socketm
 				b.ack(log, sm, req, p)
 				log.Info("socket request", "ack_ms", msSince(start))
 			}()
-			p = b.slash(ctx, log, cmd, maxSocketAck)
+			p = nil // an empty ack unless slash has one
+			if sp := b.slash(ctx, log, cmd, maxSocketAck); sp != nil {
+				p = sp
+			}
 		})
 	case socketmode.EventTypeEventsAPI:
 		b.ack(log, sm, req, nil)

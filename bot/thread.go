@@ -81,7 +81,7 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 	case msgs = <-done:
 	case <-timer.C:
 		statusSet = b.setStatus(dctx, log, ev.Channel, threadTS, in)
-		msgs = awaitWork(wctx, done)
+		msgs = b.awaitWork(wctx, done)
 	}
 	err := b.postThread(dctx, log, ev.Channel, threadTS, msgs, eventID)
 	if err != nil && statusSet {

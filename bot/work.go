@@ -23,6 +23,8 @@ const (
 	textNotAvailable  = "🚧 `%s` 기능은 아직 준비 중이에요."
 	textNeedDraft     = "📝 검토할 초안을 함께 보내 주세요. 예: `/selfcheck %s &lt;초안&gt;` 또는 DM으로 `%s 검토` 다음 줄에 초안을 붙여 넣어 주세요."
 	textNeedItem      = "📝 어느 항목의 초안인가요? 첫 줄에 `1.2 검토`처럼 항목 번호를 적고, 다음 줄에 초안을 붙여 보내 주세요."
+	textRestarting    = "🔄 봇이 다시 시작되고 있어 답을 마치지 못했어요. 잠시 후 다시 요청해 주세요."
+	textDrainedReview = "봇이 다시 시작되고 있어 모델 검토를 기다리지 못하고 기본 검토 결과만 보여 드려요. 잠시 후 다시 요청하면 모델 검토도 받을 수 있어요."
 	textEditedAnswer  = "✏️ 수정된 질문에 다시 답해요."
 	textDraftInPublic = "🔒 초안은 채널에 올리지 말아 주세요. 검토는 나에게만 보이는 `/selfcheck %s &lt;초안&gt;` 명령이나 저에게 보내는 DM(`%s 검토` 다음 줄에 초안)으로 요청해 주세요. 채널에 올린 초안은 삭제하는 것을 권장해요."
 )
@@ -115,7 +117,7 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 		if err := b.checkItem(in.item); err != nil {
 			return doc{}, err
 		}
-		r, err := b.cfg.Reviewer.Review(ctx, in.item, in.text)
+		r, err := b.review(ctx, log, in)
 		if err != nil {
 			return doc{}, err
 		}
@@ -190,4 +192,41 @@ func pending(in intent) message {
 		return paginate(renderNotice(textPendingReview))[0]
 	}
 	return paginate(renderNotice(textPendingAnswer))[0]
+}
+
+// review runs the review. With a QuickReview it also watches for a
+// shutdown draining: the review still waiting on the model then gives way
+// to the deterministic result, with a notice, so that the user gets a
+// review rather than nothing.
+func (b *Bot) review(ctx context.Context, log *slog.Logger, in intent) (knowledge.Report, error) {
+	if b.cfg.QuickReview == nil {
+		return b.cfg.Reviewer.Review(ctx, in.item, in.text)
+	}
+	type result struct {
+		r   knowledge.Report
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				logPanic(log, "review", r)
+				res <- result{err: errors.New("review panicked")}
+			}
+		}()
+		r, err := b.cfg.Reviewer.Review(ctx, in.item, in.text)
+		res <- result{r, err}
+	}()
+	select {
+	case out := <-res:
+		return out.r, out.err
+	case <-b.drain:
+	}
+	r, err := b.cfg.QuickReview(ctx, in.item, in.text)
+	if err != nil {
+		return r, err
+	}
+	log.Warn("review delivered without the model", "reason", "shutdown")
+	r.Notices = append(r.Notices, textDrainedReview)
+	return r, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/canned"
+	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // runServeCommand builds the engine with its index and hands it, with the
@@ -44,5 +45,11 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		CannedWriter:  store,
 		RefreshCanned: e.RefreshCanned,
 		State:         state,
+		QuickReview: func(ctx context.Context, itemID, draft string) (knowledge.Report, error) {
+			if err := ctx.Err(); err != nil {
+				return knowledge.Report{}, err
+			}
+			return kb.Review(itemID, draft, knowledge.ReviewOptions{})
+		},
 	}, stderr)
 }
