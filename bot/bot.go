@@ -132,14 +132,14 @@ type Config struct {
 
 // Defaults applied by New for zero durations and sizes.
 const (
-	DefaultListenAddr      = ":3000"
-	DefaultAckTimeout      = 1500 * time.Millisecond
-	DefaultWorkTimeout     = 2 * time.Minute
-	DefaultShutdownGrace   = 20 * time.Second
-	DefaultMaxBodyBytes    = 1 << 20
-	DefaultMaxRetries      = 3
-	DefaultMaxRetryWait    = 60 * time.Second
-	DefaultDedupTTL        = time.Hour
+	DefaultListenAddr    = ":3000"
+	DefaultAckTimeout    = 1500 * time.Millisecond
+	DefaultWorkTimeout   = 2 * time.Minute
+	DefaultShutdownGrace = 20 * time.Second
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultMaxRetries    = 3
+	DefaultMaxRetryWait  = 60 * time.Second
+	DefaultDedupTTL      = time.Hour
 )
 
 // Bot is a running Slack app. Create it with New; it is safe for
