@@ -121,6 +121,10 @@ func TestDraftInPublicMention(t *testing.T) {
 		{"item and long draft", "<@UBOT> 1.2 " + long},
 		{"review word", "<@UBOT> 1.2 검토 " + secret},
 		{"long multi-line without item", "<@UBOT> " + long + strings.Repeat("제2조 보유 기간은 탈퇴 시까지입니다.\n", 6)},
+		// Short drafts a question-sized bar would miss.
+		{"item and 140 characters", "<@UBOT> 1.2 " + secret + " " + strings.Repeat("수집 항목은 이름과 연락처이며 보관한다 ", 7)[:0] + strings.Repeat("가", 140-len([]rune(secret))-1) + " 수집 항목은"},
+		{"one line of 1150 characters", "<@UBOT> " + secret + " 수집 항목은 " + strings.Repeat("개인정보를 안전하게 처리합니다 ", 70)},
+		{"several lines naming an item", "<@UBOT> " + secret + " 3.2 고객대응\n상담 채널: 전화, 이메일, 채팅\n응대 시간: 평일 09시~18시, 수집 항목은 이름\n처리 기한: 접수 후 3일 이내 답변하며 결과를 통지함\n에스컬레이션: 2일 초과 시 팀장 보고 및 대표 보고"},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -75,6 +75,12 @@ const (
 	draftMinLines          = 3
 	draftMinCharsAnyShape  = 1200 // no prefix, any shape
 	questionMaxChars       = 100
+	// In a channel a draft must not be answered in public, so a lower
+	// bar applies: an item prefix and text longer than a question, lines
+	// naming an item, or any text this long.
+	publicDraftBodyMinChars = 100
+	publicDraftMinChars     = 120 // with draftMinLines lines and an item named
+	publicDraftAnyShape     = 1000
 )
 
 var helpWords = map[string]bool{"help": true, "도움말": true, "도움": true, "사용법": true, "?": true, "？": true}
@@ -123,7 +129,7 @@ func parseMessageText(text string, private bool) intent {
 	explicit := ok && reReviewWord.MatchString(text)
 	if !private {
 		switch {
-		case looksLikeDraft(text) || explicit:
+		case looksLikeDraft(text) || explicit || looksLikeDraftInPublic(text):
 			return intent{kind: intentDraftInPublic, item: id}
 		case ok && rest == "":
 			return intent{kind: intentGuide, item: id}
@@ -152,6 +158,19 @@ func looksLikeDraft(text string) bool {
 	}
 	n := utf8.RuneCountInString(text)
 	return n >= draftMinCharsAnyShape || (n >= draftMinChars && countLines(text) >= draftMinLines)
+}
+
+// looksLikeDraftInPublic is the lower bar for channel mentions: there a
+// draft answered as a question would be quoted back to everyone.
+func looksLikeDraftInPublic(text string) bool {
+	n := utf8.RuneCountInString(text)
+	if n >= publicDraftAnyShape {
+		return true
+	}
+	if _, rest, ok := knowledge.SplitItemPrefix(text); ok && utf8.RuneCountInString(rest) >= publicDraftBodyMinChars && !looksLikeQuestion(rest) {
+		return true
+	}
+	return n >= publicDraftMinChars && countLines(text) >= draftMinLines && knowledge.FindItemRef(text) != ""
 }
 
 func looksLikeDraftBody(rest string) bool {
