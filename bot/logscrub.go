@@ -67,7 +67,9 @@ func (h scrubHandler) WithAttrs(as []slog.Attr) slog.Handler {
 	return scrubHandler{h.inner.WithAttrs(clean)}
 }
 
-func (h scrubHandler) WithGroup(name string) slog.Handler { return scrubHandler{h.inner.WithGroup(name)} }
+func (h scrubHandler) WithGroup(name string) slog.Handler {
+	return scrubHandler{h.inner.WithGroup(name)}
+}
 
 func scrubAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
