@@ -40,6 +40,8 @@ type innerEvent struct {
 	// after and before the change.
 	Message         *innerEvent `json:"message"`
 	PreviousMessage *innerEvent `json:"previous_message"`
+	// AssistantThread is set on the assistant view's thread events.
+	AssistantThread *assistantThread `json:"assistant_thread"`
 }
 
 // edited reports whether the event is a user's edit of a message.
@@ -84,6 +86,20 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 	log = log.With("event_id", outer.EventID, "event_type", ev.Type, "channel", ev.Channel, "user", ev.User)
 	if retry != "" && retry != "0" {
 		log = log.With("retry_num", retry)
+	}
+	switch ev.Type {
+	case "assistant_thread_started":
+		if ev.AssistantThread == nil || !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
+			return
+		}
+		at := *ev.AssistantThread
+		b.spawn(log, "assistant thread", func() { b.onThreadStarted(ctx, log, at) })
+		return
+	case "assistant_thread_context_changed":
+		// The channel the user is looking at changed; the bot does not read
+		// other channels, so there is nothing to do.
+		log.Debug("assistant context changed")
+		return
 	}
 	if ev.Type == "message" && ev.Subtype == "message_changed" && isPrivate(ev) {
 		if inner, ok := unwrapEdit(ev); ok {

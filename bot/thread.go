@@ -66,6 +66,9 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 		return
 	}
 
+	if isPrivate(ev) {
+		b.setTitle(dctx, log, ev.Channel, ev.ThreadTS, in)
+	}
 	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
 	done := make(chan []message, 1)
 	b.spawn(log, "event work", func() {
