@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -59,6 +60,9 @@ type intent struct {
 	// edited marks the corrected text of an edited message; the reply
 	// says it answers the edit.
 	edited bool
+	// thread is the context of the thread a question was asked in, when
+	// the bot answered there before.
+	thread *engine.Thread
 }
 
 // reReviewWord recognises an explicit request for a review after the item

@@ -69,11 +69,15 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 	if isPrivate(ev) {
 		b.setTitle(dctx, log, ev.Channel, ev.ThreadTS, in)
 	}
+	conv := &threadRef{channel: ev.Channel, thread: threadTS}
+	if in.kind == intentAsk {
+		in.thread = b.threadContext(dctx, log, ev, conv)
+	}
 	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
 	done := make(chan []message, 1)
 	b.spawn(log, "event work", func() {
 		defer cancel()
-		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel})
+		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel, conversation: conv})
 	})
 
 	var msgs []message

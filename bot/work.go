@@ -11,6 +11,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -33,6 +34,15 @@ const (
 type origin struct {
 	userID    string
 	channelID string
+	// conversation is set for mentions and DMs: the thread (or the DM
+	// itself, thread "") whose topic the answer updates.
+	conversation *threadRef
+}
+
+// threadRef names a thread: a channel and its parent ts ("" for the top
+// level of a DM).
+type threadRef struct {
+	channel, thread string
 }
 
 // perform does the work an intent asks for and renders the reply. It
@@ -112,6 +122,7 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 		if err != nil {
 			return doc{}, err
 		}
+		b.rememberTopic(ctx, log, o, a.Item, a.Element)
 		return renderAnswer(a, "guide", "📘 "+b.itemTitle(in.item)+" 작성 안내"), nil
 	case intentReview:
 		if err := b.checkItem(in.item); err != nil {
@@ -127,12 +138,20 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 		if r.Title == "" {
 			r.Title = b.items[r.Item].Title
 		}
+		b.rememberTopic(ctx, log, o, r.Item, "")
 		return renderReport(r), nil
 	default:
-		a, err := b.cfg.Answerer.Ask(ctx, in.text)
+		var a engine.Answer
+		var err error
+		if ta, ok := b.cfg.Answerer.(ThreadAsker); ok && in.thread != nil {
+			a, err = ta.AskInThread(ctx, in.text, *in.thread)
+		} else {
+			a, err = b.cfg.Answerer.Ask(ctx, in.text)
+		}
 		if err != nil {
 			return doc{}, err
 		}
+		b.rememberTopic(ctx, log, o, a.Item, a.Element)
 		return renderAnswer(a, "ask", ""), nil
 	}
 }

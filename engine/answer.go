@@ -6,6 +6,8 @@ type Answer struct {
 	// Item is the checklist item the question was routed to ("1.3", "I"),
 	// or empty when the question matches no item.
 	Item string `json:"item"`
+	// Element is the element the question was about ("1.3-d"), or empty.
+	Element string `json:"element,omitempty"`
 	// Answer is the text of the answer, in Slack-compatible plain text
 	// (*bold*, • bullets), readable in a terminal as well.
 	Answer string `json:"answer"`
