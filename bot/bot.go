@@ -171,6 +171,11 @@ type Bot struct {
 	// delivers what it has.
 	drain     chan struct{}
 	drainOnce sync.Once
+
+	// link follows the Socket Mode connection; healthAddr is where its
+	// /healthz listens (tests bind port 0).
+	link       linkState
+	healthAddr atomic.Value // string
 }
 
 // New checks cfg, fills in defaults and builds a Bot. It does no I/O.

@@ -192,14 +192,25 @@ type health struct {
 	Mode     string         `json:"mode"`
 	InFlight int64          `json:"in_flight"`
 	Feedback FeedbackCounts `json:"feedback"`
+	// DisconnectedSeconds is how long the Socket Mode connection has
+	// been down, when it is.
+	DisconnectedSeconds float64 `json:"disconnected_seconds,omitempty"`
 }
 
-func (b *Bot) serveHealth(w http.ResponseWriter, _ *http.Request) {
-	mode := "http"
+// serveHealth answers 200 while the bot can hear Slack; in Socket Mode,
+// 503 once the connection has been down longer than deafAfter.
+func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
+	h := health{Status: "ok", Mode: "http", InFlight: b.inFlight.Load(), Feedback: b.FeedbackCounts()}
+	status := http.StatusOK
 	if b.cfg.AppToken != "" {
-		mode = "socket"
+		h.Mode = "socket"
+		deaf, d := b.link.deaf(time.Now())
+		h.DisconnectedSeconds = d.Seconds()
+		if deaf {
+			h.Status, status = "disconnected", http.StatusServiceUnavailable
+		}
 	}
-	writeJSON(w, http.StatusOK, health{Status: "ok", Mode: mode, InFlight: b.inFlight.Load(), Feedback: b.FeedbackCounts()})
+	writeJSON(w, status, h)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -27,6 +27,9 @@ const ackTimeout = 2 * time.Second
 func (b *Bot) runSocketMode(ctx context.Context) error {
 	smLog := b.log.With("component", "socketmode")
 	sm := socketmode.New(b.api, socketmode.OptionLog(slogOutput{log: smLog}))
+	b.link.down(time.Now())
+	stopHealth := b.serveHealthOnly(smLog)
+	defer stopHealth()
 	// The connection lives a little longer than ctx: see above.
 	smCtx, closeConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeConn()
@@ -69,15 +72,28 @@ func (b *Bot) onSocketEvent(ctx context.Context, smLog *slog.Logger, sm *socketm
 		smLog.Info("connecting")
 		return
 	case socketmode.EventTypeConnected:
+		b.link.up()
 		smLog.Info("connected")
 		return
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		smLog.Warn("connection problem", "event", string(evt.Type), "error", eventError(evt.Data))
+		// One failure is routine (Slack rotates connections); several in a
+		// row mean the bot is deaf, which an operator must see.
+		n := b.link.failed(time.Now())
+		level := slog.LevelWarn
+		if n >= connFailuresForError {
+			level = slog.LevelError
+		}
+		smLog.Log(context.Background(), level, "connection problem", "event", string(evt.Type), "error", eventError(evt.Data), "consecutive_failures", n)
 		return
 	case socketmode.EventTypeInvalidAuth:
+		b.link.failed(time.Now())
 		smLog.Error("invalid app token")
 		return
-	case socketmode.EventTypeHello, socketmode.EventTypeDisconnect:
+	case socketmode.EventTypeDisconnect:
+		b.link.down(time.Now())
+		smLog.Info("disconnect requested by Slack")
+		return
+	case socketmode.EventTypeHello:
 		smLog.Debug("control message", "event", string(evt.Type))
 		return
 	case socketmode.EventTypeErrorBadMessage:
