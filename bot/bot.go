@@ -113,6 +113,11 @@ type Config struct {
 	// a review still waiting on the model when the bot shuts down is
 	// delivered with its result.
 	QuickReview func(ctx context.Context, itemID, draft string) (knowledge.Report, error)
+	// MaxWorkers bounds the reviews and answers running at once; default
+	// four per CPU (at least four). MaxQueue is how many more may wait;
+	// past that the user is asked to retry in a minute. Default 1000.
+	MaxWorkers int
+	MaxQueue   int
 	// MaxBodyBytes caps request bodies; larger ones get 413. Default 1 MiB.
 	MaxBodyBytes int64
 	// MaxRetries bounds the retries of one Slack API call. Default 3.
@@ -158,6 +163,7 @@ type Bot struct {
 
 	botUserID atomic.Value // string; set by Run from auth.test
 	state     State
+	pool      *pool
 	feedback  *feedbackBook
 
 	jobs     sync.WaitGroup
@@ -225,6 +231,7 @@ func New(cfg Config) (*Bot, error) {
 		}
 		b.state = st
 	}
+	b.pool = newPool(cfg.MaxWorkers, cfg.MaxQueue)
 	b.botUserID.Store(cfg.BotUserID)
 	for _, name := range reservedCommands {
 		b.commands[name] = nil
@@ -285,6 +292,12 @@ func (c *Config) setDefaults() {
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = DefaultShutdownGrace
+	}
+	if c.MaxWorkers <= 0 {
+		c.MaxWorkers = defaultWorkers()
+	}
+	if c.MaxQueue <= 0 {
+		c.MaxQueue = DefaultMaxQueue
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes

@@ -173,3 +173,21 @@ func percentiles(d []time.Duration) (p50, p99, worst time.Duration) {
 	r := func(x time.Duration) time.Duration { return x.Round(10 * time.Microsecond) }
 	return r(s[len(s)*50/100]), r(s[min(len(s)*99/100, len(s)-1)]), r(s[len(s)-1])
 }
+
+// TestBurst300Signed20KBReviews is the acceptance burst: 300 signed slash
+// reviews of 20 KB drafts at once against the real engine, through the
+// bounded worker pool. Every ack must arrive well under Slack's 3 s and
+// every review be delivered exactly once.
+func TestBurst300Signed20KBReviews(t *testing.T) {
+	if testing.Short() {
+		t.Skip("burst of 300 reviews")
+	}
+	eng, kb := realEngine(t, nil)
+	h := newHarness(t, func(c *Config) { c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos() })
+	para := "침해사고 발생 시 이용자에게 전자우편과 문자로 지체 없이 통지한다. 통지에는 발생내용, 발생원인, 피해 확산 방지 조치, 담당부서 연락처를 포함한다.\n"
+	body := strings.Repeat(para, 20*1024/len(para)+1)[:20*1024]
+	body = strings.ToValidUTF8(body, "")
+	slashBurst(t, h, 300,
+		func(i int) string { return fmt.Sprintf("1.2 검토\n[문서 %d]\n%s", i, body) },
+		func(i int, text string) bool { return strings.Contains(text, "1.2-a") })
+}

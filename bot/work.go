@@ -65,6 +65,15 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 		}
 		log.Info("work done", attrs...)
 	}()
+	if pooled(in.kind) {
+		release, ok := b.pool.acquire(ctx)
+		if !ok {
+			attrs = append(attrs, "busy", true)
+			log.Warn("work refused: all workers busy", "kind", in.kind.String())
+			return paginate(renderNotice(textBusy))
+		}
+		defer release()
+	}
 	var d doc
 	d, err = b.render(ctx, log, in, o)
 	if err != nil {
