@@ -164,7 +164,6 @@ type Bot struct {
 	botUserID atomic.Value // string; set by Run from auth.test
 	state     State
 	pool      *pool
-	feedback  *feedbackBook
 
 	jobs     sync.WaitGroup
 	inFlight atomic.Int64
@@ -220,7 +219,6 @@ func New(cfg Config) (*Bot, error) {
 		items:    map[string]knowledge.ItemInfo{},
 		staff:    map[string]bool{},
 		state:    cfg.State,
-		feedback: newFeedbackBook(20_000),
 		abort:    make(chan struct{}),
 		drain:    make(chan struct{}),
 	}

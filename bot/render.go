@@ -152,18 +152,6 @@ func contextBlock(texts ...string) *slack.ContextBlock {
 	return slack.NewContextBlock("", elems...)
 }
 
-// feedbackFooter is the 👍/👎 row. The button value carries what the
-// answer was about (kind and item), never the user's text.
-func feedbackFooter(kind, item string) []slack.Block {
-	value := kind + "|" + item
-	return []slack.Block{
-		slack.NewActionBlock("feedback",
-			slack.NewButtonBlockElement(actionFeedbackUp, value, plain("👍 도움이 됐어요")),
-			slack.NewButtonBlockElement(actionFeedbackDown, value, plain("👎 아쉬워요")),
-		),
-	}
-}
-
 func quote(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	for i, l := range lines {
@@ -204,7 +192,7 @@ func renderReport(r knowledge.Report) doc {
 		note = "🤖 일부 판단에 언어 모델을 활용했어요. " + note
 	}
 	d.Body = append(d.Body, contextBlock(note))
-	d.Footer = feedbackFooter("review", r.Item)
+	d.Footer = feedbackButtons("review", r.Item)
 	return d
 }
 
@@ -283,7 +271,7 @@ func renderAnswer(a engine.Answer, kind, header string) doc {
 	for _, c := range ctx {
 		d.Body = append(d.Body, contextBlock(c))
 	}
-	d.Footer = feedbackFooter(kind, a.Item)
+	d.Footer = feedbackButtons(kind, a.Item)
 	return d
 }
 

@@ -74,6 +74,27 @@ func slackLimitError(text string, blocks []map[string]any, maxBlocksAllowed int)
 					return "invalid_blocks"
 				}
 			}
+		case "context_actions":
+			// Slack's native feedback buttons: two buttons, each with
+			// plain text and a value.
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 || len(els) > 5 {
+				return "invalid_blocks"
+			}
+			for _, e := range els {
+				m, _ := e.(map[string]any)
+				if m["type"] != "feedback_buttons" || m["action_id"] == "" {
+					return "invalid_blocks"
+				}
+				for _, side := range []string{"positive_button", "negative_button"} {
+					btn, _ := m[side].(map[string]any)
+					s, _ := textOf(btn["text"])
+					v, _ := btn["value"].(string)
+					if s == "" || utf8.RuneCountInString(s) > 75 || v == "" || len(v) > 2000 {
+						return "invalid_blocks"
+					}
+				}
+			}
 		case "divider":
 		default:
 			return "invalid_blocks"
