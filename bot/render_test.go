@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -257,4 +258,35 @@ func toMaps(t *testing.T, blocks []slack.Block) []map[string]any {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// A long fallback text of a multi-part reply is cut before its "(n/N)"
+// suffix, which notifications then still show.
+func TestFallbackSuffixSurvivesTruncation(t *testing.T) {
+	d := doc{Fallback: strings.Repeat("가", 5000), Title: "긴 답변"}
+	for range 120 {
+		d.Body = append(d.Body, sectionBlock("본문"))
+	}
+	msgs := paginate(d)
+	if len(msgs) < 2 {
+		t.Fatalf("pages = %d; want several", len(msgs))
+	}
+	for i, m := range msgs {
+		want := fmt.Sprintf("(%d/%d)", i+1, len(msgs))
+		if !strings.HasSuffix(m.Text, want) || textLen(m.Text) > maxFallbackText {
+			t.Errorf("part %d text ends %q (len %d); want the suffix %s within %d", i+1, m.Text[len(m.Text)-20:], textLen(m.Text), want, maxFallbackText)
+		}
+	}
+}
+
+// chat.update from a text-only message clears the old blocks.
+func TestUpdateOfTextOnlySendsEmptyBlocks(t *testing.T) {
+	h := newHarness(t)
+	if err := h.bot.updateMessage(t.Context(), h.bot.log, "C1", "1.1", message{Text: "짧은 글"}); err != nil {
+		t.Fatal(err)
+	}
+	u := h.slack.accepted("chat.update")
+	if len(u) != 1 || u[0].Blocks == nil || len(u[0].Blocks) != 0 {
+		t.Errorf("update = %+v; want blocks: []", u)
+	}
 }
