@@ -123,7 +123,7 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		log.Info("duplicate event dropped")
 		return
 	}
-	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev, outer.EventID) })
+	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev, outer.TeamID, outer.EventID) })
 }
 
 // prefixed namespaces a dedup key; an empty value stays empty so that it

@@ -144,6 +144,7 @@ type fakeSlack struct {
 	// call has been accepted, as when Slack posts a message but the
 	// response is lost to a timeout.
 	delayOnce map[string]time.Duration
+	streams   map[string]bool // open streams by ts
 	// history holds the posted messages (and any the test adds) that
 	// conversations.replies and conversations.history return.
 	history []map[string]any
@@ -299,6 +300,50 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		f.mu.Unlock()
 		f.record(apiCall{Method: method, Channel: channel, TS: ts})
 		reply(map[string]any{"ok": true, "messages": msgs, "has_more": false})
+	case "chat.startStream", "chat.appendStream", "chat.stopStream":
+		// Streams: startStream needs a thread, and outside DMs a
+		// recipient user and team; append and stop need an open stream.
+		if form.Get("token") != testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"),
+			Markdown: form.Get("markdown_text"), User: form.Get("recipient_user_id")}
+		if raw := form.Get("blocks"); raw != "" {
+			if err := json.Unmarshal([]byte(raw), &c.Blocks); err != nil {
+				c.Err = "invalid_blocks"
+			}
+		}
+		f.mu.Lock()
+		switch {
+		case fail:
+			c.Err = code
+		case method == "chat.startStream" && c.ThreadTS == "":
+			c.Err = "invalid_arguments"
+		case method == "chat.startStream" && !strings.HasPrefix(c.Channel, "D") && (c.User == "" || form.Get("recipient_team_id") == ""):
+			c.Err = "missing_recipient_user_id"
+		case method == "chat.startStream":
+			f.seq++
+			c.TS = fmt.Sprintf("1700000000.%06d", f.seq)
+			if f.streams == nil {
+				f.streams = map[string]bool{}
+			}
+			f.streams[c.TS] = true
+		case !f.streams[c.TS]:
+			c.Err = "message_not_in_streaming_state"
+		case method == "chat.stopStream":
+			if len(c.Blocks) > 0 {
+				c.Err = slackLimitError("x", c.Blocks, maxBlocks)
+			}
+			delete(f.streams, c.TS)
+		}
+		f.mu.Unlock()
+		f.record(c)
+		if c.Err != "" {
+			reply(map[string]any{"ok": false, "error": c.Err})
+			return
+		}
+		reply(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS})
 	case "chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete":
 		if form.Get("token") != testBotToken {
 			reply(map[string]any{"ok": false, "error": "invalid_auth"})

@@ -45,7 +45,7 @@ func replyThread(ev innerEvent) string {
 // While slow work goes on, the thread shows the bot's status
 // (assistant.threads.setStatus) rather than a placeholder message, so
 // that the notification the user gets is the answer itself.
-func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEvent, eventID string) {
+func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEvent, teamID, eventID string) {
 	text := knowledge.Normalize(stripMentions(ev.Text, b.userID()))
 	in := parseMessageText(text, isPrivate(ev))
 	in.edited = ev.edited()
@@ -68,6 +68,9 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 
 	if isPrivate(ev) {
 		b.setTitle(dctx, log, ev.Channel, ev.ThreadTS, in)
+	}
+	if b.streamReview(ctx, log, ev, teamID, threadTS, in, eventID) {
+		return
 	}
 	conv := &threadRef{channel: ev.Channel, thread: threadTS}
 	if in.kind == intentAsk {
