@@ -39,7 +39,13 @@ func (b *Bot) slash(ctx context.Context, log *slog.Logger, cmd slack.SlashComman
 		done <- b.perform(wctx, log, in, o)
 	})
 
-	timer := time.NewTimer(b.cfg.AckTimeout)
+	// With work already queued the result cannot come quickly: waiting
+	// out AckTimeout would only push every ack of a burst towards 3 s.
+	wait := b.cfg.AckTimeout
+	if b.pool.backlog() {
+		wait = min(wait, busyAckWait)
+	}
+	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	select {
 	case msgs := <-done:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -22,6 +23,10 @@ type ThreadAsker interface {
 // historyLimit is how many messages of a thread the bot reads for the
 // previous question.
 const historyLimit = 20
+
+// historyTimeout bounds reading the thread; without it the question is
+// still answered, with the topic alone.
+const historyTimeout = 3 * time.Second
 
 // rememberTopic records the item and element of an answer for the
 // conversation it was given in, so that a follow-up there is read in
@@ -56,7 +61,9 @@ func (b *Bot) threadContext(ctx context.Context, log *slog.Logger, ev innerEvent
 		return nil
 	}
 	th := &engine.Thread{Item: topic.Item, Element: topic.Element}
-	prev, err := b.previousQuestion(ctx, ev, conv)
+	hctx, hcancel := context.WithTimeout(ctx, historyTimeout)
+	defer hcancel()
+	prev, err := b.previousQuestion(hctx, ev, conv)
 	if err != nil {
 		log.Info("thread history unavailable", "error", err)
 	}

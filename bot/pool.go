@@ -4,6 +4,7 @@ import (
 	"context"
 	"runtime"
 	"sync/atomic"
+	"time"
 )
 
 // textBusy is the reply when every worker is busy and the queue is full.
@@ -49,6 +50,13 @@ func (p *pool) acquire(ctx context.Context) (release func(), ok bool) {
 		return nil, false
 	}
 }
+
+// busyAckWait is how long a slash command waits for its result when
+// work is already queued.
+const busyAckWait = 100 * time.Millisecond
+
+// backlog reports whether requests are waiting for a worker.
+func (p *pool) backlog() bool { return p.waiting.Load() > 0 }
 
 // pooled reports whether an intent's work runs in the pool: the engine's
 // work does, replies the bot writes itself do not.
