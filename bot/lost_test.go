@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/prompts"
 )
 
 // Tests that no reply is lost: shutdown, expired response_urls, public
@@ -172,5 +174,50 @@ func TestPublicReplyTooLargeForAckLeavesNoPlaceholder(t *testing.T) {
 		if strings.Contains(p.Text, "⏳") {
 			t.Errorf("a placeholder was posted: %+v", p)
 		}
+	}
+}
+
+// The same with the real engine and a model that never answers in time:
+// the deterministic review, as cmd/selfcheck wires QuickReview, reaches
+// the user within the grace period.
+func TestShutdownWithRealEngineAndSlowModel(t *testing.T) {
+	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Answers long after the grace period. (The bot cancels its call
+		// at the drain, but the test server need not notice at once.)
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	defer model.Close()
+	client, err := prompts.New(prompts.Config{BaseURL: model.URL + "/v1", Model: "slow", Timeout: time.Minute, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, kb := realEngine(t, client)
+	addr := freeAddr(t)
+	h := newHarness(t, func(c *Config) {
+		c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos()
+		c.ListenAddr = addr
+		c.ShutdownGrace = 2 * time.Second
+		c.QuickReview = func(ctx context.Context, item, draft string) (knowledge.Report, error) {
+			return kb.Review(item, draft, knowledge.ReviewOptions{})
+		}
+	})
+	_, stop := runBot(t, h)
+	req := h.signedRequest(t, "/slack/commands", "application/x-www-form-urlencoded",
+		slashForm("1.2 검토\n침해사고 발생 시 이용자에게 전자우편으로 통지한다.\n통지에는 발생내용과 담당부서 연락처를 포함한다.", h.resp.url("real")))
+	req.URL.Host = addr
+	if resp, _ := h.do(t, req); resp.StatusCode != http.StatusOK {
+		t.Fatalf("ack status %d", resp.StatusCode)
+	}
+	stop()
+	posts := h.resp.all()
+	if len(posts) != 1 {
+		t.Fatalf("response_url posts = %d; want 1", len(posts))
+	}
+	text := blockTexts(posts[0].Blocks)
+	if !strings.Contains(text, "1.2-a") || !strings.Contains(text, "기본 검토 결과만") {
+		t.Errorf("delivered:\n%s\nwant the deterministic 1.2 review with the notice", text)
 	}
 }
