@@ -187,7 +187,14 @@ func TestBurst300Signed20KBReviews(t *testing.T) {
 	para := "침해사고 발생 시 이용자에게 전자우편과 문자로 지체 없이 통지한다. 통지에는 발생내용, 발생원인, 피해 확산 방지 조치, 담당부서 연락처를 포함한다.\n"
 	body := strings.Repeat(para, 20*1024/len(para)+1)[:20*1024]
 	body = strings.ToValidUTF8(body, "")
-	slashBurst(t, h, 300,
+	n := 300
+	if raceEnabled {
+		// The race detector makes each review ten times slower; on a
+		// shared 2-CPU machine 300 of them measure the machine, not the
+		// bot. The acceptance figure is the run without -race.
+		n = 100
+	}
+	slashBurst(t, h, n,
 		func(i int) string { return fmt.Sprintf("1.2 검토\n[문서 %d]\n%s", i, body) },
 		func(i int, text string) bool { return strings.Contains(text, "1.2-a") })
 }
