@@ -54,10 +54,17 @@ func (b *Bot) onThreadStarted(ctx context.Context, log *slog.Logger, at assistan
 	log.Info("assistant thread started", "prompts", len(params.Prompts))
 }
 
-// setTitle names an assistant thread after its first request, once. A
-// review is named by its item, never by the draft.
+// setTitle names an assistant thread after its first request: one the
+// bot has not answered in yet (it has no topic). A review is named by its
+// item, never by the draft.
 func (b *Bot) setTitle(ctx context.Context, log *slog.Logger, channel, threadTS string, in intent) {
-	if threadTS == "" || !b.firstSeen(ctx, "title:"+channel+":"+threadTS) {
+	if threadTS == "" {
+		return
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
+	_, answered, err := b.state.Topic(sctx, channel, threadTS)
+	cancel()
+	if err != nil || answered {
 		return
 	}
 	var title string

@@ -56,6 +56,7 @@ func TestAssistantThreadTitle(t *testing.T) {
 	}
 	h.event(t, eventBody("EvTi1", inThread("1.2 검토\n제1조 비밀 초안 내용", "1700000900.000200")), "")
 	h.slack.waitMethod(t, "assistant.threads.setTitle", 1)
+	h.slack.waitCalls(t, 1) // the first answer, after which the thread has a topic
 	h.event(t, eventBody("EvTi2", inThread("1.3에는 무엇이 포함되어야 하나요?", "1700000900.000300")), "")
 	h.settle(t)
 	titles := h.slack.callsOf("assistant.threads.setTitle")
