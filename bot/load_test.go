@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -197,4 +199,49 @@ func TestBurst300Signed20KBReviews(t *testing.T) {
 	slashBurst(t, h, n,
 		func(i int) string { return fmt.Sprintf("1.2 검토\n[문서 %d]\n%s", i, body) },
 		func(i int, text string) bool { return strings.Contains(text, "1.2-a") })
+}
+
+// TestBurstEventsWithPersistedDedupe sends 300 signed mentions at once to
+// a bot whose dedupe is SQLite on disk, on the ack path: every ack must
+// stay far from Slack's 3 s and every mention be answered once.
+func TestBurstEventsWithPersistedDedupe(t *testing.T) {
+	st, err := botstate.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := newHarness(t, func(c *Config) { c.State = st })
+	const n = 300
+	lat := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		body := eventBody(fmt.Sprintf("EvBurst%d", i), mention("<@UBOT> 1.3", fmt.Sprintf("1700002000.%06d", i), ""))
+		req := h.signedRequest(t, "/slack/events", "application/json", body)
+		wg.Go(func() {
+			<-start
+			t0 := time.Now()
+			resp, err := h.client.Do(req)
+			if err != nil {
+				t.Errorf("event %d: %v", i, err)
+				return
+			}
+			resp.Body.Close()
+			lat[i] = time.Since(t0)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("event %d: status %d", i, resp.StatusCode)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	h.settle(t)
+	p50, p99, worst := percentiles(lat)
+	t.Logf("%d concurrent mentions: ack p50=%v p99=%v max=%v", n, p50, p99, worst)
+	if worst > 2*time.Second {
+		t.Errorf("slowest ack after %v; want well under 3 s", worst)
+	}
+	if got := len(h.slack.accepted("chat.postMessage")); got != n {
+		t.Errorf("answers = %d; want %d", got, n)
+	}
 }
