@@ -67,7 +67,7 @@ func (e *Engine) AskInThread(ctx context.Context, question string, th Thread) (A
 }
 
 // reRefText finds the written form of an item number, for replacing it.
-var reRefText = regexp.MustCompile(`[1-9]\s?[.\-·]\s?[1-9](?:항|번)?`)
+var reRefText = regexp.MustCompile(knowledge.ItemNumberPattern + `(?:항|번)?`)
 
 func refText(s string) string { return reRefText.FindString(s) }
 
