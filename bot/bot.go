@@ -91,7 +91,8 @@ type Config struct {
 	// those actions unavailable. It needs Canned.
 	CannedWriter CannedWriter
 	// SupportStaff are the Slack user IDs allowed to change and post
-	// canned answers. Empty means nobody can.
+	// canned answers, see the statistics on the Home tab and resolve
+	// escalations. Empty means nobody can.
 	SupportStaff []string
 	// RefreshCanned, when set, is called in the background after an
 	// answer is saved or deleted through Slack, so that the suggestions of

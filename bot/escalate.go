@@ -169,7 +169,10 @@ func (b *Bot) onEscalate(ctx context.Context, log *slog.Logger, c click, a *slac
 	private := c.ephemeral || c.channel == "" || c.msgTS == "" || isPrivate(innerEvent{Channel: c.channel}) || kind == "review"
 	log = log.With("action", "escalate", "user", c.user, "channel", c.channel, "item", cmpItem(item), "private", private)
 	team := b.teamMention()
-	if team == "" && b.cfg.SupportChannel == "" || private && b.cfg.SupportChannel == "" && len(b.cfg.SupportStaff) == 0 {
+	noTeam := team == "" && b.cfg.SupportChannel == ""
+	// A private request goes to a channel or to people, not to a group.
+	noPrivateRoute := private && b.cfg.SupportChannel == "" && len(b.cfg.SupportStaff) == 0
+	if noTeam || noPrivateRoute {
 		log.Warn("escalation not possible: no support team configured")
 		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textEscalateNoTeam)
 		return
