@@ -290,3 +290,41 @@ func TestResolveStaffOnly(t *testing.T) {
 		t.Errorf("escalations opened %d, resolved %d; want 1 and 1", opened, resolved)
 	}
 }
+
+// With a user group configured, the thread message mentions the group
+// rather than the staff one by one.
+func TestEscalationMentionsGroup(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.SupportStaff = []string{testStaff}
+		c.SupportGroup = "S0TEAM1"
+	})
+	const question = "1700003400.000100"
+	h.event(t, eventBody("EvEscG", mention("<@UBOT> 1.3", question, "")), "")
+	h.settle(t)
+	answer := h.slack.waitMethod(t, "chat.postMessage", 1)[0]
+	btn := findButton(answer.Blocks, actionEscalate)
+	h.clickButton(t, buttonClick("U1", "C1", answer.TS, question, actionEscalate, btn["value"].(string), h.resp.url("g"), answer.Blocks))
+	posts := h.slack.callsOf("chat.postMessage")
+	if len(posts) != 2 {
+		t.Fatalf("posts = %d; want the answer and the escalation", len(posts))
+	}
+	body := blockTexts(posts[1].Blocks)
+	if !strings.Contains(body, "<!subteam^S0TEAM1>") || strings.Contains(body, "<@"+testStaff+">") {
+		t.Errorf("escalation = %s; want the group mentioned, not the staff", body)
+	}
+}
+
+// Support settings that are not Slack IDs are refused by New.
+func TestSupportConfigChecked(t *testing.T) {
+	for _, cfg := range []Config{
+		{SupportChannel: "#support"},
+		{SupportChannel: "U0123ABCD"},
+		{SupportGroup: "@support"},
+	} {
+		cfg.BotToken, cfg.SigningSecret = testBotToken, testSecret
+		cfg.Answerer, cfg.Reviewer = &fakeEngine{}, &fakeEngine{}
+		if _, err := New(cfg); err == nil {
+			t.Errorf("New accepted channel %q group %q", cfg.SupportChannel, cfg.SupportGroup)
+		}
+	}
+}
