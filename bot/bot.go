@@ -91,12 +91,25 @@ type Config struct {
 	// those actions unavailable. It needs Canned.
 	CannedWriter CannedWriter
 	// SupportStaff are the Slack user IDs allowed to change and post
-	// canned answers. Empty means nobody can.
+	// canned answers, see the statistics on the Home tab and resolve
+	// escalations. Empty means nobody can.
 	SupportStaff []string
 	// RefreshCanned, when set, is called in the background after an
 	// answer is saved or deleted through Slack, so that the suggestions of
 	// the Answerer change at once rather than at its next refresh.
 	RefreshCanned func(ctx context.Context) error
+	// Feedback receives every vote that changes the counts, for the
+	// statistics (the engine); nil keeps them in State only.
+	Feedback FeedbackRecorder
+	// Stats is the overview staff see on the App Home tab, and counts
+	// escalations; nil shows staff that statistics are off.
+	Stats StatsStore
+	// SupportChannel (C…) receives escalations; SupportGroup (S…) is the
+	// user group they mention, else SupportStaff are mentioned. An
+	// escalation of a private answer goes to SupportChannel, else to the
+	// staff by DM.
+	SupportChannel string
+	SupportGroup   string
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
 	// HTTPClient is used for the Web API and response_url; nil means a
@@ -275,6 +288,9 @@ func (c *Config) validate() error {
 		if !ValidUserID(id) {
 			return fmt.Errorf("bot: SupportStaff: %q is not a Slack user ID such as U0123ABCD", id)
 		}
+	}
+	if err := c.validateSupport(); err != nil {
+		return err
 	}
 	if c.APIURL != "" && !strings.HasSuffix(c.APIURL, "/") {
 		// slack-go appends method names directly to the base URL.

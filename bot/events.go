@@ -42,6 +42,8 @@ type innerEvent struct {
 	PreviousMessage *innerEvent `json:"previous_message"`
 	// AssistantThread is set on the assistant view's thread events.
 	AssistantThread *assistantThread `json:"assistant_thread"`
+	// Tab is the tab of an app_home_opened event ("home", "messages").
+	Tab string `json:"tab"`
 }
 
 // edited reports whether the event is a user's edit of a message.
@@ -94,6 +96,13 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		}
 		at := *ev.AssistantThread
 		b.spawn(log, "assistant thread", func() { b.onThreadStarted(ctx, log, at) })
+		return
+	case "app_home_opened":
+		if ev.Tab != "home" || ev.User == "" || !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
+			return
+		}
+		user := ev.User
+		b.spawn(log, "home tab", func() { b.onHomeOpened(ctx, log, user) })
 		return
 	case "assistant_thread_context_changed":
 		// The channel the user is looking at changed; the bot does not read

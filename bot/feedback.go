@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/selfcheck/selfcheck/botstate"
+	"github.com/selfcheck/selfcheck/engine"
 )
 
 // Action IDs of the feedback controls: Slack's native feedback buttons,
@@ -64,30 +66,49 @@ func (b *Bot) FeedbackCounts() FeedbackCounts {
 
 // feedbackButtons is the row under every answer: Slack's native feedback
 // buttons. Their values carry the vote and what the answer was about
-// (kind and item), never the user's text.
-func feedbackButtons(kind, item string) []slack.Block {
-	value := kind + "|" + item
+// (kind, item and the kind of answer), never the user's text.
+func feedbackButtons(kind, answerKind, item string) []slack.Block {
+	value := kind + "|" + item + "|" + answerKind
 	up := slack.NewFeedbackButton(plain("👍"), botstate.VoteUp+"|"+value).WithAccessibilityLabel("도움이 됐어요")
 	down := slack.NewFeedbackButton(plain("👎"), botstate.VoteDown+"|"+value).WithAccessibilityLabel("아쉬워요")
 	return []slack.Block{slack.NewContextActionsBlock(blockFeedback, slack.NewFeedbackButtonsBlockElement(actionFeedback, up, down))}
 }
 
-// vote reads a feedback action: the vote, and the kind and item of the
-// answer. ok is false for other actions.
-func vote(a *slack.BlockAction) (v, kind, item string, ok bool) {
+// FeedbackRecorder counts the feedback votes for the statistics;
+// *engine.Engine satisfies it. It must return at once.
+type FeedbackRecorder interface {
+	RecordFeedback(ctx context.Context, ev engine.FeedbackEvent)
+}
+
+// feedbackVote is one feedback click: the vote and what the answer was.
+type feedbackVote struct {
+	vote, kind, item string
+	// answerKind is the engine's kind of answer (engine.KindCanned …);
+	// messages of earlier versions lack it and use kind.
+	answerKind string
+}
+
+// vote reads a feedback action. ok is false for other actions.
+func vote(a *slack.BlockAction) (fv feedbackVote, ok bool) {
 	if a == nil {
-		return "", "", "", false
+		return fv, false
 	}
 	switch a.ActionID {
 	case actionFeedback:
 		v, rest, _ := strings.Cut(a.Value, "|")
-		kind, item, _ := strings.Cut(rest, "|")
-		return v, kind, item, v == botstate.VoteUp || v == botstate.VoteDown
+		fv.vote = v
+		fv.kind, rest, _ = strings.Cut(rest, "|")
+		fv.item, fv.answerKind, _ = strings.Cut(rest, "|")
+		ok = v == botstate.VoteUp || v == botstate.VoteDown
 	case actionFeedbackUp, actionFeedbackDown:
-		kind, item, _ := strings.Cut(a.Value, "|")
-		return strings.TrimPrefix(a.ActionID, "feedback_"), kind, item, true
+		fv.vote = strings.TrimPrefix(a.ActionID, "feedback_")
+		fv.kind, fv.item, _ = strings.Cut(a.Value, "|")
+		ok = true
+	default:
+		return fv, false
 	}
-	return "", "", "", false
+	fv.answerKind = cmp.Or(fv.answerKind, fv.kind)
+	return fv, ok
 }
 
 func parseInteraction(raw []byte) (slack.InteractionCallback, error) {
@@ -119,7 +140,7 @@ func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.Interac
 	}
 	counted := false
 	for _, a := range ic.ActionCallback.BlockActions {
-		v, kind, item, ok := vote(a)
+		fv, ok := vote(a)
 		if !ok {
 			continue
 		}
@@ -127,15 +148,23 @@ func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.Interac
 			msgKey += "/" + a.ActionTs
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
-		changed, err := b.state.Vote(sctx, msgKey, ic.User.ID, item, v)
+		prev, perr := b.state.UserVote(sctx, msgKey, ic.User.ID)
+		changed, err := b.state.Vote(sctx, msgKey, ic.User.ID, fv.item, fv.vote)
 		cancel()
 		if err != nil {
 			log.Error("feedback not recorded", "error", err)
 			continue
 		}
 		log.Info("feedback",
-			"action", v, "user", ic.User.ID, "channel", channel, "item", cmpItem(item), "answer_kind", kind,
+			"action", fv.vote, "user", ic.User.ID, "channel", channel, "item", cmpItem(fv.item), "answer_kind", fv.answerKind,
 			"counted", changed)
+		if changed && b.cfg.Feedback != nil {
+			if perr != nil {
+				log.Warn("earlier vote unknown", "error", perr)
+			}
+			b.cfg.Feedback.RecordFeedback(ctx, engine.FeedbackEvent{Item: fv.item, Kind: fv.answerKind,
+				Helpful: fv.vote == botstate.VoteUp, Changed: prev != "" && prev != fv.vote})
+		}
 		counted = counted || changed
 	}
 	// An ephemeral message cannot be edited by ts and its blocks do not

@@ -67,7 +67,7 @@ func (b *Bot) formReview(ctx context.Context, text string) (doc, error) {
 		d.Body = append(append(d.Body, slack.NewDividerBlock()), rd.Body...)
 	}
 	if len(rep.Items) > 0 {
-		d.Footer = feedbackButtons("review", formWord)
+		d.Footer = answerFooter("review", "review", formWord)
 	}
 	return d, nil
 }

@@ -61,6 +61,7 @@ func (b *Bot) onInteraction(ctx context.Context, log *slog.Logger, ic slack.Inte
 	switch {
 	case ic.Type == slack.InteractionTypeBlockActions:
 		b.onFeedback(ctx, log, ic)
+		b.onButtons(ctx, log, ic)
 	case ic.Type == slack.InteractionTypeMessageAction && ic.CallbackID == callbackSaveCanned:
 		b.onSaveShortcut(ctx, log, ic)
 	case ic.Type == slack.InteractionTypeViewSubmission && ic.View.CallbackID == callbackSaveCanned:

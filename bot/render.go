@@ -192,7 +192,7 @@ func renderReport(r knowledge.Report) doc {
 		note = "🤖 일부 판단에 언어 모델을 활용했어요. " + note
 	}
 	d.Body = append(d.Body, contextBlock(note))
-	d.Footer = feedbackButtons("review", r.Item)
+	d.Footer = answerFooter("review", "review", r.Item)
 	return d
 }
 
@@ -271,7 +271,7 @@ func renderAnswer(a engine.Answer, kind, header string) doc {
 	for _, c := range ctx {
 		d.Body = append(d.Body, contextBlock(c))
 	}
-	d.Footer = feedbackButtons(kind, a.Item)
+	d.Footer = answerFooter(kind, a.Kind(), a.Item)
 	return d
 }
 

@@ -113,7 +113,7 @@ type apiCall struct {
 	Blocks   []map[string]any
 	Err      string // error code answered, "" when accepted
 
-	User      string         // chat.postEphemeral recipient
+	User      string         // chat.postEphemeral recipient, views.publish user
 	TriggerID string         // views.open
 	View      map[string]any // views.open
 
@@ -126,7 +126,8 @@ type apiCall struct {
 }
 
 // fakeSlack is an httptest Web API: chat.postMessage, chat.update,
-// chat.postEphemeral, views.open, auth.test and apps.connections.open. It
+// chat.postEphemeral, chat.getPermalink, views.open, views.publish,
+// auth.test and apps.connections.open. It
 // enforces Slack's message limits.
 type fakeSlack struct {
 	srv *httptest.Server
@@ -245,6 +246,65 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(map[string]any{"ok": true, "view": map[string]any{"id": "V1", "type": "modal"}})
+	case "views.publish":
+		// The App Home tab: JSON with a bearer token, a user and a home
+		// view of at most 100 blocks.
+		if r.Header.Get("Authorization") != "Bearer "+testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		var req struct {
+			UserID string         `json:"user_id"`
+			View   map[string]any `json:"view"`
+		}
+		c := apiCall{Method: method}
+		if err := json.Unmarshal(body, &req); err != nil || req.UserID == "" || req.View["type"] != "home" {
+			c.Err = "invalid_arguments"
+		}
+		c.User, c.View = req.UserID, req.View
+		if blocks, _ := req.View["blocks"].([]any); c.Err == "" {
+			var bs []map[string]any
+			for _, b := range blocks {
+				m, _ := b.(map[string]any)
+				bs = append(bs, m)
+			}
+			c.Blocks = bs
+			if len(bs) == 0 || len(bs) > 100 {
+				c.Err = "invalid_blocks"
+			} else if e := slackLimitError("x", bs, 100); e != "" {
+				c.Err = e
+			}
+		}
+		if c.Err == "" && fail {
+			c.Err = code
+		}
+		f.record(c)
+		if c.Err != "" {
+			reply(map[string]any{"ok": false, "error": c.Err})
+			return
+		}
+		reply(map[string]any{"ok": true, "view": map[string]any{"id": "VH1", "type": "home"}})
+	case "chat.getPermalink":
+		// slack-go sends this one as a GET: the query, a bearer token.
+		q := r.URL.Query()
+		if r.Header.Get("Authorization") != "Bearer "+testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		c := apiCall{Method: method, Channel: q.Get("channel"), TS: q.Get("message_ts")}
+		switch {
+		case c.Channel == "" || c.TS == "":
+			c.Err = "invalid_arguments"
+		case fail:
+			c.Err = code
+		}
+		f.record(c)
+		if c.Err != "" {
+			reply(map[string]any{"ok": false, "error": c.Err})
+			return
+		}
+		reply(map[string]any{"ok": true, "channel": c.Channel,
+			"permalink": "https://example.slack.com/archives/" + c.Channel + "/p" + strings.ReplaceAll(c.TS, ".", "")})
 	case "assistant.threads.setStatus", "assistant.threads.setSuggestedPrompts", "assistant.threads.setTitle":
 		if form.Get("token") != testBotToken {
 			reply(map[string]any{"ok": false, "error": "invalid_auth"})

@@ -9,7 +9,8 @@ import (
 )
 
 // State is what the bot remembers beyond one request: events already
-// taken on, feedback votes and the topic of each thread it answered.
+// taken on, feedback votes, the topic of each thread it answered, and
+// what must happen once (escalations, canned answers per thread).
 // *botstate.Store implements it in SQLite; a database shared by several
 // replicas can implement it too, since every method is one atomic step.
 type State interface {
@@ -27,6 +28,13 @@ type State interface {
 	// SetTopic and Topic remember what a thread is about.
 	SetTopic(ctx context.Context, channel, thread string, t botstate.Topic) error
 	Topic(ctx context.Context, channel, thread string) (botstate.Topic, bool, error)
+	// Once records key and reports whether it is the first time: a
+	// canned answer offered in a thread, an escalation opened or resolved.
+	Once(ctx context.Context, key string) (bool, error)
+	// Keep stores one of the bot's own answers under key; Take returns it
+	// and deletes it in one step, so that it is posted once.
+	Keep(ctx context.Context, key, value string) error
+	Take(ctx context.Context, key string) (string, bool, error)
 }
 
 // memoryState is the State of a bot configured without one: SQLite in

@@ -91,7 +91,7 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 		statusSet = b.setStatus(dctx, log, ev.Channel, threadTS, in)
 		msgs = b.awaitWork(wctx, done)
 	}
-	err := b.postThread(dctx, log, ev.Channel, threadTS, msgs, eventID)
+	err := b.postThread(dctx, log, ev.Channel, threadTS, withQuestion(msgs, ev.TS), eventID)
 	if err != nil && statusSet {
 		// A reply clears the status; without one it would spin on.
 		b.clearStatus(dctx, log, ev.Channel, threadTS)

@@ -168,7 +168,7 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 			return doc{}, err
 		}
 		b.rememberTopic(ctx, log, o, a.Item, a.Element)
-		return renderAnswer(a, "ask", ""), nil
+		return b.renderAsk(ctx, log, a, o), nil
 	}
 }
 

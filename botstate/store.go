@@ -3,7 +3,9 @@
 // restart are not answered twice), the feedback votes on its answers (one
 // per user per message) and what each thread it answered is about (the
 // item and element of its last answer there, so follow-ups can be read in
-// context).
+// context), the things done once per thread or message (a canned answer
+// offered, an escalation opened or resolved), and for a short while the
+// bot's own full answer behind a "전체 답변 보기" button.
 //
 // It stores IDs, item references and counts only, never what a user
 // wrote. The data lives in one SQLite file, botstate.db, in the data
@@ -39,6 +41,8 @@ type Store struct {
 	db      *sql.DB
 	now     func() time.Time
 	inserts atomic.Int64
+	// onceInserts counts Once and Keep calls between their purges.
+	onceInserts atomic.Int64
 }
 
 // Open opens (creating if needed) botstate.db in dir, or an in-memory
@@ -112,6 +116,18 @@ var schema = []string{
 		PRIMARY KEY (channel, thread)
 	) STRICT`,
 	`CREATE INDEX IF NOT EXISTS threads_at ON threads (at)`,
+	// once and kept: see once.go.
+	`CREATE TABLE IF NOT EXISTS once (
+		key TEXT PRIMARY KEY NOT NULL,
+		at  INTEGER NOT NULL
+	) STRICT`,
+	`CREATE INDEX IF NOT EXISTS once_at ON once (at)`,
+	`CREATE TABLE IF NOT EXISTS kept (
+		key   TEXT PRIMARY KEY NOT NULL,
+		value TEXT NOT NULL,
+		at    INTEGER NOT NULL
+	) STRICT`,
+	`CREATE INDEX IF NOT EXISTS kept_at ON kept (at)`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

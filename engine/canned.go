@@ -49,6 +49,9 @@ type CannedRef struct {
 	Item  string  `json:"item,omitempty"`
 	Text  string  `json:"text"`
 	Score float64 `json:"score"`
+	// Why is the tag or phrase of the answer closest to the question, to
+	// show the user why it was offered; "" when no word is shared.
+	Why string `json:"why,omitempty"`
 }
 
 // DefaultCannedMinScore is the similarity above which a canned answer is
@@ -248,7 +251,7 @@ func (s *cannedSuggester) match(ctx context.Context, q string) (CannedRef, bool)
 	if !ok { // deleted since the last update
 		return CannedRef{}, false
 	}
-	return CannedRef{Name: a.Name, Item: a.Item, Text: a.Text, Score: round(float64(hits[0].Score))}, true
+	return CannedRef{Name: a.Name, Item: a.Item, Text: a.Text, Score: round(float64(hits[0].Score)), Why: cannedWhy(q, a)}, true
 }
 
 // offerCanned puts a closely matching canned answer first, marked as

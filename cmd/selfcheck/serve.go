@@ -39,6 +39,10 @@ type serveDeps struct {
 	// QuickReview is the deterministic review alone, delivered for a
 	// review still waiting on the model at shutdown.
 	QuickReview func(ctx context.Context, itemID, draft string) (knowledge.Report, error)
+	// Stats feeds the staff's App Home overview and counts escalations;
+	// nil with STATS=off. Feedback counts the votes (the engine).
+	Stats    bot.StatsStore
+	Feedback bot.FeedbackRecorder
 }
 
 // serveConfig is the Slack part of the environment. docs/slack.md
@@ -55,6 +59,11 @@ type serveConfig struct {
 	// SupportStaff is SUPPORT_STAFF_IDS: the Slack user IDs allowed to
 	// change and post canned answers, comma-separated.
 	SupportStaff []string
+	// SupportChannel is SUPPORT_CHANNEL: the channel ID (C…) escalations
+	// go to. SupportGroup is SUPPORT_GROUP_ID: the user group (S…) they
+	// mention instead of the staff one by one.
+	SupportChannel string
+	SupportGroup   string
 }
 
 // loadServeConfig reads and checks the Slack settings. Its errors name the
@@ -102,6 +111,14 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 		return c, err
 	}
 	c.SupportStaff = staff
+	c.SupportChannel = env("SUPPORT_CHANNEL")
+	if c.SupportChannel != "" && !bot.ValidChannelID(c.SupportChannel) {
+		return c, usageError{msg: fmt.Sprintf("SUPPORT_CHANNEL=%q is not a channel ID such as C0123ABCD (in Slack: channel name → About → Channel ID at the bottom)", c.SupportChannel)}
+	}
+	c.SupportGroup = env("SUPPORT_GROUP_ID")
+	if c.SupportGroup != "" && !bot.ValidGroupID(c.SupportGroup) {
+		return c, usageError{msg: fmt.Sprintf("SUPPORT_GROUP_ID=%q is not a user group ID such as S0123ABCD (in Slack: People → User groups → the group → ⋮ → Copy group ID)", c.SupportGroup)}
+	}
 	return c, nil
 }
 
@@ -162,6 +179,11 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		State:         deps.State,
 		ShutdownGrace: sc.ShutdownGrace,
 		QuickReview:   deps.QuickReview,
+		Stats:         deps.Stats,
+		Feedback:      deps.Feedback,
+
+		SupportChannel: sc.SupportChannel,
+		SupportGroup:   sc.SupportGroup,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -169,6 +191,9 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 	if deps.CannedWriter != nil && len(sc.SupportStaff) == 0 {
 		// Not an error: reading canned answers works, only changes do not.
 		log.Warn("SUPPORT_STAFF_IDS is empty: nobody can save, delete or post canned answers from Slack")
+	}
+	if len(sc.SupportStaff) == 0 && sc.SupportChannel == "" && sc.SupportGroup == "" {
+		log.Warn("no support team configured (SUPPORT_STAFF_IDS, SUPPORT_CHANNEL, SUPPORT_GROUP_ID): 담당자에게 묻기 tells users it is not set up")
 	}
 	if sc.AppToken != "" {
 		fmt.Fprintln(stderr, "selfcheck: Slack bot starting in Socket Mode; Ctrl+C to stop")

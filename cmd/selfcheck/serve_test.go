@@ -66,6 +66,9 @@ func TestServeConfigErrors(t *testing.T) {
 		{"shutdown grace without unit", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SHUTDOWN_GRACE": "20"}, "SHUTDOWN_GRACE"},
 		{"shutdown grace zero", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SHUTDOWN_GRACE": "0s"}, "SHUTDOWN_GRACE"},
 		{"staff one bad among good", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD, @carol ,U0456EFGH"}, "SUPPORT_STAFF_IDS"},
+		{"support channel as name", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_CHANNEL": "#support"}, "SUPPORT_CHANNEL"},
+		{"support channel as user", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_CHANNEL": "U0123ABCD"}, "SUPPORT_CHANNEL"},
+		{"support group as handle", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_GROUP_ID": "@support-team"}, "SUPPORT_GROUP_ID"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -104,6 +107,8 @@ func TestServeConfigValid(t *testing.T) {
 			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", SupportStaff: []string{"U0123ABCD"}}},
 		{"staff trimmed, blanks and duplicates dropped", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": " U0123ABCD ,\tW0456EFGH,, U0123ABCD ,\n"},
 			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", SupportStaff: []string{"U0123ABCD", "W0456EFGH"}}},
+		{"support channel and group", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_CHANNEL": " C0SUPPORT ", "SUPPORT_GROUP_ID": "S0TEAM1"},
+			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", SupportChannel: "C0SUPPORT", SupportGroup: "S0TEAM1"}},
 		{"shutdown grace", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SHUTDOWN_GRACE": "45s"},
 			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", ShutdownGrace: 45 * time.Second}},
 		{"staff blank", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": " , "},

@@ -60,6 +60,8 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		Files:         fileReviewer{e: e, cfg: cfg.extractConfig()},
 		MaxFileBytes:  cfg.MaxFileBytes,
 		State:         state,
+		Stats:         botStats(st),
+		Feedback:      e,
 		QuickReview: func(ctx context.Context, itemID, draft string) (knowledge.Report, error) {
 			if err := ctx.Err(); err != nil {
 				return knowledge.Report{}, err

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/selfcheck/selfcheck/bot"
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/stats"
 )
@@ -73,4 +74,13 @@ func recorder(s *stats.Store) engine.StatsRecorder {
 		return nil
 	}
 	return statsRecorder{s}
+}
+
+// botStats returns the statistics as the bot uses them: nil (off) for a
+// nil store, never a non-nil interface holding a nil pointer.
+func botStats(s *stats.Store) bot.StatsStore {
+	if s == nil {
+		return nil
+	}
+	return s
 }
