@@ -109,9 +109,20 @@ type Config struct {
 	AckTimeout time.Duration
 	// WorkTimeout bounds one answer or review in the background. Default 2 min.
 	WorkTimeout time.Duration
-	// ShutdownTimeout bounds how long Run waits for replies in flight
-	// after its context ends. Default 10 s.
-	ShutdownTimeout time.Duration
+	// ShutdownGrace bounds how long Run waits for replies in flight after
+	// its context ends (SIGTERM). Work still waiting near its end is
+	// delivered as it stands: a review with its deterministic result and a
+	// notice, a question with a request to ask again. Default 20 s.
+	ShutdownGrace time.Duration
+	// QuickReview, when set, is the deterministic review alone (no model);
+	// a review still waiting on the model when the bot shuts down is
+	// delivered with its result.
+	QuickReview func(ctx context.Context, itemID, draft string) (knowledge.Report, error)
+	// MaxWorkers bounds the reviews and answers running at once; default
+	// four per CPU (at least four). MaxQueue is how many more may wait;
+	// past that the user is asked to retry in a minute. Default 1000.
+	MaxWorkers int
+	MaxQueue   int
 	// MaxBodyBytes caps request bodies; larger ones get 413. Default 1 MiB.
 	MaxBodyBytes int64
 	// MaxRetries bounds the retries of one Slack API call. Default 3.
@@ -120,20 +131,25 @@ type Config struct {
 	// waits fail the delivery. Default 60 s.
 	MaxRetryWait time.Duration
 	// DedupTTL is how long an event ID is remembered to drop Slack's
-	// retries. Default 10 min (Slack retries for about 5).
+	// retries. Default and minimum 1 h: Slack retries for about 5 min,
+	// but a retry may reach a bot that was restarting, or another replica.
 	DedupTTL time.Duration
+	// State remembers events, votes and thread topics; nil keeps them in
+	// memory, lost on restart. cmd/selfcheck passes a *botstate.Store
+	// under DATA_DIR.
+	State State
 }
 
 // Defaults applied by New for zero durations and sizes.
 const (
-	DefaultListenAddr      = ":3000"
-	DefaultAckTimeout      = 1500 * time.Millisecond
-	DefaultWorkTimeout     = 2 * time.Minute
-	DefaultShutdownTimeout = 10 * time.Second
-	DefaultMaxBodyBytes    = 1 << 20
-	DefaultMaxRetries      = 3
-	DefaultMaxRetryWait    = 60 * time.Second
-	DefaultDedupTTL        = 10 * time.Minute
+	DefaultListenAddr    = ":3000"
+	DefaultAckTimeout    = 1500 * time.Millisecond
+	DefaultWorkTimeout   = 2 * time.Minute
+	DefaultShutdownGrace = 20 * time.Second
+	DefaultMaxBodyBytes  = 1 << 20
+	DefaultMaxRetries    = 3
+	DefaultMaxRetryWait  = 60 * time.Second
+	DefaultDedupTTL      = time.Hour
 )
 
 // Bot is a running Slack app. Create it with New; it is safe for
@@ -151,8 +167,8 @@ type Bot struct {
 	builtinCanned bool
 
 	botUserID atomic.Value // string; set by Run from auth.test
-	events    *seenCache
-	feedback  *feedbackBook
+	state     State
+	pool      *pool
 
 	jobs     sync.WaitGroup
 	inFlight atomic.Int64
@@ -161,6 +177,15 @@ type Bot struct {
 	// the ack does not cancel them.
 	abort     chan struct{}
 	abortOnce sync.Once
+	// drain is closed when a shutdown nears its end: work still waiting
+	// delivers what it has.
+	drain     chan struct{}
+	drainOnce sync.Once
+
+	// link follows the Socket Mode connection; healthAddr is where its
+	// /healthz listens (tests bind port 0).
+	link       linkState
+	healthAddr atomic.Value // string
 }
 
 // New checks cfg, fills in defaults and builds a Bot. It does no I/O.
@@ -174,6 +199,7 @@ func New(cfg Config) (*Bot, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	log = slog.New(scrubHandler{log.Handler()})
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 15 * time.Second}
@@ -197,10 +223,18 @@ func New(cfg Config) (*Bot, error) {
 		commands: map[string]CommandFunc{},
 		items:    map[string]knowledge.ItemInfo{},
 		staff:    map[string]bool{},
-		events:   newSeenCache(cfg.DedupTTL, 50_000),
-		feedback: newFeedbackBook(20_000),
+		state:    cfg.State,
 		abort:    make(chan struct{}),
+		drain:    make(chan struct{}),
 	}
+	if b.state == nil {
+		st, err := memoryState()
+		if err != nil {
+			return nil, err
+		}
+		b.state = st
+	}
+	b.pool = newPool(cfg.MaxWorkers, cfg.MaxQueue)
 	b.botUserID.Store(cfg.BotUserID)
 	for _, name := range reservedCommands {
 		b.commands[name] = nil
@@ -259,8 +293,14 @@ func (c *Config) setDefaults() {
 	if c.WorkTimeout <= 0 {
 		c.WorkTimeout = DefaultWorkTimeout
 	}
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = DefaultShutdownTimeout
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = DefaultShutdownGrace
+	}
+	if c.MaxWorkers <= 0 {
+		c.MaxWorkers = defaultWorkers()
+	}
+	if c.MaxQueue <= 0 {
+		c.MaxQueue = DefaultMaxQueue
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
@@ -271,7 +311,7 @@ func (c *Config) setDefaults() {
 	if c.MaxRetryWait <= 0 {
 		c.MaxRetryWait = DefaultMaxRetryWait
 	}
-	if c.DedupTTL <= 0 {
+	if c.DedupTTL < DefaultDedupTTL {
 		c.DedupTTL = DefaultDedupTTL
 	}
 }
@@ -279,7 +319,7 @@ func (c *Config) setDefaults() {
 // Run connects the bot to Slack and serves until ctx ends: over Socket
 // Mode when an app token is configured, else over HTTP on ListenAddr. On
 // cancellation it stops taking requests, lets the replies in flight finish
-// (bounded by ShutdownTimeout) and returns nil.
+// (bounded by ShutdownGrace) and returns nil.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.userID() == "" {
 		resp, err := b.api.AuthTestContext(ctx)
@@ -295,14 +335,35 @@ func (b *Bot) Run(ctx context.Context) error {
 	return b.runHTTP(ctx)
 }
 
-// Shutdown waits for the replies in flight. When ctx ends first it cancels
-// them, waits briefly for them to notice and returns an error.
+// drainMargin is how long before the shutdown deadline waiting work is
+// told to deliver what it has, leaving time for the delivery itself.
+const drainMargin = 5 * time.Second
+
+// Shutdown waits for the replies in flight. Shortly before ctx's deadline
+// (drainMargin, or half the time left if that is less) it tells
+// waiting work to deliver what it has; when ctx ends it cancels what is
+// left, waits briefly for it to notice and returns an error.
 func (b *Bot) Shutdown(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
 		b.jobs.Wait()
 		close(done)
 	}()
+	var drainAt <-chan time.Time
+	if dl, ok := ctx.Deadline(); ok {
+		left := time.Until(dl)
+		t := time.NewTimer(left - min(drainMargin, left/2))
+		defer t.Stop()
+		drainAt = t.C
+	}
+	select {
+	case <-done:
+		return nil
+	case <-drainAt:
+		b.log.Warn("shutdown deadline near: delivering work in flight as it stands", "in_flight", b.inFlight.Load())
+		b.drainOnce.Do(func() { close(b.drain) })
+	case <-ctx.Done():
+	}
 	select {
 	case <-done:
 		return nil

@@ -341,8 +341,11 @@ func TestCannedSlowPost(t *testing.T) {
 	if ack.ResponseType != "ephemeral" || !strings.Contains(ack.Text, "준비하는 중") {
 		t.Errorf("ack = %q %q; want the ephemeral placeholder", ack.ResponseType, ack.Text)
 	}
-	posts := ch.resp.wait(t, 1, 10*time.Second)
-	p := posts[0]
+	posts := ch.resp.wait(t, 2, 10*time.Second)
+	if !posts[0].DeleteOriginal {
+		t.Errorf("first post = %+v; want the ephemeral placeholder deleted, not left stale", posts[0])
+	}
+	p := posts[1]
 	if p.ResponseType != "in_channel" || p.ReplaceOriginal || !strings.Contains(blockTexts(p.Blocks), seedFirst) {
 		t.Errorf("delivered %q replace=%v %s; want the answer in_channel as a new message", p.ResponseType, p.ReplaceOriginal, blockTexts(p.Blocks))
 	}

@@ -69,7 +69,7 @@ func TestSlashRouting(t *testing.T) {
 					return engine.Answer{Answer: "<!channel> 참고: <https://www.example.go.kr/guide|안내서>"}, nil
 				}
 			},
-			wantCalls: []string{"ask:질문"}, wantText: []string{"&lt;!channel&gt;", "<https://www.example.go.kr/guide|안내서>"}, notText: []string{"<!channel>"}},
+			wantCalls: []string{"ask:질문"}, wantText: []string{"&lt;!channel&gt;", "안내서 (`https://www.example.go.kr/guide`)"}, notText: []string{"<!channel>", "<https://www.example.go.kr/guide|"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,7 @@ import (
 type responsePayload struct {
 	ResponseType    string        `json:"response_type"`
 	ReplaceOriginal bool          `json:"replace_original"`
+	DeleteOriginal  bool          `json:"delete_original,omitempty"`
 	Text            string        `json:"text"`
 	Blocks          []slack.Block `json:"blocks,omitempty"`
 }
@@ -52,25 +54,35 @@ func (e *responseURLError) Error() string {
 	return fmt.Sprintf("response_url: status %d: %s", e.Status, e.Code)
 }
 
+// errNoResponseURL is respond's error when the request carried none.
+var errNoResponseURL = errors.New("no response_url to deliver to")
+
 // respond delivers msgs through a response_url: the first replaces the
-// "검토 중…" placeholder when replaceFirst is set, the rest follow.
-func (b *Bot) respond(ctx context.Context, log *slog.Logger, url string, msgs []message, replaceFirst bool) error {
+// "검토 중…" placeholder when replaceFirst is set, the rest follow. It
+// returns how many parts were delivered.
+func (b *Bot) respond(ctx context.Context, log *slog.Logger, url string, msgs []message, replaceFirst bool) (int, error) {
 	if url == "" {
-		return errors.New("no response_url to deliver to")
+		return 0, errNoResponseURL
 	}
 	for i, m := range msgs {
 		// A public message is posted anew rather than replacing the
 		// placeholder: the placeholder is ephemeral, and Slack does not
-		// turn an ephemeral message into one the channel can see.
+		// turn an ephemeral message into one the channel can see. The
+		// placeholder is deleted first, so that no stale "⏳" stays.
 		replace := replaceFirst && i == 0 && !m.public
+		if replaceFirst && i == 0 && m.public {
+			if err := b.postResponseURL(ctx, url, responsePayload{DeleteOriginal: true}); err != nil {
+				log.Info("placeholder not deleted", "error", err)
+			}
+		}
 		err := b.withRetry(ctx, log, "response_url", m, func(ctx context.Context, m message) error {
 			return b.postResponseURL(ctx, url, replyPayload(m, replace))
 		})
 		if err != nil {
-			return fmt.Errorf("deliver part %d/%d: %w", i+1, len(msgs), err)
+			return i, fmt.Errorf("deliver part %d/%d: %w", i+1, len(msgs), err)
 		}
 	}
-	return nil
+	return len(msgs), nil
 }
 
 func (b *Bot) postResponseURL(ctx context.Context, url string, p responsePayload) error {
@@ -85,6 +97,13 @@ func (b *Bot) postResponseURL(ctx context.Context, url string, p responsePayload
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	resp, err := b.http.Do(req)
 	if err != nil {
+		// *url.Error quotes the URL, and a response_url is a credential:
+		// anyone holding it can post into the user's channel. Keep only
+		// the cause (which still tells a timeout from a refusal).
+		var ue *neturl.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return fmt.Errorf("post response_url: %w", err)
 	}
 	defer resp.Body.Close()
@@ -123,33 +142,114 @@ func errorCode(s string) string {
 	return s
 }
 
-// postThread posts msgs as replies in a thread.
-func (b *Bot) postThread(ctx context.Context, log *slog.Logger, channel, threadTS string, msgs []message) error {
+// postThread posts msgs as replies in a thread (or at the top of a DM
+// when threadTS is empty). key, when set, tags each part with message
+// metadata so that a post whose response was lost can be found again
+// instead of being posted twice.
+func (b *Bot) postThread(ctx context.Context, log *slog.Logger, channel, threadTS string, msgs []message, key string) error {
 	for i, m := range msgs {
-		if _, err := b.postMessage(ctx, log, channel, threadTS, m); err != nil {
+		partKey := ""
+		if key != "" {
+			partKey = fmt.Sprintf("%s/%d", key, i+1)
+		}
+		if _, err := b.postMessage(ctx, log, channel, threadTS, m, partKey); err != nil {
 			return fmt.Errorf("post part %d/%d: %w", i+1, len(msgs), err)
 		}
 	}
 	return nil
 }
 
-// postMessage posts one message in a thread and returns its timestamp.
-func (b *Bot) postMessage(ctx context.Context, log *slog.Logger, channel, threadTS string, m message) (string, error) {
+// replyMetadataType is the metadata event type of the bot's replies.
+const replyMetadataType = "selfcheck_reply"
+
+// postMessage posts one message and returns its timestamp. A failure
+// that leaves open whether Slack accepted the post (a timeout, a reset
+// connection, a 5xx) is not retried blindly: with a key, the bot first
+// looks for the post in the conversation and stops if it is there.
+func (b *Bot) postMessage(ctx context.Context, log *slog.Logger, channel, threadTS string, m message, key string) (string, error) {
 	var ts string
+	var prev error
 	err := b.withRetry(ctx, log, "chat.postMessage", m, func(ctx context.Context, m message) error {
+		if prev != nil && key != "" && ambiguous(prev) {
+			found, err := b.findPosted(ctx, channel, threadTS, key)
+			switch {
+			case err != nil:
+				// Unknown either way; a doubled reply beats a lost one.
+				log.Warn("could not check for an earlier post, posting again", "error", err)
+			case found != "":
+				log.Info("earlier post found, not posted again", "ts", found)
+				ts = found
+				return nil
+			}
+		}
+		opts := msgOptions(m, threadTS)
+		if key != "" {
+			opts = append(opts, slack.MsgOptionMetadata(slack.SlackMetadata{
+				EventType: replyMetadataType, EventPayload: map[string]any{"key": key}}))
+		}
 		var err error
-		_, ts, err = b.api.PostMessageContext(ctx, channel, msgOptions(m, threadTS)...)
+		_, ts, err = b.api.PostMessageContext(ctx, channel, opts...)
+		prev = err
 		return err
 	})
 	return ts, err
 }
 
+// findPosted looks among the latest messages of the thread (or of the
+// conversation) for the bot's post tagged key and returns its ts.
+func (b *Bot) findPosted(ctx context.Context, channel, threadTS, key string) (string, error) {
+	var msgs []slack.Message
+	var err error
+	if threadTS != "" {
+		msgs, _, _, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channel, Timestamp: threadTS, Limit: 100, IncludeAllMetadata: true})
+	} else {
+		var h *slack.GetConversationHistoryResponse
+		h, err = b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			ChannelID: channel, Limit: 20, IncludeAllMetadata: true})
+		if h != nil {
+			msgs = h.Messages
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("look for an earlier post: %w", err)
+	}
+	for _, m := range msgs {
+		if m.Metadata.EventType == replyMetadataType && m.Metadata.EventPayload["key"] == key {
+			return m.Timestamp, nil
+		}
+	}
+	return "", nil
+}
+
+// ambiguous reports whether a failed call may nonetheless have been
+// carried out by Slack.
+func ambiguous(err error) bool {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return false
+	}
+	return transient(err)
+}
+
 // updateMessage replaces the message at ts (a placeholder of the bot).
 func (b *Bot) updateMessage(ctx context.Context, log *slog.Logger, channel, ts string, m message) error {
 	return b.withRetry(ctx, log, "chat.update", m, func(ctx context.Context, m message) error {
-		_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, msgOptions(m, "")...)
+		// A text-only message sends blocks: [] so that the blocks of the
+		// message it replaces do not stay.
+		_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, updateOptions(m)...)
 		return err
 	})
+}
+
+// updateOptions are msgOptions for chat.update: without blocks, an
+// empty block list, since chat.update keeps the old blocks otherwise.
+func updateOptions(m message) []slack.MsgOption {
+	opts := msgOptions(m, "")
+	if len(m.Blocks) == 0 {
+		opts = append(opts, slack.MsgOptionBlocks())
+	}
+	return opts
 }
 
 func msgOptions(m message, threadTS string) []slack.MsgOption {

@@ -61,7 +61,7 @@ func TestDeliveryRetries(t *testing.T) {
 			h.slack.set(c.setup)
 			msg := paginate(renderReport(sampleReport("1.2", 44)))[0]
 			start := time.Now()
-			err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", []message{msg})
+			err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", []message{msg}, "")
 			elapsed := time.Since(start)
 			if (err != nil) != c.wantErr {
 				t.Errorf("err = %v; want error %v", err, c.wantErr)
@@ -90,7 +90,7 @@ func TestRetryAfterTooLong(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.MaxRetryWait = 500 * time.Millisecond })
 	h.slack.set(func(f *fakeSlack) { f.rateLimit["chat.postMessage"] = 1 })
 	start := time.Now()
-	err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", paginate(renderNotice("안녕하세요")))
+	err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", paginate(renderNotice("안녕하세요")), "")
 	if err == nil || time.Since(start) > 400*time.Millisecond {
 		t.Errorf("err = %v after %v; want a quick failure when Retry-After exceeds MaxRetryWait", err, time.Since(start))
 	}
@@ -104,7 +104,7 @@ func TestResponseURLShrinks(t *testing.T) {
 	msg := message{Text: "긴 답변", Blocks: []slack.Block{
 		slack.NewSectionBlock(mrkdwn(strings.Repeat("가", 3500)), nil, nil),
 	}}
-	if err := h.bot.respond(t.Context(), h.bot.log, h.resp.url("shrink"), []message{msg}, true); err != nil {
+	if _, err := h.bot.respond(t.Context(), h.bot.log, h.resp.url("shrink"), []message{msg}, true); err != nil {
 		t.Fatalf("respond: %v", err)
 	}
 	posts := h.resp.all()

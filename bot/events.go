@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
-	"time"
-
-	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // outerEvent is the envelope of the Events API. The bot decodes it itself
@@ -35,6 +31,35 @@ type innerEvent struct {
 	ThreadTS    string `json:"thread_ts"`
 	Channel     string `json:"channel"`
 	ChannelType string `json:"channel_type"`
+	// Edited is set on a message the user has edited: an app_mention of
+	// an edited message, or the message inside a message_changed event.
+	Edited *struct {
+		TS string `json:"ts"`
+	} `json:"edited"`
+	// Message and PreviousMessage carry a message_changed event's message
+	// after and before the change.
+	Message         *innerEvent `json:"message"`
+	PreviousMessage *innerEvent `json:"previous_message"`
+	// AssistantThread is set on the assistant view's thread events.
+	AssistantThread *assistantThread `json:"assistant_thread"`
+}
+
+// edited reports whether the event is a user's edit of a message.
+func (ev innerEvent) edited() bool { return ev.Edited != nil && ev.Edited.TS != "" }
+
+// unwrapEdit turns a message_changed event in a DM into the edited
+// message itself; it reports false for changes that are not edits of the
+// text (link previews unfurling, a thread gaining a reply).
+func unwrapEdit(ev innerEvent) (innerEvent, bool) {
+	m := ev.Message
+	if m == nil || !m.edited() || (ev.PreviousMessage != nil && ev.PreviousMessage.Text == m.Text) {
+		return ev, false
+	}
+	out := *m
+	out.Type, out.Subtype = "message", ""
+	out.Channel, out.ChannelType = ev.Channel, ev.ChannelType
+	out.Message, out.PreviousMessage = nil, nil
+	return out, true
 }
 
 // parseEvent decodes an Events API body; inner is zero for envelopes other
@@ -62,13 +87,39 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 	if retry != "" && retry != "0" {
 		log = log.With("retry_num", retry)
 	}
+	switch ev.Type {
+	case "assistant_thread_started":
+		if ev.AssistantThread == nil || !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
+			return
+		}
+		at := *ev.AssistantThread
+		b.spawn(log, "assistant thread", func() { b.onThreadStarted(ctx, log, at) })
+		return
+	case "assistant_thread_context_changed":
+		// The channel the user is looking at changed; the bot does not read
+		// other channels, so there is nothing to do.
+		log.Debug("assistant context changed")
+		return
+	}
+	if ev.Type == "message" && ev.Subtype == "message_changed" && isPrivate(ev) {
+		if inner, ok := unwrapEdit(ev); ok {
+			ev = inner
+		}
+	}
 	if reason := b.ignoreReason(ev); reason != "" {
 		log.Debug("event ignored", "reason", reason)
 		return
 	}
 	// Slack retries carry the same event_id. A DM that also mentions the
-	// bot can arrive as two events for one message, hence the second key.
-	if !b.events.firstTime(prefixed("event:", outer.EventID)) || !b.events.firstTime(prefixed("msg:"+ev.Channel+":", ev.TS)) {
+	// bot can arrive as two events for one message, hence the second key;
+	// it includes the time of an edit, so that the corrected question of
+	// an edited message is answered once more.
+	msgKey := prefixed("msg:"+ev.Channel+":", ev.TS)
+	if ev.edited() {
+		msgKey += "@" + ev.Edited.TS
+		log = log.With("edited", true)
+	}
+	if !b.firstSeen(ctx, prefixed("event:", outer.EventID)) || !b.firstSeen(ctx, msgKey) {
 		log.Info("duplicate event dropped")
 		return
 	}
@@ -76,7 +127,7 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		b.spawn(log, "file", func() { b.reviewFiles(ctx, log, ev, files) })
 		return
 	}
-	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev) })
+	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev, outer.TeamID, outer.EventID) })
 }
 
 // prefixed namespaces a dedup key; an empty value stays empty so that it
@@ -110,113 +161,4 @@ func (b *Bot) ignoreReason(ev innerEvent) string {
 
 func isPrivate(ev innerEvent) bool {
 	return ev.ChannelType == "im" || (ev.ChannelType == "" && strings.HasPrefix(ev.Channel, "D"))
-}
-
-// answerInThread does the work for a mention or DM and replies in its
-// thread. Quick answers are posted once; slow ones first post a
-// placeholder that is then updated in place, so the user sees the bot
-// has heard them.
-func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEvent) {
-	text := knowledge.Normalize(stripMentions(ev.Text, b.userID()))
-	in := parseMessageText(text, isPrivate(ev))
-	log = log.With("kind", in.kind.String())
-	threadTS := ev.ThreadTS
-	if threadTS == "" {
-		threadTS = ev.TS
-	}
-
-	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
-	done := make(chan []message, 1)
-	b.spawn(log, "event work", func() {
-		defer cancel()
-		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel})
-	})
-	dctx, dcancel := b.detach(ctx, deliveryTimeout)
-	defer dcancel()
-
-	timer := time.NewTimer(b.cfg.AckTimeout)
-	defer timer.Stop()
-	var err error
-	delivery := "post"
-	select {
-	case msgs := <-done:
-		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs)
-	case <-timer.C:
-		delivery = "update"
-		ts, perr := b.postMessage(dctx, log, ev.Channel, threadTS, pending(in))
-		msgs := awaitWork(wctx, done)
-		if perr != nil || ts == "" {
-			log.Warn("placeholder not posted", "error", perr)
-			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs)
-			break
-		}
-		if err = b.updateMessage(dctx, log, ev.Channel, ts, msgs[0]); err != nil {
-			break
-		}
-		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:])
-	}
-	if err != nil {
-		log.Error("delivery failed", "via", "chat", "error", err)
-		return
-	}
-	log.Info("event answered", "delivery", delivery)
-}
-
-// seenCache remembers keys (event IDs) for a while so that Slack's retries
-// of an event are answered once. It is bounded both in time and in size:
-// a flood of distinct IDs evicts the oldest rather than growing memory.
-type seenCache struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	max   int
-	seen  map[string]time.Time
-	queue []string // insertion order, oldest first from head
-	head  int
-	now   func() time.Time
-}
-
-func newSeenCache(ttl time.Duration, max int) *seenCache {
-	return &seenCache{ttl: ttl, max: max, seen: map[string]time.Time{}, now: time.Now}
-}
-
-// firstTime records key and reports whether it was not already recorded
-// within the TTL. An empty key is never deduplicated.
-func (c *seenCache) firstTime(key string) bool {
-	if key == "" {
-		return true
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	c.evict(now)
-	if t, ok := c.seen[key]; ok && now.Sub(t) < c.ttl {
-		return false
-	}
-	c.seen[key] = now
-	c.queue = append(c.queue, key)
-	return true
-}
-
-func (c *seenCache) evict(now time.Time) {
-	for c.head < len(c.queue) {
-		k := c.queue[c.head]
-		t, ok := c.seen[k]
-		if ok && now.Sub(t) < c.ttl && len(c.seen) < c.max {
-			break
-		}
-		delete(c.seen, k)
-		c.head++
-	}
-	// Compact once the dead prefix dominates, to keep appends amortised O(1).
-	if c.head > 1024 && c.head*2 > len(c.queue) {
-		c.queue = append([]string(nil), c.queue[c.head:]...)
-		c.head = 0
-	}
-}
-
-// len reports the number of remembered keys.
-func (c *seenCache) len() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.seen)
 }

@@ -67,7 +67,7 @@ func (b *Bot) formReview(ctx context.Context, text string) (doc, error) {
 		d.Body = append(append(d.Body, slack.NewDividerBlock()), rd.Body...)
 	}
 	if len(rep.Items) > 0 {
-		d.Footer = feedbackFooter("review", formWord)
+		d.Footer = feedbackButtons("review", formWord)
 	}
 	return d, nil
 }
@@ -122,7 +122,7 @@ func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, 
 	if threadTS == "" {
 		threadTS = ev.TS
 	}
-	ts, err := b.postMessage(dctx, log, ev.Channel, threadTS, paginate(renderNotice(textFilePending))[0])
+	ts, err := b.postMessage(dctx, log, ev.Channel, threadTS, paginate(renderNotice(textFilePending))[0], "")
 	if err != nil {
 		log.Warn("placeholder not posted", "error", err)
 	}
@@ -131,10 +131,10 @@ func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, 
 	wcancel()
 	if ts != "" {
 		if err = b.updateMessage(dctx, log, ev.Channel, ts, msgs[0]); err == nil {
-			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:])
+			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:], "file:"+ev.TS)
 		}
 	} else {
-		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs)
+		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs, "file:"+ev.TS)
 	}
 	if err != nil {
 		log.Error("delivery failed", "via", "chat", "error", err)

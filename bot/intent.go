@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -60,6 +61,12 @@ type intent struct {
 	item    string
 	text    string
 	command string
+	// edited marks the corrected text of an edited message; the reply
+	// says it answers the edit.
+	edited bool
+	// thread is the context of the thread a question was asked in, when
+	// the bot answered there before.
+	thread *engine.Thread
 }
 
 // reReviewWord recognises an explicit request for a review after the item
@@ -76,6 +83,12 @@ const (
 	draftMinLines          = 3
 	draftMinCharsAnyShape  = 1200 // no prefix, any shape
 	questionMaxChars       = 100
+	// In a channel a draft must not be answered in public, so a lower
+	// bar applies: an item prefix and text longer than a question, lines
+	// naming an item, or any text this long.
+	publicDraftBodyMinChars = 100
+	publicDraftMinChars     = 120 // with draftMinLines lines and an item named
+	publicDraftAnyShape     = 1000
 )
 
 var helpWords = map[string]bool{"help": true, "도움말": true, "도움": true, "사용법": true, "?": true, "？": true}
@@ -127,7 +140,7 @@ func parseMessageText(text string, private bool) intent {
 	explicit := ok && reReviewWord.MatchString(text)
 	if !private {
 		switch {
-		case looksLikeDraft(text) || explicit:
+		case looksLikeDraft(text) || explicit || looksLikeDraftInPublic(text):
 			return intent{kind: intentDraftInPublic, item: id}
 		case ok && rest == "":
 			return intent{kind: intentGuide, item: id}
@@ -156,6 +169,19 @@ func looksLikeDraft(text string) bool {
 	}
 	n := utf8.RuneCountInString(text)
 	return n >= draftMinCharsAnyShape || (n >= draftMinChars && countLines(text) >= draftMinLines)
+}
+
+// looksLikeDraftInPublic is the lower bar for channel mentions: there a
+// draft answered as a question would be quoted back to everyone.
+func looksLikeDraftInPublic(text string) bool {
+	n := utf8.RuneCountInString(text)
+	if n >= publicDraftAnyShape {
+		return true
+	}
+	if _, rest, ok := knowledge.SplitItemPrefix(text); ok && utf8.RuneCountInString(rest) >= publicDraftBodyMinChars && !looksLikeQuestion(rest) {
+		return true
+	}
+	return n >= publicDraftMinChars && countLines(text) >= draftMinLines && knowledge.FindItemRef(text) != ""
 }
 
 func looksLikeDraftBody(rest string) bool {

@@ -3,7 +3,6 @@ package bot
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestParseCommandText(t *testing.T) {
@@ -85,36 +84,5 @@ func TestStripMentions(t *testing.T) {
 		if got := stripMentions(c.text, c.botID); got != c.want {
 			t.Errorf("stripMentions(%q, %q) = %q; want %q", c.text, c.botID, got, c.want)
 		}
-	}
-}
-
-func TestSeenCache(t *testing.T) {
-	now := time.Unix(0, 0)
-	c := newSeenCache(time.Minute, 3)
-	c.now = func() time.Time { return now }
-	steps := []struct {
-		advance time.Duration
-		key     string
-		want    bool
-	}{
-		{0, "a", true},
-		{0, "a", false},
-		{30 * time.Second, "a", false},
-		{0, "b", true},
-		{0, "c", true},
-		{0, "d", true}, // evicts a (size 3)
-		{0, "a", true},
-		{2 * time.Minute, "b", true}, // expired
-		{0, "", true},
-		{0, "", true},
-	}
-	for i, s := range steps {
-		now = now.Add(s.advance)
-		if got := c.firstTime(s.key); got != s.want {
-			t.Errorf("step %d: firstTime(%q) = %v; want %v", i, s.key, got, s.want)
-		}
-	}
-	if got := c.len(); got > 3 {
-		t.Errorf("cache holds %d keys; want ≤ 3", got)
 	}
 }

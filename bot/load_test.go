@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -172,4 +174,77 @@ func percentiles(d []time.Duration) (p50, p99, worst time.Duration) {
 	slices.Sort(s)
 	r := func(x time.Duration) time.Duration { return x.Round(10 * time.Microsecond) }
 	return r(s[len(s)*50/100]), r(s[min(len(s)*99/100, len(s)-1)]), r(s[len(s)-1])
+}
+
+// TestBurst300Signed20KBReviews is the acceptance burst: 300 signed slash
+// reviews of 20 KB drafts at once against the real engine, through the
+// bounded worker pool. Every ack must arrive well under Slack's 3 s and
+// every review be delivered exactly once.
+func TestBurst300Signed20KBReviews(t *testing.T) {
+	if testing.Short() {
+		t.Skip("burst of 300 reviews")
+	}
+	eng, kb := realEngine(t, nil)
+	h := newHarness(t, func(c *Config) { c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos() })
+	para := "침해사고 발생 시 이용자에게 전자우편과 문자로 지체 없이 통지한다. 통지에는 발생내용, 발생원인, 피해 확산 방지 조치, 담당부서 연락처를 포함한다.\n"
+	body := strings.Repeat(para, 20*1024/len(para)+1)[:20*1024]
+	body = strings.ToValidUTF8(body, "")
+	n := 300
+	if raceEnabled {
+		// The race detector makes each review ten times slower; on a
+		// shared 2-CPU machine 300 of them measure the machine, not the
+		// bot. The acceptance figure is the run without -race.
+		n = 100
+	}
+	slashBurst(t, h, n,
+		func(i int) string { return fmt.Sprintf("1.2 검토\n[문서 %d]\n%s", i, body) },
+		func(i int, text string) bool { return strings.Contains(text, "1.2-a") })
+}
+
+// TestBurstEventsWithPersistedDedupe sends 300 signed mentions at once to
+// a bot whose dedupe is SQLite on disk, on the ack path: every ack must
+// stay far from Slack's 3 s and every mention be answered once.
+func TestBurstEventsWithPersistedDedupe(t *testing.T) {
+	st, err := botstate.Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	h := newHarness(t, func(c *Config) { c.State = st })
+	n := 300
+	if raceEnabled {
+		n = 100 // see TestBurst300Signed20KBReviews
+	}
+	lat := make([]time.Duration, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		body := eventBody(fmt.Sprintf("EvBurst%d", i), mention("<@UBOT> 1.3", fmt.Sprintf("1700002000.%06d", i), ""))
+		req := h.signedRequest(t, "/slack/events", "application/json", body)
+		wg.Go(func() {
+			<-start
+			t0 := time.Now()
+			resp, err := h.client.Do(req)
+			if err != nil {
+				t.Errorf("event %d: %v", i, err)
+				return
+			}
+			resp.Body.Close()
+			lat[i] = time.Since(t0)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("event %d: status %d", i, resp.StatusCode)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	h.settle(t)
+	p50, p99, worst := percentiles(lat)
+	t.Logf("%d concurrent mentions: ack p50=%v p99=%v max=%v", n, p50, p99, worst)
+	if worst > 2*time.Second {
+		t.Errorf("slowest ack after %v; want well under 3 s", worst)
+	}
+	if got := len(h.slack.accepted("chat.postMessage")); got != n {
+		t.Errorf("answers = %d; want %d", got, n)
+	}
 }

@@ -286,7 +286,7 @@ func (b *Bot) tellLater(ctx context.Context, log *slog.Logger, responseURL, chan
 	b.spawn(log, "interaction reply", func() {
 		dctx, cancel := b.detach(ctx, deliveryTimeout)
 		defer cancel()
-		if err := b.respond(dctx, log, responseURL, paginate(renderNotice(text)), false); err != nil {
+		if _, err := b.respond(dctx, log, responseURL, paginate(renderNotice(text)), false); err != nil {
 			log.Warn("interaction reply not delivered", "via", "response_url", "error", err)
 		}
 	})
@@ -310,7 +310,7 @@ func (b *Bot) notifyUser(ctx context.Context, log *slog.Logger, channel, user, t
 			}
 			log.Info("ephemeral not delivered, sending a DM", "error", err)
 		}
-		if _, err := b.postMessage(dctx, log, user, "", m); err != nil {
+		if _, err := b.postMessage(dctx, log, user, "", m, ""); err != nil {
 			log.Warn("user not notified", "via", "dm", "error", err)
 		}
 	})

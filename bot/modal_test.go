@@ -273,6 +273,7 @@ func TestCannedModalSlowSave(t *testing.T) {
 func TestCannedSocketModeSubmission(t *testing.T) {
 	ch := newCannedHarness(t, func(c *Config) {
 		c.AppToken = testAppToken
+		c.ListenAddr = "127.0.0.1:0" // /healthz; never the default :3000 in tests
 		c.SigningSecret = ""
 	})
 	envs := []map[string]any{

@@ -3,6 +3,7 @@ package bot
 import (
 	"cmp"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -44,19 +45,67 @@ var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 // @channel, no links.
 func escapeText(s string) string { return textEscaper.Replace(s) }
 
-// reSlackLink matches the link syntax answers may legitimately carry.
-var reSlackLink = regexp.MustCompile(`<https?://[^\s<>|]+(?:\|[^<>]*)?>`)
+// reLink matches a link in Slack's syntax (<https://…|label>) or a bare
+// URL, which Slack would turn into a link.
+var reLink = regexp.MustCompile(`<(https?://[^\s<>|]+)(?:\|([^<>]*))?>|https?://[^\s<>\x60]+`)
 
-// escapeMrkdwn escapes engine text but keeps its <https://…|label> links.
-// Anything else in angle brackets, such as a model writing <!channel>, is
-// shown literally rather than acted on.
-func escapeMrkdwn(s string) string {
+// hostSet is the hosts whose links an answer may carry.
+type hostSet map[string]bool
+
+// sourceHosts collects the hosts of the URLs in an answer's sources.
+func sourceHosts(srcs []engine.Source) hostSet {
+	hosts := hostSet{}
+	for _, s := range srcs {
+		for _, u := range reLink.FindAllString(s.Text, -1) {
+			if h := linkHost(strings.Trim(u, "<>")); h != "" {
+				hosts[h] = true
+			}
+		}
+	}
+	return hosts
+}
+
+func linkHost(raw string) string {
+	raw, _, _ = strings.Cut(raw, "|")
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(u.Hostname())
+}
+
+// escapeMrkdwn escapes engine text for mrkdwn, with no links kept.
+func escapeMrkdwn(s string) string { return escapeLinks(s, nil) }
+
+// escapeLinks escapes engine text (which a model may have written) for
+// mrkdwn. A link is kept only when its text is its URL and its host is
+// one of hosts (the sources'); any other link is shown as plain text, in
+// code so that Slack does not link it, with its real target, so that a
+// label cannot lie about where it leads. Anything else in angle brackets,
+// such as <!channel>, is shown literally rather than acted on.
+func escapeLinks(s string, hosts hostSet) string {
 	var b strings.Builder
 	last := 0
-	for _, loc := range reSlackLink.FindAllStringIndex(s, -1) {
-		b.WriteString(escapeText(s[last:loc[0]]))
-		b.WriteString(s[loc[0]:loc[1]])
-		last = loc[1]
+	for _, m := range reLink.FindAllStringSubmatchIndex(s, -1) {
+		b.WriteString(escapeText(s[last:m[0]]))
+		last = m[1]
+		target, label := s[m[0]:m[1]], ""
+		if m[2] >= 0 {
+			target = s[m[2]:m[3]]
+			if m[4] >= 0 {
+				label = strings.TrimSpace(s[m[4]:m[5]])
+			}
+		}
+		if (label == "" || label == target) && hosts[linkHost(target)] {
+			b.WriteString("<" + target + ">")
+			continue
+		}
+		code := "`" + escapeText(strings.ReplaceAll(target, "`", "")) + "`"
+		if label != "" && label != target {
+			b.WriteString(escapeText(label) + " (" + code + ")")
+			continue
+		}
+		b.WriteString(code)
 	}
 	b.WriteString(escapeText(s[last:]))
 	return b.String()
@@ -103,18 +152,6 @@ func contextBlock(texts ...string) *slack.ContextBlock {
 	return slack.NewContextBlock("", elems...)
 }
 
-// feedbackFooter is the 👍/👎 row. The button value carries what the
-// answer was about (kind and item), never the user's text.
-func feedbackFooter(kind, item string) []slack.Block {
-	value := kind + "|" + item
-	return []slack.Block{
-		slack.NewActionBlock("feedback",
-			slack.NewButtonBlockElement(actionFeedbackUp, value, plain("👍 도움이 됐어요")),
-			slack.NewButtonBlockElement(actionFeedbackDown, value, plain("👎 아쉬워요")),
-		),
-	}
-}
-
 func quote(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	for i, l := range lines {
@@ -155,7 +192,7 @@ func renderReport(r knowledge.Report) doc {
 		note = "🤖 일부 판단에 언어 모델을 활용했어요. " + note
 	}
 	d.Body = append(d.Body, contextBlock(note))
-	d.Footer = feedbackFooter("review", r.Item)
+	d.Footer = feedbackButtons("review", r.Item)
 	return d
 }
 
@@ -196,11 +233,12 @@ func renderAnswer(a engine.Answer, kind, header string) doc {
 	if text == "" {
 		text = "답변을 찾지 못했어요. 질문을 조금 바꾸어 다시 물어봐 주세요."
 	}
-	d := doc{Fallback: truncate(escapeMrkdwn(text), maxFallbackText), Title: cmp.Or(header, "답변")}
+	hosts := sourceHosts(a.Sources)
+	d := doc{Fallback: truncate(escapeLinks(text, hosts), maxFallbackText), Title: cmp.Or(header, "답변")}
 	if header != "" {
 		d.Body = append(d.Body, headerBlock(header))
 	}
-	d.Body = append(d.Body, sections(escapeMrkdwn(text))...)
+	d.Body = append(d.Body, sections(escapeLinks(text, hosts))...)
 	var ctx []string
 	if len(a.Notices) > 0 {
 		var b strings.Builder
@@ -233,7 +271,7 @@ func renderAnswer(a engine.Answer, kind, header string) doc {
 	for _, c := range ctx {
 		d.Body = append(d.Body, contextBlock(c))
 	}
-	d.Footer = feedbackFooter(kind, a.Item)
+	d.Footer = feedbackButtons(kind, a.Item)
 	return d
 }
 

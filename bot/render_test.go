@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
@@ -170,7 +173,7 @@ func TestEscape(t *testing.T) {
 		{"plain", "보유 기간 1년", "보유 기간 1년", "보유 기간 1년"},
 		{"broadcast", "<!channel> 확인", "&lt;!channel&gt; 확인", "&lt;!channel&gt; 확인"},
 		{"mention", "<@U123> 님", "&lt;@U123&gt; 님", "&lt;@U123&gt; 님"},
-		{"link", "<https://law.go.kr|법령>", "&lt;https://law.go.kr|법령&gt;", "<https://law.go.kr|법령>"},
+		{"link with a label", "<https://law.go.kr|법령>", "&lt;https://law.go.kr|법령&gt;", "법령 (`https://law.go.kr`)"},
 		{"ampersand", "A & B", "A &amp; B", "A &amp; B"},
 		{"comparison", "5 < 10 > 3", "5 &lt; 10 &gt; 3", "5 &lt; 10 &gt; 3"},
 	}
@@ -198,5 +201,92 @@ func TestShrink(t *testing.T) {
 	}
 	if _, ok := shrink(second); ok {
 		t.Errorf("third shrink still ok; want the end of shrinking")
+	}
+}
+
+// A link in model text is kept only when its text is its URL and its host
+// is one of the sources'; otherwise it is shown as plain text naming its
+// real target, so a label cannot lie about where it leads.
+func TestLinksInModelText(t *testing.T) {
+	hosts := hostSet{"www.digital.go.kr": true}
+	cases := []struct {
+		name, in, want string
+	}{
+		{"lying label", "<https://evil.example/x|https://www.digital.go.kr/guide>",
+			"https://www.digital.go.kr/guide (`https://evil.example/x`)"},
+		{"honest link to a source host", "<https://www.digital.go.kr/guide>", "<https://www.digital.go.kr/guide>"},
+		{"label equal to the URL", "<https://www.digital.go.kr/a|https://www.digital.go.kr/a>", "<https://www.digital.go.kr/a>"},
+		{"honest link elsewhere", "<https://evil.example/>", "`https://evil.example/`"},
+		{"bare URL elsewhere", "참고: https://evil.example/p 입니다", "참고: `https://evil.example/p` 입니다"},
+		{"bare URL of a source host", "https://www.digital.go.kr/x", "<https://www.digital.go.kr/x>"},
+		{"host spoof with userinfo", "<https://www.digital.go.kr@evil.example/>", "`https://www.digital.go.kr@evil.example/`"},
+		{"word label", "<https://www.digital.go.kr/a|여기>", "여기 (`https://www.digital.go.kr/a`)"},
+		{"broadcast stays inert", "<!channel> <https://evil.example|x>", "&lt;!channel&gt; x (`https://evil.example`)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := escapeLinks(c.in, hosts); got != c.want {
+				t.Errorf("escapeLinks(%q) = %q; want %q", c.in, got, c.want)
+			}
+		})
+	}
+}
+
+// The hosts an answer may link to are those its sources mention.
+func TestAnswerLinksOnlyToSourceHosts(t *testing.T) {
+	a := sampleAnswer()
+	a.Sources[0].Text = "자세한 내용은 https://www.digital.go.kr/guide 참고"
+	a.Answer = "<https://www.digital.go.kr/guide> 와 <https://evil.example|https://www.digital.go.kr/>"
+	got := blockTexts(toMaps(t, paginate(renderAnswer(a, "ask", ""))[0].Blocks))
+	if !strings.Contains(got, "<https://www.digital.go.kr/guide>") {
+		t.Errorf("the link to the source's host was dropped:\n%s", got)
+	}
+	if strings.Contains(got, "<https://evil.example") {
+		t.Errorf("a lying link survived:\n%s", got)
+	}
+}
+
+// toMaps turns blocks into the JSON maps the fake Slack sees.
+func toMaps(t *testing.T, blocks []slack.Block) []map[string]any {
+	t.Helper()
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []map[string]any
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A long fallback text of a multi-part reply is cut before its "(n/N)"
+// suffix, which notifications then still show.
+func TestFallbackSuffixSurvivesTruncation(t *testing.T) {
+	d := doc{Fallback: strings.Repeat("가", 5000), Title: "긴 답변"}
+	for range 120 {
+		d.Body = append(d.Body, sectionBlock("본문"))
+	}
+	msgs := paginate(d)
+	if len(msgs) < 2 {
+		t.Fatalf("pages = %d; want several", len(msgs))
+	}
+	for i, m := range msgs {
+		want := fmt.Sprintf("(%d/%d)", i+1, len(msgs))
+		if !strings.HasSuffix(m.Text, want) || textLen(m.Text) > maxFallbackText {
+			t.Errorf("part %d text ends %q (len %d); want the suffix %s within %d", i+1, m.Text[len(m.Text)-20:], textLen(m.Text), want, maxFallbackText)
+		}
+	}
+}
+
+// chat.update from a text-only message clears the old blocks.
+func TestUpdateOfTextOnlySendsEmptyBlocks(t *testing.T) {
+	h := newHarness(t)
+	if err := h.bot.updateMessage(t.Context(), h.bot.log, "C1", "1.1", message{Text: "짧은 글"}); err != nil {
+		t.Fatal(err)
+	}
+	u := h.slack.accepted("chat.update")
+	if len(u) != 1 || u[0].Blocks == nil || len(u[0].Blocks) != 0 {
+		t.Errorf("update = %+v; want blocks: []", u)
 	}
 }

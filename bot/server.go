@@ -26,9 +26,18 @@ type slackHandler func(w http.ResponseWriter, r *http.Request, log *slog.Logger,
 //	POST /slack/interactions  button clicks, shortcuts, modal submissions
 //	GET  /healthz             liveness and counters (JSON)
 //
-// Every POST must carry a valid Slack signature.
+// Every POST must carry a valid Slack signature, except Slack's
+// certificate check (ssl_check=1, GET or POST), which is answered 200
+// before anything else.
 func (b *Bot) Handler() http.Handler {
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /slack/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("ssl_check") == "1" {
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	})
 	mux.Handle("POST /slack/commands", b.wrap("commands", b.signed(b.serveCommand)))
 	mux.Handle("POST /slack/events", b.wrap("events", b.signed(b.serveEvent)))
 	mux.Handle("POST /slack/interactions", b.wrap("interactions", b.signed(b.serveInteraction)))
@@ -90,6 +99,11 @@ func (b *Bot) wrap(route string, h func(http.ResponseWriter, *http.Request, *slo
 // wrong or stale signature, 413 for an oversized body.
 func (b *Bot) signed(h slackHandler) func(http.ResponseWriter, *http.Request, *slog.Logger) {
 	return func(w http.ResponseWriter, r *http.Request, log *slog.Logger) {
+		if isSSLCheck(r) {
+			log.Info("ssl_check answered")
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		body, err := b.verifiedBody(w, r)
 		switch {
 		case errors.Is(err, errBodyTooLarge):
@@ -111,13 +125,22 @@ func (b *Bot) signed(h slackHandler) func(http.ResponseWriter, *http.Request, *s
 
 func (b *Bot) serveCommand(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte) {
 	form, err := url.ParseQuery(string(body))
+	if err == nil && form.Get("ssl_check") == "1" {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	if err != nil || form.Get("command") == "" {
 		log.Warn("request rejected", "reason", "malformed slash command")
 		http.Error(w, "malformed slash command", http.StatusBadRequest)
 		return
 	}
 	cmd := slashFromForm(form)
-	writeJSON(w, http.StatusOK, b.slash(r.Context(), log, cmd, 0))
+	p := b.slash(r.Context(), log, cmd, 0)
+	if p == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
 }
 
 func (b *Bot) serveEvent(w http.ResponseWriter, r *http.Request, log *slog.Logger, body []byte) {
@@ -169,14 +192,25 @@ type health struct {
 	Mode     string         `json:"mode"`
 	InFlight int64          `json:"in_flight"`
 	Feedback FeedbackCounts `json:"feedback"`
+	// DisconnectedSeconds is how long the Socket Mode connection has
+	// been down, when it is.
+	DisconnectedSeconds float64 `json:"disconnected_seconds,omitempty"`
 }
 
-func (b *Bot) serveHealth(w http.ResponseWriter, _ *http.Request) {
-	mode := "http"
+// serveHealth answers 200 while the bot can hear Slack; in Socket Mode,
+// 503 once the connection has been down longer than deafAfter.
+func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
+	h := health{Status: "ok", Mode: "http", InFlight: b.inFlight.Load(), Feedback: b.FeedbackCounts()}
+	status := http.StatusOK
 	if b.cfg.AppToken != "" {
-		mode = "socket"
+		h.Mode = "socket"
+		deaf, d := b.link.deaf(time.Now())
+		h.DisconnectedSeconds = d.Seconds()
+		if deaf {
+			h.Status, status = "disconnected", http.StatusServiceUnavailable
+		}
 	}
-	writeJSON(w, http.StatusOK, health{Status: "ok", Mode: mode, InFlight: b.inFlight.Load(), Feedback: b.FeedbackCounts()})
+	writeJSON(w, status, h)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -187,7 +221,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // runHTTP serves Handler on ListenAddr until ctx ends, then shuts down:
 // no new requests, handlers in progress finish, replies in flight are
-// delivered, all within ShutdownTimeout.
+// delivered, all within ShutdownGrace.
 func (b *Bot) runHTTP(ctx context.Context) error {
 	ln, err := net.Listen("tcp", b.cfg.ListenAddr)
 	if err != nil {
@@ -210,8 +244,8 @@ func (b *Bot) runHTTP(ctx context.Context) error {
 		return fmt.Errorf("serve http: %w", err)
 	case <-ctx.Done():
 	}
-	b.log.Info("shutting down", "timeout", b.cfg.ShutdownTimeout.String())
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownTimeout)
+	b.log.Info("shutting down", "timeout", b.cfg.ShutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
 		b.log.Warn("http shutdown incomplete", "error", err)

@@ -180,7 +180,9 @@ func TestRoutes(t *testing.T) {
 
 func TestHealthz(t *testing.T) {
 	h := newHarness(t)
-	h.bot.feedback.record("U1|C1|1.1", actionFeedbackUp, "1.3")
+	if _, err := h.bot.state.Vote(t.Context(), "C1/1.1", "U1", "1.3", "up"); err != nil {
+		t.Fatal(err)
+	}
 	req, _ := http.NewRequest(http.MethodGet, h.srv.URL+"/healthz", nil)
 	resp, raw := h.do(t, req)
 	var got health

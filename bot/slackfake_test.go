@@ -74,6 +74,27 @@ func slackLimitError(text string, blocks []map[string]any, maxBlocksAllowed int)
 					return "invalid_blocks"
 				}
 			}
+		case "context_actions":
+			// Slack's native feedback buttons: two buttons, each with
+			// plain text and a value.
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 || len(els) > 5 {
+				return "invalid_blocks"
+			}
+			for _, e := range els {
+				m, _ := e.(map[string]any)
+				if m["type"] != "feedback_buttons" || m["action_id"] == "" {
+					return "invalid_blocks"
+				}
+				for _, side := range []string{"positive_button", "negative_button"} {
+					btn, _ := m[side].(map[string]any)
+					s, _ := textOf(btn["text"])
+					v, _ := btn["value"].(string)
+					if s == "" || utf8.RuneCountInString(s) > 75 || v == "" || len(v) > 2000 {
+						return "invalid_blocks"
+					}
+				}
+			}
 		case "divider":
 		default:
 			return "invalid_blocks"
@@ -95,6 +116,13 @@ type apiCall struct {
 	User      string         // chat.postEphemeral recipient
 	TriggerID string         // views.open
 	View      map[string]any // views.open
+
+	Metadata map[string]any // message metadata of a post
+	Status   string         // assistant.threads.setStatus
+	Loading  string         // assistant.threads.setStatus loading_messages
+	Prompts  []map[string]any
+	Title    string // assistant.threads.setTitle
+	Markdown string // chat.*Stream markdown_text
 }
 
 // fakeSlack is an httptest Web API: chat.postMessage, chat.update,
@@ -112,11 +140,23 @@ type fakeSlack struct {
 	wsURL     string
 	authErr   string
 	notify    chan apiCall
+	// delayOnce delays the answer to the next call of a method after the
+	// call has been accepted, as when Slack posts a message but the
+	// response is lost to a timeout.
+	delayOnce map[string]time.Duration
+	streams   map[string]bool // open streams by ts
+	// history holds the posted messages (and any the test adds) that
+	// conversations.replies and conversations.history return.
+	history []map[string]any
+	// failOnce answers the next calls of a method with an error code,
+	// one per entry.
+	failOnce map[string][]string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	t.Helper()
-	f := &fakeSlack{rateLimit: map[string]int{}, failWith: map[string]string{}, maxBlocks: 50, notify: make(chan apiCall, 1000)}
+	f := &fakeSlack{rateLimit: map[string]int{}, failWith: map[string]string{}, maxBlocks: 50, notify: make(chan apiCall, 1000),
+		delayOnce: map[string]time.Duration{}, failOnce: map[string][]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -150,8 +190,17 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	code, fail := f.failWith[method]
+	if once := f.failOnce[method]; len(once) > 0 {
+		code, fail = once[0], true
+		f.failOnce[method] = once[1:]
+	}
 	authErr, wsURL, maxBlocks := f.authErr, f.wsURL, f.maxBlocks
+	delay := f.delayOnce[method]
+	delete(f.delayOnce, method)
 	f.mu.Unlock()
+	if delay > 0 {
+		defer time.Sleep(delay)
+	}
 	if fail && strings.HasPrefix(code, "http") {
 		status, _ := strconv.Atoi(strings.TrimPrefix(code, "http"))
 		f.record(apiCall{Method: method, Err: code})
@@ -196,18 +245,120 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		reply(map[string]any{"ok": true, "view": map[string]any{"id": "V1", "type": "modal"}})
-	case "chat.postMessage", "chat.update", "chat.postEphemeral":
+	case "assistant.threads.setStatus", "assistant.threads.setSuggestedPrompts", "assistant.threads.setTitle":
 		if form.Get("token") != testBotToken {
 			reply(map[string]any{"ok": false, "error": "invalid_auth"})
 			return
 		}
-		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"), Text: form.Get("text"), User: form.Get("user")}
+		c := apiCall{Method: method, Channel: form.Get("channel_id"), ThreadTS: form.Get("thread_ts"),
+			Status: form.Get("status"), Loading: form.Get("loading_messages"), Title: form.Get("title")}
+		if raw := form.Get("prompts"); raw != "" {
+			if err := json.Unmarshal([]byte(raw), &c.Prompts); err != nil {
+				c.Err = "invalid_arguments"
+			}
+		}
+		switch {
+		case c.Channel == "" || c.ThreadTS == "":
+			c.Err = "invalid_arguments"
+		case method == "assistant.threads.setSuggestedPrompts" && (len(c.Prompts) == 0 || len(c.Prompts) > 4):
+			c.Err = "invalid_arguments"
+		case fail:
+			c.Err = code
+		}
+		f.record(c)
+		if c.Err != "" {
+			reply(map[string]any{"ok": false, "error": c.Err})
+			return
+		}
+		reply(map[string]any{"ok": true})
+	case "conversations.replies", "conversations.history":
+		if form.Get("token") != testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		if fail {
+			f.record(apiCall{Method: method, Channel: form.Get("channel"), Err: code})
+			reply(map[string]any{"ok": false, "error": code})
+			return
+		}
+		channel, ts := form.Get("channel"), form.Get("ts")
+		withMeta := form.Get("include_all_metadata") == "1"
+		f.mu.Lock()
+		var msgs []map[string]any
+		for _, m := range f.history {
+			if m["channel"] != channel || (method == "conversations.replies" && m["ts"] != ts && m["thread_ts"] != ts) {
+				continue
+			}
+			out := map[string]any{}
+			for k, v := range m {
+				if k != "metadata" || withMeta {
+					out[k] = v
+				}
+			}
+			msgs = append(msgs, out)
+		}
+		f.mu.Unlock()
+		f.record(apiCall{Method: method, Channel: channel, TS: ts})
+		reply(map[string]any{"ok": true, "messages": msgs, "has_more": false})
+	case "chat.startStream", "chat.appendStream", "chat.stopStream":
+		// Streams: startStream needs a thread, and outside DMs a
+		// recipient user and team; append and stop need an open stream.
+		if form.Get("token") != testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"),
+			Markdown: form.Get("markdown_text"), User: form.Get("recipient_user_id")}
 		if raw := form.Get("blocks"); raw != "" {
 			if err := json.Unmarshal([]byte(raw), &c.Blocks); err != nil {
 				c.Err = "invalid_blocks"
 			}
 		}
-		if c.Err == "" {
+		f.mu.Lock()
+		switch {
+		case fail:
+			c.Err = code
+		case method == "chat.startStream" && c.ThreadTS == "":
+			c.Err = "invalid_arguments"
+		case method == "chat.startStream" && !strings.HasPrefix(c.Channel, "D") && (c.User == "" || form.Get("recipient_team_id") == ""):
+			c.Err = "missing_recipient_user_id"
+		case method == "chat.startStream":
+			f.seq++
+			c.TS = fmt.Sprintf("1700000000.%06d", f.seq)
+			if f.streams == nil {
+				f.streams = map[string]bool{}
+			}
+			f.streams[c.TS] = true
+		case !f.streams[c.TS]:
+			c.Err = "message_not_in_streaming_state"
+		case method == "chat.stopStream":
+			if len(c.Blocks) > 0 {
+				c.Err = slackLimitError("x", c.Blocks, maxBlocks)
+			}
+			delete(f.streams, c.TS)
+		}
+		f.mu.Unlock()
+		f.record(c)
+		if c.Err != "" {
+			reply(map[string]any{"ok": false, "error": c.Err})
+			return
+		}
+		reply(map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS})
+	case "chat.postMessage", "chat.update", "chat.postEphemeral", "chat.delete":
+		if form.Get("token") != testBotToken {
+			reply(map[string]any{"ok": false, "error": "invalid_auth"})
+			return
+		}
+		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"), Text: form.Get("text"), User: form.Get("user")}
+		if raw := form.Get("metadata"); raw != "" {
+			_ = json.Unmarshal([]byte(raw), &c.Metadata)
+		}
+		if raw := form.Get("blocks"); raw != "" {
+			if err := json.Unmarshal([]byte(raw), &c.Blocks); err != nil {
+				c.Err = "invalid_blocks"
+			}
+		}
+		if c.Err == "" && method != "chat.delete" {
 			c.Err = slackLimitError(c.Text, c.Blocks, maxBlocks)
 		}
 		if c.Err == "" && fail {
@@ -222,6 +373,14 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			f.mu.Lock()
 			f.seq++
 			c.TS = fmt.Sprintf("1700000000.%06d", f.seq)
+			m := map[string]any{"type": "message", "channel": c.Channel, "ts": c.TS, "text": c.Text, "bot_id": "B1", "user": testBotUser}
+			if c.ThreadTS != "" {
+				m["thread_ts"] = c.ThreadTS
+			}
+			if c.Metadata != nil {
+				m["metadata"] = c.Metadata
+			}
+			f.history = append(f.history, m)
 			f.mu.Unlock()
 		}
 		f.record(c)
@@ -236,6 +395,17 @@ func (f *fakeSlack) record(c apiCall) {
 	f.calls = append(f.calls, c)
 	f.mu.Unlock()
 	f.notify <- c
+}
+
+// addHistory adds a user's message to what conversations.replies returns.
+func (f *fakeSlack) addHistory(channel, ts, threadTS, user, text string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m := map[string]any{"type": "message", "channel": channel, "ts": ts, "user": user, "text": text}
+	if threadTS != "" {
+		m["thread_ts"] = threadTS
+	}
+	f.history = append(f.history, m)
 }
 
 // accepted returns the accepted calls of a method ("" for all chat calls).
@@ -307,13 +477,15 @@ type responsePost struct {
 	Path            string
 	ResponseType    string           `json:"response_type"`
 	ReplaceOriginal bool             `json:"replace_original"`
+	DeleteOriginal  bool             `json:"delete_original"`
 	Text            string           `json:"text"`
 	Blocks          []map[string]any `json:"blocks"`
 	Err             string
 }
 
 // fakeResponder serves response_urls (/resp/<id>) and enforces the same
-// limits as the Web API.
+// limits as the Web API. URLs under /expired/ answer as Slack does once a
+// response_url has expired: 404 expired_url.
 type fakeResponder struct {
 	srv    *httptest.Server
 	mu     sync.Mutex
@@ -330,7 +502,14 @@ func newFakeResponder(t *testing.T) *fakeResponder {
 			p.Err = "invalid_payload"
 		}
 		p.Path = r.URL.Path
-		if p.Err == "" {
+		if strings.HasPrefix(p.Path, "/expired/") {
+			f.mu.Lock()
+			f.posts = append(f.posts, responsePost{Path: p.Path, Err: "expired_url"})
+			f.mu.Unlock()
+			http.Error(w, "expired_url", http.StatusNotFound)
+			return
+		}
+		if p.Err == "" && !p.DeleteOriginal {
 			p.Err = slackLimitError(p.Text, p.Blocks, 50)
 		}
 		f.mu.Lock()

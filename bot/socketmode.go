@@ -27,6 +27,9 @@ const ackTimeout = 2 * time.Second
 func (b *Bot) runSocketMode(ctx context.Context) error {
 	smLog := b.log.With("component", "socketmode")
 	sm := socketmode.New(b.api, socketmode.OptionLog(slogOutput{log: smLog}))
+	b.link.down(time.Now())
+	stopHealth := b.serveHealthOnly(smLog)
+	defer stopHealth()
 	// The connection lives a little longer than ctx: see above.
 	smCtx, closeConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeConn()
@@ -36,8 +39,8 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 	for {
 		select {
 		case <-ctx.Done():
-			b.log.Info("shutting down", "timeout", b.cfg.ShutdownTimeout.String())
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownTimeout)
+			b.log.Info("shutting down", "timeout", b.cfg.ShutdownGrace.String())
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 			defer cancel()
 			if err := b.Shutdown(sctx); err != nil {
 				b.log.Warn("shutdown incomplete", "error", err)
@@ -50,7 +53,7 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 			return nil
 		case err := <-errc:
 			// RunContext returns by itself only on fatal errors (bad token).
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownTimeout)
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 			defer cancel()
 			_ = b.Shutdown(sctx)
 			return fmt.Errorf("socket mode: %w", err)
@@ -69,15 +72,28 @@ func (b *Bot) onSocketEvent(ctx context.Context, smLog *slog.Logger, sm *socketm
 		smLog.Info("connecting")
 		return
 	case socketmode.EventTypeConnected:
+		b.link.up()
 		smLog.Info("connected")
 		return
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		smLog.Warn("connection problem", "event", string(evt.Type), "error", eventError(evt.Data))
+		// One failure is routine (Slack rotates connections); several in a
+		// row mean the bot is deaf, which an operator must see.
+		n := b.link.failed(time.Now())
+		level := slog.LevelWarn
+		if n >= connFailuresForError {
+			level = slog.LevelError
+		}
+		smLog.Log(context.Background(), level, "connection problem", "event", string(evt.Type), "error", eventError(evt.Data), "consecutive_failures", n)
 		return
 	case socketmode.EventTypeInvalidAuth:
+		b.link.failed(time.Now())
 		smLog.Error("invalid app token")
 		return
-	case socketmode.EventTypeHello, socketmode.EventTypeDisconnect:
+	case socketmode.EventTypeDisconnect:
+		b.link.down(time.Now())
+		smLog.Info("disconnect requested by Slack")
+		return
+	case socketmode.EventTypeHello:
 		smLog.Debug("control message", "event", string(evt.Type))
 		return
 	case socketmode.EventTypeErrorBadMessage:
@@ -104,7 +120,10 @@ func (b *Bot) onSocketEvent(ctx context.Context, smLog *slog.Logger, sm *socketm
 				b.ack(log, sm, req, p)
 				log.Info("socket request", "ack_ms", msSince(start))
 			}()
-			p = b.slash(ctx, log, cmd, maxSocketAck)
+			p = nil // an empty ack unless slash has one
+			if sp := b.slash(ctx, log, cmd, maxSocketAck); sp != nil {
+				p = sp
+			}
 		})
 	case socketmode.EventTypeEventsAPI:
 		b.ack(log, sm, req, nil)

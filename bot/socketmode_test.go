@@ -22,6 +22,7 @@ type fakeSocket struct {
 	conns     atomic.Int32
 
 	mu     sync.Mutex
+	live   []*websocket.Conn
 	sentAt map[string]time.Time
 	acks   map[string][]json.RawMessage
 	ackAt  map[string]time.Time
@@ -38,6 +39,9 @@ func newFakeSocket(t *testing.T, envelopes []map[string]any) *fakeSocket {
 			return
 		}
 		defer conn.Close()
+		f.mu.Lock()
+		f.live = append(f.live, conn)
+		f.mu.Unlock()
 		first := f.conns.Add(1) == 1
 		var wmu sync.Mutex
 		write := func(v any) error {
@@ -83,6 +87,16 @@ func newFakeSocket(t *testing.T, envelopes []map[string]any) *fakeSocket {
 	return f
 }
 
+// dropAll closes every open connection, as a network failure would.
+func (f *fakeSocket) dropAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, c := range f.live {
+		c.Close()
+	}
+	f.live = nil
+}
+
 func (f *fakeSocket) url() string { return "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/link" }
 
 func (f *fakeSocket) ackCounts() map[string]int {
@@ -102,6 +116,7 @@ func envelope(id, typ string, payload any, retry int) map[string]any {
 func TestSocketMode(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
 		c.AppToken = testAppToken
+		c.ListenAddr = "127.0.0.1:0" // /healthz; never the default :3000 in tests
 		c.SigningSecret = ""
 		c.BotUserID = "" // asked of auth.test
 		c.AckTimeout = 200 * time.Millisecond
@@ -147,7 +162,7 @@ func TestSocketMode(t *testing.T) {
 		}
 	}
 	// The slow review arrives via response_url, the mention in its thread.
-	h.resp.wait(t, 2, 10*time.Second) // slow review + feedback thanks
+	h.resp.wait(t, 1, 10*time.Second) // the slow review; feedback posts nothing new
 	h.slack.waitCalls(t, 1)
 
 	cancel()
@@ -222,4 +237,78 @@ func TestSocketModeBadToken(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "invalid_auth") {
 		t.Errorf("Run = %v; want invalid_auth", err)
 	}
+}
+
+// In Socket Mode /healthz is served on ListenAddr: 200 while connected,
+// 503 once the connection has been down too long, and repeated
+// connection failures are logged at ERROR with the reason.
+func TestSocketModeHealthz(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.AppToken = testAppToken
+		c.SigningSecret = ""
+		c.ListenAddr = "127.0.0.1:0"
+	})
+	h.bot.link.deafAfter = 300 * time.Millisecond
+	sock := newFakeSocket(t, nil)
+	h.slack.set(func(f *fakeSlack) { f.wsURL = sock.url() })
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() { runErr <- h.bot.Run(ctx) }()
+
+	get := func() (int, health) {
+		addr, _ := h.bot.healthAddr.Load().(string)
+		if addr == "" {
+			return 0, health{}
+		}
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			return 0, health{}
+		}
+		defer resp.Body.Close()
+		var hl health
+		_ = json.NewDecoder(resp.Body).Decode(&hl)
+		return resp.StatusCode, hl
+	}
+	waitFor := func(want int) health {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			code, hl := get()
+			if code == want {
+				return hl
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("/healthz = %d %+v; want %d", code, hl, want)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	if hl := waitFor(http.StatusOK); hl.Mode != "socket" {
+		t.Errorf("healthz = %+v; want socket mode", hl)
+	}
+	for sock.conns.Load() == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if code, _ := get(); code != http.StatusOK {
+		t.Fatalf("connected bot unhealthy: %d", code)
+	}
+
+	// Slack becomes unreachable: the connection drops and every
+	// reconnect fails.
+	h.slack.set(func(f *fakeSlack) { f.wsURL = "ws://127.0.0.1:1/link" })
+	sock.dropAll()
+	if hl := waitFor(http.StatusServiceUnavailable); hl.Status != "disconnected" || hl.DisconnectedSeconds <= 0 {
+		t.Errorf("deaf healthz = %+v; want disconnected with a duration", hl)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(h.logs.String(), `"level":"ERROR","msg":"connection problem"`) {
+		if time.Now().After(deadline) {
+			t.Fatalf("repeated connection failures not logged at ERROR:\n%s", h.logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	<-runErr
 }

@@ -212,11 +212,14 @@ func paginate(d doc) []message {
 			}
 			blocks = append(blocks, d.Footer...)
 		}
-		text := d.Fallback
+		// The fallback is cut before the "(n/N)" suffix, so that a long
+		// one keeps saying which part it is.
+		text := truncate(d.Fallback, maxFallbackText)
 		if len(pages) > 1 {
-			text = fmt.Sprintf("%s (%d/%d)", d.Fallback, i+1, len(pages))
+			suffix := fmt.Sprintf(" (%d/%d)", i+1, len(pages))
+			text = truncate(d.Fallback, maxFallbackText-textLen(suffix)) + suffix
 		}
-		msgs[i] = message{Text: truncate(text, maxFallbackText), Blocks: blocks, public: d.Public}
+		msgs[i] = message{Text: text, Blocks: blocks, public: d.Public}
 	}
 	return msgs
 }

@@ -1,10 +1,13 @@
 package bot
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/slack-go/slack"
 )
@@ -41,4 +44,33 @@ func (b *Bot) verifiedBody(w http.ResponseWriter, r *http.Request) ([]byte, erro
 		return nil, fmt.Errorf("%w: %w", errUnsigned, err)
 	}
 	return body, nil
+}
+
+// maxSSLCheckBody is the most an unsigned body is read to find Slack's
+// certificate check, whose form is two short fields.
+const maxSSLCheckBody = 1024
+
+// isSSLCheck recognises Slack's certificate check, which it sends to the
+// request URLs of slash commands with ssl_check=1 (in the query or the
+// form) and expects 200 for, signed or not. An unsigned body is read only
+// up to maxSSLCheckBody; the bytes read are put back for the signature
+// check.
+func isSSLCheck(r *http.Request) bool {
+	if r.URL.Query().Get("ssl_check") == "1" {
+		return true
+	}
+	if r.Method != http.MethodPost || r.Header.Get("X-Slack-Signature") != "" ||
+		!strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return false
+	}
+	head, _ := io.ReadAll(io.LimitReader(r.Body, maxSSLCheckBody+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+	if len(head) > maxSSLCheckBody {
+		return false
+	}
+	form, err := url.ParseQuery(string(head))
+	return err == nil && form.Get("ssl_check") == "1"
 }

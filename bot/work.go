@@ -9,6 +9,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/slack-go/slack"
+
+	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -21,6 +24,9 @@ const (
 	textNotAvailable  = "🚧 `%s` 기능은 아직 준비 중이에요."
 	textNeedDraft     = "📝 검토할 초안을 함께 보내 주세요. 예: `/selfcheck %s &lt;초안&gt;` 또는 DM으로 `%s 검토` 다음 줄에 초안을 붙여 넣어 주세요."
 	textNeedItem      = "📝 어느 항목의 초안인가요? 첫 줄에 `1.2 검토`처럼 항목 번호를 적고, 다음 줄에 초안을 붙여 보내 주세요."
+	textRestarting    = "🔄 봇이 다시 시작되고 있어 답을 마치지 못했어요. 잠시 후 다시 요청해 주세요."
+	textDrainedReview = "봇이 다시 시작되고 있어 모델 검토를 기다리지 못하고 기본 검토 결과만 보여 드려요. 잠시 후 다시 요청하면 모델 검토도 받을 수 있어요."
+	textEditedAnswer  = "✏️ 수정된 질문에 다시 답해요."
 	textDraftInPublic = "🔒 초안은 채널에 올리지 말아 주세요. 검토는 나에게만 보이는 `/selfcheck %s &lt;초안&gt;` 명령이나 저에게 보내는 DM(`%s 검토` 다음 줄에 초안)으로 요청해 주세요. 채널에 올린 초안은 삭제하는 것을 권장해요."
 )
 
@@ -28,6 +34,15 @@ const (
 type origin struct {
 	userID    string
 	channelID string
+	// conversation is set for mentions and DMs: the thread (or the DM
+	// itself, thread "") whose topic the answer updates.
+	conversation *threadRef
+}
+
+// threadRef names a thread: a channel and its parent ts ("" for the top
+// level of a DM).
+type threadRef struct {
+	channel, thread string
 }
 
 // perform does the work an intent asks for and renders the reply. It
@@ -50,6 +65,15 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 		}
 		log.Info("work done", attrs...)
 	}()
+	if pooled(in.kind) {
+		release, ok := b.pool.acquire(ctx)
+		if !ok {
+			attrs = append(attrs, "busy", true)
+			log.Warn("work refused: all workers busy", "kind", in.kind.String())
+			return paginate(renderNotice(textBusy))
+		}
+		defer release()
+	}
 	var d doc
 	d, err = b.render(ctx, log, in, o)
 	if err != nil {
@@ -62,6 +86,9 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 			attrs = append(attrs, "rejected", err.Error())
 			err = nil
 		}
+	}
+	if in.edited {
+		d.Body = append([]slack.Block{contextBlock(textEditedAnswer)}, d.Body...)
 	}
 	return paginate(d)
 }
@@ -106,12 +133,13 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 		if err != nil {
 			return doc{}, err
 		}
+		b.rememberTopic(ctx, log, o, a.Item, a.Element)
 		return renderAnswer(a, "guide", "📘 "+b.itemTitle(in.item)+" 작성 안내"), nil
 	case intentReview:
 		if err := b.checkItem(in.item); err != nil {
 			return doc{}, err
 		}
-		r, err := b.cfg.Reviewer.Review(ctx, in.item, in.text)
+		r, err := b.review(ctx, log, in)
 		if err != nil {
 			return doc{}, err
 		}
@@ -121,12 +149,20 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 		if r.Title == "" {
 			r.Title = b.items[r.Item].Title
 		}
+		b.rememberTopic(ctx, log, o, r.Item, "")
 		return renderReport(r), nil
 	default:
-		a, err := b.cfg.Answerer.Ask(ctx, in.text)
+		var a engine.Answer
+		var err error
+		if ta, ok := b.cfg.Answerer.(ThreadAsker); ok && in.thread != nil {
+			a, err = ta.AskInThread(ctx, in.text, *in.thread)
+		} else {
+			a, err = b.cfg.Answerer.Ask(ctx, in.text)
+		}
 		if err != nil {
 			return doc{}, err
 		}
+		b.rememberTopic(ctx, log, o, a.Item, a.Element)
 		return renderAnswer(a, "ask", ""), nil
 	}
 }
@@ -186,4 +222,41 @@ func pending(in intent) message {
 		return paginate(renderNotice(textPendingReview))[0]
 	}
 	return paginate(renderNotice(textPendingAnswer))[0]
+}
+
+// review runs the review. With a QuickReview it also watches for a
+// shutdown draining: the review still waiting on the model then gives way
+// to the deterministic result, with a notice, so that the user gets a
+// review rather than nothing.
+func (b *Bot) review(ctx context.Context, log *slog.Logger, in intent) (knowledge.Report, error) {
+	if b.cfg.QuickReview == nil {
+		return b.cfg.Reviewer.Review(ctx, in.item, in.text)
+	}
+	type result struct {
+		r   knowledge.Report
+		err error
+	}
+	res := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				logPanic(log, "review", r)
+				res <- result{err: errors.New("review panicked")}
+			}
+		}()
+		r, err := b.cfg.Reviewer.Review(ctx, in.item, in.text)
+		res <- result{r, err}
+	}()
+	select {
+	case out := <-res:
+		return out.r, out.err
+	case <-b.drain:
+	}
+	r, err := b.cfg.QuickReview(ctx, in.item, in.text)
+	if err != nil {
+		return r, err
+	}
+	log.Warn("review delivered without the model", "reason", "shutdown")
+	r.Notices = append(r.Notices, textDrainedReview)
+	return r, nil
 }

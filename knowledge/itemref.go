@@ -77,7 +77,10 @@ func FindItemRef(text string) string {
 func looksLikeVersion(text string, from, to int) bool {
 	if w := reVersionBefore.FindStringSubmatch(text[:from]); w != nil && !sentenceWords[strings.ToLower(w[1])] {
 		glued := w[2] == ""
-		named := strings.ToLower(w[1]) != w[1] || strings.ContainsAny(w[1], "0123456789")
+		// A product name (TLS, OpenSSL, Redmine, NCP) ends in a letter;
+		// a code ending in digits ("PLAN-7781 3.2 고객대응") is not one.
+		last := w[1][len(w[1])-1]
+		named := strings.ToLower(w[1]) != w[1] && (last < '0' || last > '9')
 		if glued || named || w[1] == "v" || w[1] == "ver" || w[1] == "version" {
 			return true
 		}

@@ -91,7 +91,7 @@ func (c *Checklist) plainWords(name string, seen map[string]bool) []string {
 			out = append(out, c.plainWords(w[1:], seen)...)
 		case strings.Contains(w, ":") && (strings.HasPrefix(w, "re:") || strings.HasPrefix(w, "near:") || strings.HasPrefix(w, "around:") || strings.HasPrefix(w, "suffix:")):
 		default:
-			out = append(out, strings.TrimPrefix(w, "^"))
+			out = append(out, strings.TrimSuffix(strings.TrimPrefix(w, "^"), "~"))
 		}
 	}
 	return out

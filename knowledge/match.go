@@ -99,13 +99,44 @@ func compileTerms(field string, raw []string, lex *lexicon) ([]term, *compileErr
 		if rest, ok := strings.CutPrefix(r, "^"); ok {
 			r, wordStart = rest, true
 		}
+		stem := false
+		if rest, ok := strings.CutSuffix(r, "~"); ok {
+			r, stem = rest, true
+		}
 		lit := Compact(Normalize(r))
 		if lit == "" {
 			return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: fmt.Errorf("empty term")}
 		}
-		first, _ := utf8.DecodeRuneInString(lit)
-		last, _ := utf8.DecodeLastRuneInString(lit)
-		out = append(out, term{literal: lit, asciiStart: isASCIIAlnum(first), asciiEnd: isASCIIAlnum(last), wordStart: wordStart})
+		lits := []string{lit}
+		if stem {
+			var err error
+			if lits, err = verbForms(lit); err != nil {
+				return nil, &compileError{field: fmt.Sprintf("%s[%d]", field, i), err: err}
+			}
+		}
+		for _, lit := range lits {
+			first, _ := utf8.DecodeRuneInString(lit)
+			last, _ := utf8.DecodeLastRuneInString(lit)
+			out = append(out, term{literal: lit, asciiStart: isASCIIAlnum(first), asciiEnd: isASCIIAlnum(last), wordStart: wordStart})
+		}
+	}
+	return out, nil
+}
+
+// verbForms expands a verb stem written "알리~" to the forms its endings
+// fuse into the last syllable: 알리 (알리고), 알린 (알린다), 알릴 (알릴
+// 때), 알립 (알립니다). Korean writes ㄴ, ㄹ and ㅂ of an ending inside the
+// stem's open last syllable, so a literal 알리 alone misses 알립니다.
+func verbForms(stem string) ([]string, error) {
+	last, size := utf8.DecodeLastRuneInString(stem)
+	const base, finals = 0xAC00, 28
+	if last < base || last > 0xD7A3 || (last-base)%finals != 0 {
+		return nil, fmt.Errorf("verb stem %q must end in a Hangul syllable without a final consonant", stem+"~")
+	}
+	head := stem[:len(stem)-size]
+	out := []string{stem}
+	for _, f := range []rune{4, 8, 17} { // ㄴ, ㄹ, ㅂ
+		out = append(out, head+string(last+f))
 	}
 	return out, nil
 }

@@ -32,6 +32,9 @@ type ruleTerms struct {
 	todo, byReference []term
 	// A draft that says it has a security certificate (the exemption).
 	certificate []term
+	// Words of a line label that keep it inside a notification passage
+	// (통지 수단:, 문의처:, What happened:).
+	notifyLabels []term
 	// Labels of the fields of a form record (담당자, 연락처 …).
 	fieldLabels []term
 	// Declarations of the kind of service.
@@ -40,7 +43,7 @@ type ruleTerms struct {
 
 // ruleConcepts names the concepts every knowledge base must define.
 var ruleConcepts = []string{"rule_notify_anchor", "rule_notify_stop", "rule_no_personal_data", "rule_conditional", "rule_conditional_lead",
-	"rule_negation", "rule_pending", "rule_todo", "rule_by_reference", "rule_field_label", "rule_certificate", "service_support", "service_cloud", "service_convergence"}
+	"rule_negation", "rule_pending", "rule_todo", "rule_by_reference", "rule_notify_label", "rule_field_label", "rule_certificate", "service_support", "service_cloud", "service_convergence"}
 
 func compileRules(lex *lexicon) (*ruleTerms, error) {
 	for _, name := range ruleConcepts {
@@ -52,14 +55,14 @@ func compileRules(lex *lexicon) (*ruleTerms, error) {
 		notifyAnchor: lex.mustConcept("rule_notify_anchor"), notifyStop: lex.mustConcept("rule_notify_stop"),
 		noPersonalData: lex.mustConcept("rule_no_personal_data"), conditional: lex.mustConcept("rule_conditional"), conditionalLead: lex.mustConcept("rule_conditional_lead"),
 		negation: lex.mustConcept("rule_negation"), pending: lex.mustConcept("rule_pending"),
-		todo: lex.mustConcept("rule_todo"), byReference: lex.mustConcept("rule_by_reference"), fieldLabels: lex.mustConcept("rule_field_label"), certificate: lex.mustConcept("rule_certificate"),
+		todo: lex.mustConcept("rule_todo"), byReference: lex.mustConcept("rule_by_reference"), fieldLabels: lex.mustConcept("rule_field_label"), notifyLabels: lex.mustConcept("rule_notify_label"), certificate: lex.mustConcept("rule_certificate"),
 		support: lex.mustConcept("service_support"), cloud: lex.mustConcept("service_cloud"),
 		convergence: lex.mustConcept("service_convergence"),
 	}, nil
 }
 
 func (r *ruleTerms) all() [][]term {
-	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.conditionalLead, r.negation, r.pending, r.todo, r.byReference, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
+	return [][]term{r.notifyAnchor, r.notifyStop, r.noPersonalData, r.conditional, r.conditionalLead, r.negation, r.pending, r.todo, r.byReference, r.notifyLabels, r.fieldLabels, r.certificate, r.support, r.cloud, r.convergence}
 }
 
 // containsAny reports whether the compact text s holds one of the terms
@@ -128,6 +131,14 @@ func notificationRanges(d *document, r *ruleTerms) []span {
 		if i := sort.Search(len(stops), func(i int) bool { return stops[i].start >= loc[1] }); i < len(stops) && stops[i].start < end {
 			end = stops[i].start
 		}
+		// A later line headed by a label about something else ("대응:",
+		// "Response:") starts another topic.
+		for ln := d.compactLine(loc[0]) + 1; ln < len(d.cline) && d.cline[ln] < end; ln++ {
+			if key, ok := d.lineLabel(ln); ok && !containsAny(r.notifyLabels, key) {
+				end = d.cline[ln]
+				break
+			}
+		}
 		if n := len(out); n > 0 && start <= out[n-1].end {
 			out[n-1].end = max(out[n-1].end, end)
 			continue
@@ -135,6 +146,19 @@ func notificationRanges(d *document, r *ruleTerms) []span {
 		out = append(out, span{start, end})
 	}
 	return out
+}
+
+// lineLabel returns the label that heads line ln ("대응", "통지 수단"
+// of "- 통지 수단 : 이메일"): a short run of text, after a bullet, before a
+// colon.
+func (d *document) lineLabel(ln int) (string, bool) {
+	line := d.compact[d.cline[ln]:d.compactLineEnd(ln)]
+	line = strings.TrimLeft(line, "-•*·>|○◦▪■□▶#0123456789.) \x00")
+	colon := strings.IndexAny(line, ":：")
+	if colon <= 0 || colon > 30 {
+		return "", false
+	}
+	return line[:colon], true
 }
 
 // articleHeadings finds "제8조" — a new article of a regulation ends the

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/selfcheck/selfcheck/bot"
 	"github.com/selfcheck/selfcheck/knowledge"
@@ -32,6 +33,12 @@ type serveDeps struct {
 	// Files reviews files sent in a DM, within MaxFileBytes.
 	Files        bot.FileReviewer
 	MaxFileBytes int64
+	// State keeps dedupe, votes and thread topics across restarts; nil
+	// keeps them in memory.
+	State bot.State
+	// QuickReview is the deterministic review alone, delivered for a
+	// review still waiting on the model at shutdown.
+	QuickReview func(ctx context.Context, itemID, draft string) (knowledge.Report, error)
 }
 
 // serveConfig is the Slack part of the environment. docs/slack.md
@@ -41,7 +48,10 @@ type serveConfig struct {
 	AppToken      string // SLACK_APP_TOKEN: xapp-…, selects Socket Mode
 	SigningSecret string // SLACK_SIGNING_SECRET: required in HTTP mode
 	APIURL        string // SLACK_API_URL: Web API base URL, for proxies and tests
-	ListenAddr    string // LISTEN_ADDR: HTTP mode only, default :3000
+	ListenAddr    string // LISTEN_ADDR: HTTP mode, and /healthz in Socket Mode; default :3000
+	// ShutdownGrace is SHUTDOWN_GRACE: how long replies in flight may
+	// take after SIGTERM, a Go duration; default 20 s.
+	ShutdownGrace time.Duration
 	// SupportStaff is SUPPORT_STAFF_IDS: the Slack user IDs allowed to
 	// change and post canned answers, comma-separated.
 	SupportStaff []string
@@ -79,6 +89,13 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 	}
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
 		return c, usageError{msg: fmt.Sprintf("LISTEN_ADDR=%q is not a host:port such as :3000 or 127.0.0.1:8080", c.ListenAddr)}
+	}
+	if v := env("SHUTDOWN_GRACE"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, usageError{msg: fmt.Sprintf("SHUTDOWN_GRACE=%q: want a Go duration such as 20s or 1m", v)}
+		}
+		c.ShutdownGrace = d
 	}
 	staff, err := parseStaffIDs(getenv("SUPPORT_STAFF_IDS"))
 	if err != nil {
@@ -142,6 +159,9 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		RefreshCanned: deps.RefreshCanned,
 		Files:         deps.Files,
 		MaxFileBytes:  deps.MaxFileBytes,
+		State:         deps.State,
+		ShutdownGrace: sc.ShutdownGrace,
+		QuickReview:   deps.QuickReview,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -63,6 +63,8 @@ func TestServeConfigErrors(t *testing.T) {
 		{"staff with semicolons", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD;U0456EFGH"}, "SUPPORT_STAFF_IDS"},
 		{"staff separated by spaces", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD U0456EFGH"}, "SUPPORT_STAFF_IDS"},
 		{"staff channel ID", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "C0123ABCD"}, "SUPPORT_STAFF_IDS"},
+		{"shutdown grace without unit", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SHUTDOWN_GRACE": "20"}, "SHUTDOWN_GRACE"},
+		{"shutdown grace zero", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SHUTDOWN_GRACE": "0s"}, "SHUTDOWN_GRACE"},
 		{"staff one bad among good", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": "U0123ABCD, @carol ,U0456EFGH"}, "SUPPORT_STAFF_IDS"},
 	}
 	for _, c := range cases {
@@ -102,6 +104,8 @@ func TestServeConfigValid(t *testing.T) {
 			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", SupportStaff: []string{"U0123ABCD"}}},
 		{"staff trimmed, blanks and duplicates dropped", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": " U0123ABCD ,\tW0456EFGH,, U0123ABCD ,\n"},
 			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", SupportStaff: []string{"U0123ABCD", "W0456EFGH"}}},
+		{"shutdown grace", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SHUTDOWN_GRACE": "45s"},
+			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000", ShutdownGrace: 45 * time.Second}},
 		{"staff blank", map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SUPPORT_STAFF_IDS": " , "},
 			serveConfig{BotToken: "xoxb-1", SigningSecret: "s", ListenAddr: ":3000"}},
 	}

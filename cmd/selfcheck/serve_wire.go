@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/canned"
+	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // cannedRefresh is how often serve applies changes made to the canned
@@ -30,6 +32,11 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		return fmt.Errorf("open canned answers in %s: %w", cfg.DataDir, err)
 	}
 	defer store.Close()
+	state, err := botstate.Open(ctx, cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("open bot state in %s: %w", cfg.DataDir, err)
+	}
+	defer state.Close()
 	st, closeStats, err := openStats(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -52,5 +59,12 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		RefreshCanned: e.RefreshCanned,
 		Files:         fileReviewer{e: e, cfg: cfg.extractConfig()},
 		MaxFileBytes:  cfg.MaxFileBytes,
+		State:         state,
+		QuickReview: func(ctx context.Context, itemID, draft string) (knowledge.Report, error) {
+			if err := ctx.Err(); err != nil {
+				return knowledge.Report{}, err
+			}
+			return kb.Review(itemID, draft, knowledge.ReviewOptions{})
+		},
 	}, stderr)
 }

@@ -1,0 +1,61 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/selfcheck/selfcheck/botstate"
+)
+
+// State is what the bot remembers beyond one request: events already
+// taken on, feedback votes and the topic of each thread it answered.
+// *botstate.Store implements it in SQLite; a database shared by several
+// replicas can implement it too, since every method is one atomic step.
+type State interface {
+	// FirstSeen records key and reports whether it was new within ttl.
+	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Vote records one user's vote on one message and reports whether it
+	// changed the counts.
+	Vote(ctx context.Context, message, user, item, vote string) (bool, error)
+	// MessageVotes counts the votes on one message.
+	MessageVotes(ctx context.Context, message string) (botstate.Tally, error)
+	// UserVote is the user's vote on a message, or "".
+	UserVote(ctx context.Context, message, user string) (string, error)
+	// ItemVotes counts every vote per item.
+	ItemVotes(ctx context.Context) (map[string]botstate.Tally, error)
+	// SetTopic and Topic remember what a thread is about.
+	SetTopic(ctx context.Context, channel, thread string, t botstate.Topic) error
+	Topic(ctx context.Context, channel, thread string) (botstate.Topic, bool, error)
+}
+
+// memoryState is the State of a bot configured without one: SQLite in
+// memory, so that the rules are the same and only persistence differs.
+func memoryState() (State, error) {
+	s, err := botstate.Open(context.Background(), "")
+	if err != nil {
+		return nil, fmt.Errorf("bot: in-memory state: %w", err)
+	}
+	return s, nil
+}
+
+// stateTimeout bounds one call to the State; on the ack path a slow store
+// must not push the ack past Slack's 3 s.
+const stateTimeout = 500 * time.Millisecond
+
+// firstSeen is State.FirstSeen bounded by stateTimeout. When the store
+// fails the event counts as new: a possibly doubled answer is better than
+// a lost one.
+func (b *Bot) firstSeen(ctx context.Context, key string) bool {
+	if key == "" {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
+	defer cancel()
+	first, err := b.state.FirstSeen(ctx, key, b.cfg.DedupTTL)
+	if err != nil {
+		b.log.Error("event dedupe unavailable", "error", err)
+		return true
+	}
+	return first
+}

@@ -1,0 +1,85 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/selfcheck/selfcheck/knowledge"
+)
+
+// textStreamWaiting ends the deterministic part of a streamed review
+// while the model's part is on its way.
+const textStreamWaiting = "\n\n_모델 검토를 기다리는 중… 결과가 나오면 아래에 자세히 보여 드려요._"
+
+// streamReview shows a review in a thread as a stream: the deterministic
+// result at once (chat.startStream), then the full review, model
+// included, when it is ready (chat.stopStream with its blocks). It
+// reports false, having posted nothing, when it does not apply (no quick
+// review, no thread) or Slack refuses the stream; the caller then posts
+// one final message.
+func (b *Bot) streamReview(ctx context.Context, log *slog.Logger, ev innerEvent, teamID, threadTS string, in intent, eventID string) bool {
+	if b.cfg.QuickReview == nil || threadTS == "" || in.kind != intentReview {
+		return false
+	}
+	dctx, cancel := b.detach(ctx, deliveryTimeout)
+	defer cancel()
+	quick, err := b.cfg.QuickReview(dctx, in.item, in.text)
+	if err != nil {
+		return false // the full review reports the error in one message
+	}
+	if quick.Title == "" {
+		quick.Title = b.items[quick.Item].Title
+	}
+	opts := []slack.MsgOption{slack.MsgOptionTS(threadTS), slack.MsgOptionMarkdownText(quickSummary(quick) + textStreamWaiting)}
+	if !isPrivate(ev) {
+		// Outside DMs Slack streams only to a named recipient.
+		opts = append(opts, slack.MsgOptionRecipientUserID(ev.User), slack.MsgOptionRecipientTeamID(teamID))
+	}
+	_, ts, err := b.api.StartStreamContext(dctx, ev.Channel, opts...)
+	if err != nil {
+		log.Info("stream refused, posting one message", "error", err)
+		return false
+	}
+	log = log.With("delivery", "stream")
+
+	wctx, wcancel := b.detach(ctx, b.cfg.WorkTimeout)
+	done := make(chan []message, 1)
+	b.spawn(log, "event work", func() {
+		defer wcancel()
+		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel, conversation: &threadRef{ev.Channel, threadTS}})
+	})
+	msgs := b.awaitWork(wctx, done)
+	_, _, err = b.api.StopStreamContext(dctx, ev.Channel, ts, slack.MsgOptionBlocks(msgs[0].Blocks...))
+	if err != nil {
+		log.Warn("stream not completed, posting the review", "error", err)
+		if err := b.postThread(dctx, log, ev.Channel, threadTS, msgs, eventID); err != nil {
+			log.Error("delivery failed", "via", "chat", "error", err)
+		}
+		return true
+	}
+	if err := b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:], eventID); err != nil {
+		log.Error("delivery failed", "via", "chat", "error", err)
+		return true
+	}
+	log.Info("event answered", "parts", len(msgs))
+	return true
+}
+
+// quickSummary is the deterministic review in a few markdown lines: the
+// counts and what is missing or partial. It quotes nothing of the draft.
+func quickSummary(r knowledge.Report) string {
+	s := r.Summary
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s %s 기본 검토 결과**\n✅ 충족 %d · ⚠️ 일부 %d · ❌ 누락 %d · ➖ 해당 없음 %d",
+		r.Item, r.Title, s.Present, s.Partial, s.Missing, s.NotApplicable)
+	for _, e := range r.Elements {
+		if e.Status == knowledge.StatusMissing || e.Status == knowledge.StatusPartial {
+			fmt.Fprintf(&b, "\n- %s %s %s", statusIcon[e.Status], e.ID, e.Label)
+		}
+	}
+	return b.String()
+}
