@@ -8,11 +8,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	neturl "net/url"
 	"os"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 )
 
 // URL returns DATABASE_URL. Unset, the test is skipped, or fails when CI
@@ -50,4 +52,38 @@ func Schema(t testing.TB, url string) string {
 		}
 	})
 	return name
+}
+
+// Database creates a database of its own for this test, on the server url
+// names, and returns its URL; it is dropped when the test ends. Tests of
+// the whole program use it, since the program's schemas have fixed names.
+func Database(t testing.TB, url string) string {
+	t.Helper()
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "t_" + hex.EncodeToString(b)
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatalf("DATABASE_URL: %v", err)
+	}
+	admin := stdlib.OpenDB(*cfg)
+	defer admin.Close()
+	if _, err := admin.ExecContext(t.Context(), `CREATE DATABASE `+name); err != nil {
+		t.Fatalf("create test database: %v", err)
+	}
+	t.Cleanup(func() {
+		db := stdlib.OpenDB(*cfg)
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := db.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
+			t.Errorf("drop test database %s: %v", name, err)
+		}
+	})
+	u, err := neturl.Parse(url)
+	if err != nil {
+		t.Fatalf("DATABASE_URL: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
 }
