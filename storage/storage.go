@@ -108,7 +108,9 @@ func Open(ctx context.Context, t Target) (*DB, error) {
 // never echoing the URL (it may hold a password).
 func CheckURL(u string) error {
 	p, err := url.Parse(u)
-	if err != nil || (p.Scheme != "postgres" && p.Scheme != "postgresql") || p.Host == "" {
+	// No host is libpq's default (the local socket), so only the scheme is
+	// checked here; the connection says the rest.
+	if err != nil || (p.Scheme != "postgres" && p.Scheme != "postgresql") {
 		return errors.New("DATABASE_URL must be a PostgreSQL URL such as postgres://selfcheck:PASSWORD@db.example:5432/selfcheck (unset: SQLite under DATA_DIR)")
 	}
 	return nil
