@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-
-	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // deliveryTimeout bounds the delivery of one reply, retries included.
@@ -28,7 +26,7 @@ const deliveryTimeout = 3 * time.Minute
 // empty one: a public reply too large for the ack goes entirely via
 // response_url, with no placeholder left behind.
 func (b *Bot) slash(ctx context.Context, log *slog.Logger, cmd slack.SlashCommand, maxAck int) *responsePayload {
-	in := parseCommandText(knowledge.Normalize(cmd.Text), b.commands)
+	in := parseCommandText(fromSlack(cmd.Text), b.commands)
 	log = log.With("user", cmd.UserID, "channel", cmd.ChannelID, "kind", in.kind.String())
 	o := origin{userID: cmd.UserID, channelID: cmd.ChannelID}
 

@@ -221,3 +221,16 @@ func TestSlashLongReviewSplit(t *testing.T) {
 		})
 	}
 }
+
+// TestReviewCountsForTheUser: a review runs in the name of the Slack user
+// who asked, so that the model's queue serves users in turn.
+func TestReviewCountsForTheUser(t *testing.T) {
+	h := newHarness(t)
+	h.slash(t, "1.2 제1조 수집 항목: 이름\n제2조 보유 기간: 1년", h.resp.url("u"))
+	h.settle(t)
+	h.eng.mu.Lock()
+	defer h.eng.mu.Unlock()
+	if len(h.eng.users) != 1 || h.eng.users[0] != "U1" {
+		t.Errorf("reviews counted for %q; want [U1]", h.eng.users)
+	}
+}

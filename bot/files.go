@@ -149,7 +149,7 @@ func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, 
 func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, files []sharedFile) (msgs []message) {
 	start := time.Now()
 	f := files[0]
-	item := fileItem(knowledge.Normalize(stripMentions(ev.Text, b.userID())))
+	item := fileItem(fromSlack(stripMentions(ev.Text, b.userID())))
 	attrs := []any{"file", f.ID, "item", item}
 	defer func() {
 		if r := recover(); r != nil {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/engine"
-	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // ThreadAsker answers a question with the context of the thread it was
@@ -96,7 +95,7 @@ func (b *Bot) previousQuestion(ctx context.Context, ev innerEvent, conv *threadR
 		if m.User != ev.User || m.BotID != "" || m.Timestamp >= ev.TS || m.Timestamp <= bestTS {
 			continue
 		}
-		text := strings.TrimSpace(knowledge.Normalize(stripMentions(m.Text, b.userID())))
+		text := strings.TrimSpace(fromSlack(stripMentions(m.Text, b.userID())))
 		if text == "" || looksLikeDraft(text) {
 			continue
 		}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/prompts"
 )
 
 const (
@@ -48,6 +49,7 @@ type fakeEngine struct {
 
 	mu      sync.Mutex
 	calls   []string // "ask:Q", "guide:ID", "review:ID:DRAFT"
+	users   []string // the user each review's model calls would count for
 	ncalled atomic.Int64
 }
 
@@ -102,6 +104,9 @@ func (e *fakeEngine) Guide(ctx context.Context, id string) (engine.Answer, error
 
 func (e *fakeEngine) Review(ctx context.Context, id, draft string) (knowledge.Report, error) {
 	e.note("review:" + id + ":" + draft)
+	e.mu.Lock()
+	e.users = append(e.users, prompts.UserOf(ctx))
+	e.mu.Unlock()
 	if err := e.wait(ctx, e.reviewDelay); err != nil {
 		return knowledge.Report{}, err
 	}

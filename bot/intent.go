@@ -72,7 +72,7 @@ type intent struct {
 // reReviewWord recognises an explicit request for a review after the item
 // number ("1.3 검토", "1.2항 리뷰해 주세요"), mirroring the prefix grammar
 // of knowledge.SplitItemPrefix, which does not report whether it saw one.
-var reReviewWord = regexp.MustCompile(`^\s*(?:[1-9]\s?[.\-·]\s?[1-9]|I|Ⅰ)(?:항|번)?\s+(?:검토|리뷰|review|check|점검)`)
+var reReviewWord = regexp.MustCompile(`^\s*(?:` + knowledge.ItemNumberPattern + `|I|Ⅰ)(?:항|번)?\s+(?:검토|리뷰|review|check|점검)`)
 
 // Thresholds of the draft heuristics, in characters. A question rarely
 // runs past a couple of sentences; a draft of one item is paragraphs long.

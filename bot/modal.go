@@ -85,7 +85,7 @@ func (b *Bot) onSaveShortcut(ctx context.Context, log *slog.Logger, ic slack.Int
 		b.tellLater(ctx, log, ic.ResponseURL, channel, user, textStaffOnly)
 		return
 	}
-	view := cannedModal(knowledge.Normalize(ic.Message.Text), channel)
+	view := cannedModal(fromSlack(ic.Message.Text), channel)
 	b.spawn(log, "open canned modal", func() {
 		octx, cancel := b.detach(ctx, openViewTimeout)
 		defer cancel()

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
-
-	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // statusDelay is how long work may run before the thread shows the bot's
@@ -46,7 +44,7 @@ func replyThread(ev innerEvent) string {
 // (assistant.threads.setStatus) rather than a placeholder message, so
 // that the notification the user gets is the answer itself.
 func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEvent, teamID, eventID string) {
-	text := knowledge.Normalize(stripMentions(ev.Text, b.userID()))
+	text := fromSlack(stripMentions(ev.Text, b.userID()))
 	in := parseMessageText(text, isPrivate(ev))
 	in.edited = ev.edited()
 	log = log.With("kind", in.kind.String())

@@ -50,6 +50,11 @@ type threadRef struct {
 // once. A panic in the engine is recovered the same way.
 func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin) (msgs []message) {
 	start := time.Now()
+	if o.userID != "" {
+		// The model's queue serves users in turn: one user's burst
+		// cannot starve the others.
+		ctx = engine.WithUser(ctx, o.userID)
+	}
 	attrs := []any{"item", in.item, "text_len", utf8.RuneCountInString(in.text)}
 	var err error
 	defer func() {

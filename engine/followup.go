@@ -20,10 +20,6 @@ type Thread struct {
 	Previous string
 }
 
-// reExamplesRequest recognises a request for examples ("예시도 보여줘",
-// "사례는?", "show me an example").
-var reExamplesRequest = regexp.MustCompile(`(?i)예시|예제|사례|샘플|example|sample`)
-
 // reElliptical matches what is left of an elliptical follow-up once its
 // item number is taken out: a particle and a question mark ("3.2는요?",
 // "3.2도?", "what about 3.2?").
@@ -42,7 +38,7 @@ var reElliptical = regexp.MustCompile(`(?i)^\s*(?:(?:항|번)?\s*(?:은|는|도|
 func (e *Engine) AskInThread(ctx context.Context, question string, th Thread) (Answer, error) {
 	q := strings.TrimSpace(knowledge.Normalize(question))
 	ref := knowledge.FindItemRef(q)
-	if ref == "" && th.Item != "" && reExamplesRequest.MatchString(q) {
+	if ref == "" && th.Item != "" && e.kb.Uses("examples_request", q) {
 		if it, ok := e.kb.Item(th.Item); ok {
 			return e.examplesAnswer(it, th.Element, languageOf(q)), nil
 		}
@@ -67,7 +63,7 @@ func (e *Engine) AskInThread(ctx context.Context, question string, th Thread) (A
 }
 
 // reRefText finds the written form of an item number, for replacing it.
-var reRefText = regexp.MustCompile(`[1-9]\s?[.\-·]\s?[1-9](?:항|번)?`)
+var reRefText = regexp.MustCompile(knowledge.ItemNumberPattern + `(?:항|번)?`)
 
 func refText(s string) string { return reRefText.FindString(s) }
 

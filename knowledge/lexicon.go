@@ -96,3 +96,15 @@ func (c *Checklist) plainWords(name string, seen map[string]bool) []string {
 	}
 	return out
 }
+
+// Uses reports whether text uses the concept (any of its terms): how the
+// engine reads what a follow-up asks for ("예시도 보여줘" uses
+// @examples_request). An unknown concept is never used.
+func (c *Checklist) Uses(concept, text string) bool {
+	ts, err := c.lex.concept(concept)
+	if err != nil {
+		return false
+	}
+	d := newDocument(Normalize(text))
+	return len(d.findAny(ts)) > 0
+}

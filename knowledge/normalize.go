@@ -8,19 +8,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// slackUnescaper undoes the three HTML escapes Slack applies to message and
-// command text. &amp; goes last so that "&amp;lt;" stays "&lt;".
-var slackUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
-
-// Normalize prepares user text for matching and display: it undoes Slack's
-// HTML escaping, converts to NFC (macOS pastes NFD, which splits every
-// Hangul syllable into jamo), turns CRLF and CR into LF, and maps the
-// non-breaking and full-width spaces word processors paste into plain
-// spaces. Line structure is kept so that line numbers stay meaningful.
+// Normalize prepares user text for matching and display: it converts to
+// NFC (macOS pastes NFD, which splits every Hangul syllable into jamo),
+// turns CRLF and CR into LF, and maps the non-breaking and full-width
+// spaces word processors paste into plain spaces. Line structure is kept
+// so that line numbers stay meaningful. It is idempotent: text is
+// normalised wherever it enters, and again costs nothing. Slack's HTML
+// escapes are undone once, by the bot, where Slack's text comes in.
 func Normalize(s string) string {
-	if strings.IndexByte(s, '&') >= 0 {
-		s = slackUnescaper.Replace(s)
-	}
 	if !nfcStable(s) {
 		s = norm.NFC.String(s)
 	}
