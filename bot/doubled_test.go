@@ -19,7 +19,7 @@ func TestRetryAfterRestartAnsweredOnce(t *testing.T) {
 	dir := t.TempDir()
 	body := eventBody("EvRestart", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700000100.000100", ""))
 
-	st1, err := botstate.Open(context.Background(), dir)
+	st1, err := botstate.Open(context.Background(), botstate.Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestRetryAfterRestartAnsweredOnce(t *testing.T) {
 	h1.settle(t)
 	st1.Close()
 
-	st2, err := botstate.Open(context.Background(), dir)
+	st2, err := botstate.Open(context.Background(), botstate.Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

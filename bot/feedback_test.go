@@ -46,7 +46,7 @@ func (h *harness) click(t *testing.T, body []byte) {
 // once per message, and the votes survive a restart.
 func TestFeedbackUpdatedInPlaceOncePerUser(t *testing.T) {
 	dir := t.TempDir()
-	st, err := botstate.Open(context.Background(), dir)
+	st, err := botstate.Open(context.Background(), botstate.Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestFeedbackUpdatedInPlaceOncePerUser(t *testing.T) {
 
 	// After a restart U1's second click on 👍 still does not count.
 	st.Close()
-	st2, err := botstate.Open(context.Background(), dir)
+	st2, err := botstate.Open(context.Background(), botstate.Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -205,7 +205,7 @@ func TestBurst300Signed20KBReviews(t *testing.T) {
 // a bot whose dedupe is SQLite on disk, on the ack path: every ack must
 // stay far from Slack's 3 s and every mention be answered once.
 func TestBurstEventsWithPersistedDedupe(t *testing.T) {
-	st, err := botstate.Open(context.Background(), t.TempDir())
+	st, err := botstate.Open(context.Background(), botstate.Config{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

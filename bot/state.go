@@ -40,7 +40,7 @@ type State interface {
 // memoryState is the State of a bot configured without one: SQLite in
 // memory, so that the rules are the same and only persistence differs.
 func memoryState() (State, error) {
-	s, err := botstate.Open(context.Background(), "")
+	s, err := botstate.Open(context.Background(), botstate.Config{})
 	if err != nil {
 		return nil, fmt.Errorf("bot: in-memory state: %w", err)
 	}

@@ -21,9 +21,8 @@ const (
 // window, these are meant for what must not happen twice in a thread.
 func (s *Store) Once(ctx context.Context, key string) (bool, error) {
 	now := s.now()
-	res, err := s.db.ExecContext(ctx,
-		`INSERT INTO once (key, at) VALUES (?, ?)
-		 ON CONFLICT (key) DO UPDATE SET at = excluded.at WHERE once.at < ?`,
+	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`INSERT INTO once (key, at) VALUES (?, ?)
+		 ON CONFLICT (key) DO UPDATE SET at = excluded.at WHERE once.at < ?`),
 		key, now.UnixMilli(), now.Add(-OnceTTL).UnixMilli())
 	if err != nil {
 		return false, fmt.Errorf("record once: %w", err)
@@ -41,9 +40,8 @@ func (s *Store) Once(ctx context.Context, key string) (bool, error) {
 // text), to post them when asked.
 func (s *Store) Keep(ctx context.Context, key, value string) error {
 	now := s.now()
-	_, err := s.db.ExecContext(ctx,
-		`INSERT INTO kept (key, value, at) VALUES (?, ?, ?)
-		 ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at`,
+	_, err := s.db.SQL.ExecContext(ctx, s.db.Q(`INSERT INTO kept (key, value, at) VALUES (?, ?, ?)
+		 ON CONFLICT (key) DO UPDATE SET value = excluded.value, at = excluded.at`),
 		key, value, now.UnixMilli())
 	if err != nil {
 		return fmt.Errorf("keep value: %w", err)
@@ -56,7 +54,7 @@ func (s *Store) Keep(ctx context.Context, key, value string) error {
 // two concurrent takers only one gets it. ok is false when there is none
 // (never kept, taken already, or expired).
 func (s *Store) Take(ctx context.Context, key string) (value string, ok bool, err error) {
-	err = s.db.QueryRowContext(ctx, `DELETE FROM kept WHERE key = ? AND at >= ? RETURNING value`,
+	err = s.db.SQL.QueryRowContext(ctx, s.db.Q(`DELETE FROM kept WHERE key = ? AND at >= ? RETURNING value`),
 		key, s.now().Add(-KeptTTL).UnixMilli()).Scan(&value)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", false, nil
@@ -73,6 +71,6 @@ func (s *Store) purgeOnce(ctx context.Context, now time.Time) {
 	if s.onceInserts.Add(1)%purgeEvery != 0 {
 		return
 	}
-	_, _ = s.db.ExecContext(ctx, `DELETE FROM once WHERE at < ?`, now.Add(-OnceTTL).UnixMilli())
-	_, _ = s.db.ExecContext(ctx, `DELETE FROM kept WHERE at < ?`, now.Add(-KeptTTL).UnixMilli())
+	_, _ = s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM once WHERE at < ?`), now.Add(-OnceTTL).UnixMilli())
+	_, _ = s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM kept WHERE at < ?`), now.Add(-KeptTTL).UnixMilli())
 }

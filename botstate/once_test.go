@@ -10,16 +10,20 @@ import (
 // Once survives a restart and outlives the event dedupe window, until
 // OnceTTL.
 func TestOnceSurvivesReopenAndExpires(t *testing.T) {
+	eachBackend(t, testOnceSurvivesReopenAndExpires)
+}
+
+func testOnceSurvivesReopenAndExpires(t *testing.T, place func() Config) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	s := open(t, dir)
+	cfg := place()
+	s := open(t, cfg)
 	now := time.Unix(1_700_000_000, 0)
 	s.now = func() time.Time { return now }
 	if first, err := s.Once(ctx, "canned:C1/1.1/cloud-cert"); err != nil || !first {
 		t.Fatalf("first Once = %v, %v; want true", first, err)
 	}
 	s.Close()
-	s2 := open(t, dir)
+	s2 := open(t, cfg)
 	s2.now = func() time.Time { return now.Add(30 * 24 * time.Hour) }
 	if first, err := s2.Once(ctx, "canned:C1/1.1/cloud-cert"); err != nil || first {
 		t.Fatalf("Once after reopen, 30 days on = %v, %v; want false", first, err)
@@ -36,8 +40,12 @@ func TestOnceSurvivesReopenAndExpires(t *testing.T) {
 // A kept value is taken once, even by concurrent takers, and not after
 // KeptTTL.
 func TestKeepTakeOnce(t *testing.T) {
+	eachBackend(t, testKeepTakeOnce)
+}
+
+func testKeepTakeOnce(t *testing.T, place func() Config) {
 	ctx := context.Background()
-	s := open(t, "")
+	s := open(t, place())
 	now := time.Unix(1_700_000_000, 0)
 	s.now = func() time.Time { return now }
 	if err := s.Keep(ctx, "full:a", `{"answer":"x"}`); err != nil {

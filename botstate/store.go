@@ -9,10 +9,11 @@
 //
 // It stores IDs, item references and counts only, never what a user
 // wrote. The data lives in one SQLite file, botstate.db, in the data
-// directory; Open with an empty directory keeps it in memory (tests, or a
-// bot that runs without DATA_DIR). The bot uses it through small
-// interfaces, so a shared database can take its place when several
-// replicas serve one app.
+// directory; Open with no directory keeps it in memory (tests, or a bot
+// that runs without DATA_DIR). With DATABASE_URL it lives in PostgreSQL
+// (schema botstate), shared by the replicas that serve one app: each
+// method is one statement, so the replica whose claim of an event
+// succeeds answers it and a vote counts once wherever it is clicked.
 package botstate
 
 import (
@@ -26,7 +27,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // FileName is the name of the database file inside the data directory.
@@ -36,70 +37,141 @@ const FileName = "botstate.db"
 // ones, so that the table stays small without a purge on every insert.
 const purgeEvery = 512
 
-// Store is the bot's state in SQLite. It is safe for concurrent use.
+// Schema is the PostgreSQL schema of the bot's state.
+const Schema = "botstate"
+
+// Config says where the state lives.
+type Config struct {
+	// Dir is the data directory (created if missing); empty with no
+	// DatabaseURL keeps the state in memory.
+	Dir string
+	// DatabaseURL, when set, is the PostgreSQL database to use instead of
+	// SQLite (postgres://…).
+	DatabaseURL string
+	// PGSchema overrides Schema (tests use one schema each).
+	PGSchema string
+}
+
+// Store is the bot's state in SQLite or PostgreSQL. It is safe for
+// concurrent use.
 type Store struct {
-	db      *sql.DB
+	db      *storage.DB
 	now     func() time.Time
 	inserts atomic.Int64
 	// onceInserts counts Once and Keep calls between their purges.
 	onceInserts atomic.Int64
 }
 
-// Open opens (creating if needed) botstate.db in dir, or an in-memory
-// database when dir is empty.
-func Open(ctx context.Context, dir string) (*Store, error) {
-	dsn := "file::memory:"
-	if dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+// Open opens (creating if needed) the state cfg names and brings its
+// schema up to date.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, now: time.Now}
+	steps := sqliteMigrations()
+	if db.Backend == storage.Postgres {
+		steps = pgMigrations()
+	}
+	if _, _, err := db.Migrate(ctx, steps); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open bot state %s: %w", db.Where, err)
+	}
+	return s, nil
+}
+
+// openDB opens the database without touching its schema.
+func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
+	if cfg.DatabaseURL != "" {
+		schema := cfg.PGSchema
+		if schema == "" {
+			schema = Schema
+		}
+		// The ack path claims events here: enough connections that a burst
+		// does not queue behind one.
+		db, err := storage.Open(ctx, storage.Target{URL: cfg.DatabaseURL, Schema: schema, MaxConns: 8})
+		if err != nil {
 			return nil, fmt.Errorf("open bot state: %w", err)
 		}
-		path, err := filepath.Abs(filepath.Join(dir, FileName))
+		return db, nil
+	}
+	dsn, path := "file::memory:", "memory"
+	if cfg.Dir != "" {
+		if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+			return nil, fmt.Errorf("open bot state: %w", err)
+		}
+		p, err := filepath.Abs(filepath.Join(cfg.Dir, FileName))
 		if err != nil {
 			return nil, fmt.Errorf("open bot state: %w", err)
 		}
 		// WAL with synchronous(NORMAL): a commit survives a crash of the
 		// process; only a power cut may lose the last few, which costs at
-		// worst one doubled reply, not data a user saved.
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(path),
-			RawQuery: "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"}
-		dsn = u.String()
+		// worst one doubled reply, not data a user saved. _txlock=immediate
+		// keeps two processes migrating a new file from failing with BUSY.
+		u := url.URL{Scheme: "file", Path: filepath.ToSlash(p),
+			RawQuery: "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"}
+		dsn, path = u.String(), p
 	}
-	db, err := sql.Open("sqlite", dsn)
+	db, err := storage.Open(ctx, storage.Target{SQLiteDSN: dsn, SQLitePath: path})
 	if err != nil {
 		return nil, fmt.Errorf("open bot state: %w", err)
 	}
 	// One connection: an in-memory database lives and dies with its
 	// connection, and every statement here is a short single write, so
 	// serialising them in the process costs less than SQLite's busy waits.
-	db.SetMaxOpenConns(1)
-	db.SetMaxIdleConns(1)
-	db.SetConnMaxLifetime(0)
-	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, now: time.Now}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open bot state in %q: %w", dir, err)
-	}
-	return s, nil
+	db.SQL.SetMaxOpenConns(1)
+	db.SQL.SetMaxIdleConns(1)
+	db.SQL.SetConnMaxLifetime(0)
+	db.SQL.SetConnMaxIdleTime(0)
+	return db, nil
 }
+
+// Status reports the backend, where the state is and its schema version
+// (0: not created yet) without creating or migrating anything.
+func Status(ctx context.Context, cfg Config) (storage.Status, error) {
+	st := storage.Status{Latest: len(sqliteMigrations())}
+	if cfg.DatabaseURL == "" {
+		st.Backend, st.Where = storage.SQLite, filepath.Join(cfg.Dir, FileName)
+		if _, err := os.Stat(st.Where); cfg.Dir == "" || errors.Is(err, os.ErrNotExist) {
+			return st, nil
+		}
+	} else {
+		st.Latest = len(pgMigrations())
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return st, err
+	}
+	defer db.Close()
+	st.Backend, st.Where = db.Backend, db.Where
+	st.Version, err = db.Version(ctx)
+	return st, err
+}
+
+// Backend says where the state is kept.
+func (s *Store) Backend() storage.Backend { return s.db.Backend }
 
 // Close releases the database.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	if err := s.db.SQL.Close(); err != nil {
 		return fmt.Errorf("close bot state: %w", err)
 	}
 	return nil
 }
 
-// schema is applied on every open; each statement is idempotent. A later
-// change appends statements rather than editing these.
-var schema = []string{
-	`CREATE TABLE IF NOT EXISTS seen (
+// sqliteMigrations lists the schema changes of the SQLite file (see
+// storage.DB.Migrate); append, never edit a shipped step. Step 1's
+// statements are idempotent: files made before versioning (at version 0,
+// with the tables) pass through it unchanged.
+func sqliteMigrations() [][]string {
+	return [][]string{{
+		`CREATE TABLE IF NOT EXISTS seen (
 		key TEXT PRIMARY KEY NOT NULL,
 		at  INTEGER NOT NULL
 	) STRICT`,
-	`CREATE INDEX IF NOT EXISTS seen_at ON seen (at)`,
-	`CREATE TABLE IF NOT EXISTS votes (
+		`CREATE INDEX IF NOT EXISTS seen_at ON seen (at)`,
+		`CREATE TABLE IF NOT EXISTS votes (
 		message TEXT NOT NULL,
 		user    TEXT NOT NULL,
 		item    TEXT NOT NULL,
@@ -107,7 +179,7 @@ var schema = []string{
 		at      INTEGER NOT NULL,
 		PRIMARY KEY (message, user)
 	) STRICT`,
-	`CREATE TABLE IF NOT EXISTS threads (
+		`CREATE TABLE IF NOT EXISTS threads (
 		channel TEXT NOT NULL,
 		thread  TEXT NOT NULL,
 		item    TEXT NOT NULL,
@@ -115,28 +187,64 @@ var schema = []string{
 		at      INTEGER NOT NULL,
 		PRIMARY KEY (channel, thread)
 	) STRICT`,
-	`CREATE INDEX IF NOT EXISTS threads_at ON threads (at)`,
-	// once and kept: see once.go.
-	`CREATE TABLE IF NOT EXISTS once (
+		`CREATE INDEX IF NOT EXISTS threads_at ON threads (at)`,
+	}, {
+		// once and kept: see once.go.
+		`CREATE TABLE IF NOT EXISTS once (
 		key TEXT PRIMARY KEY NOT NULL,
 		at  INTEGER NOT NULL
 	) STRICT`,
-	`CREATE INDEX IF NOT EXISTS once_at ON once (at)`,
-	`CREATE TABLE IF NOT EXISTS kept (
+		`CREATE INDEX IF NOT EXISTS once_at ON once (at)`,
+		`CREATE TABLE IF NOT EXISTS kept (
 		key   TEXT PRIMARY KEY NOT NULL,
 		value TEXT NOT NULL,
 		at    INTEGER NOT NULL
 	) STRICT`,
-	`CREATE INDEX IF NOT EXISTS kept_at ON kept (at)`,
+		`CREATE INDEX IF NOT EXISTS kept_at ON kept (at)`,
+	}}
 }
 
-func (s *Store) migrate(ctx context.Context) error {
-	for _, stmt := range schema {
-		if _, err := s.db.ExecContext(ctx, stmt); err != nil {
-			return fmt.Errorf("create schema: %w", err)
-		}
-	}
-	return nil
+// pgMigrations lists the schema changes of the PostgreSQL state. Times
+// stay Unix milliseconds, as in the file. "user" is quoted: in PostgreSQL
+// the bare word is CURRENT_USER.
+func pgMigrations() [][]string {
+	return [][]string{{
+		`CREATE TABLE seen (
+		key text PRIMARY KEY,
+		at  bigint NOT NULL
+	)`,
+		`CREATE INDEX seen_at ON seen (at)`,
+		`CREATE TABLE votes (
+		message text NOT NULL,
+		"user"  text NOT NULL,
+		item    text NOT NULL,
+		vote    text NOT NULL,
+		at      bigint NOT NULL,
+		PRIMARY KEY (message, "user")
+	)`,
+		`CREATE TABLE threads (
+		channel text NOT NULL,
+		thread  text NOT NULL,
+		item    text NOT NULL,
+		element text NOT NULL,
+		at      bigint NOT NULL,
+		PRIMARY KEY (channel, thread)
+	)`,
+		`CREATE INDEX threads_at ON threads (at)`,
+	}, {
+		// once and kept: see once.go.
+		`CREATE TABLE once (
+		key text PRIMARY KEY,
+		at  bigint NOT NULL
+	)`,
+		`CREATE INDEX once_at ON once (at)`,
+		`CREATE TABLE kept (
+		key   text PRIMARY KEY,
+		value text NOT NULL,
+		at    bigint NOT NULL
+	)`,
+		`CREATE INDEX kept_at ON kept (at)`,
+	}}
 }
 
 // FirstSeen records key and reports whether it had not been recorded
@@ -147,9 +255,8 @@ func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 		return true, nil
 	}
 	now := s.now()
-	res, err := s.db.ExecContext(ctx,
-		`INSERT INTO seen (key, at) VALUES (?, ?)
-		 ON CONFLICT (key) DO UPDATE SET at = excluded.at WHERE seen.at < ?`,
+	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`INSERT INTO seen (key, at) VALUES (?, ?)
+		 ON CONFLICT (key) DO UPDATE SET at = excluded.at WHERE seen.at < ?`),
 		key, now.UnixMilli(), now.Add(-ttl).UnixMilli())
 	if err != nil {
 		return false, fmt.Errorf("record event: %w", err)
@@ -159,7 +266,7 @@ func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 		return false, fmt.Errorf("record event: %w", err)
 	}
 	if s.inserts.Add(1)%purgeEvery == 0 {
-		if _, err := s.db.ExecContext(ctx, `DELETE FROM seen WHERE at < ?`, now.Add(-ttl).UnixMilli()); err != nil {
+		if _, err := s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM seen WHERE at < ?`), now.Add(-ttl).UnixMilli()); err != nil {
 			return n == 1, fmt.Errorf("purge events: %w", err)
 		}
 	}
@@ -188,10 +295,9 @@ func (s *Store) Vote(ctx context.Context, message, user, item, vote string) (boo
 	if vote != VoteUp && vote != VoteDown {
 		return false, ErrBadVote
 	}
-	res, err := s.db.ExecContext(ctx,
-		`INSERT INTO votes (message, user, item, vote, at) VALUES (?, ?, ?, ?, ?)
-		 ON CONFLICT (message, user) DO UPDATE SET vote = excluded.vote, at = excluded.at
-		 WHERE votes.vote <> excluded.vote`,
+	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`INSERT INTO votes (message, "user", item, vote, at) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (message, "user") DO UPDATE SET vote = excluded.vote, at = excluded.at
+		 WHERE votes.vote <> excluded.vote`),
 		message, user, item, vote, s.now().UnixMilli())
 	if err != nil {
 		return false, fmt.Errorf("record vote: %w", err)
@@ -206,8 +312,7 @@ func (s *Store) Vote(ctx context.Context, message, user, item, vote string) (boo
 // MessageVotes counts the votes on one message.
 func (s *Store) MessageVotes(ctx context.Context, message string) (Tally, error) {
 	var t Tally
-	err := s.db.QueryRowContext(ctx,
-		`SELECT COALESCE(SUM(vote = 'up'), 0), COALESCE(SUM(vote = 'down'), 0) FROM votes WHERE message = ?`,
+	err := s.db.SQL.QueryRowContext(ctx, s.db.Q(`SELECT COALESCE(SUM(CASE WHEN vote = 'up' THEN 1 ELSE 0 END), 0), COALESCE(SUM(CASE WHEN vote = 'down' THEN 1 ELSE 0 END), 0) FROM votes WHERE message = ?`),
 		message).Scan(&t.Up, &t.Down)
 	if err != nil {
 		return t, fmt.Errorf("count votes: %w", err)
@@ -218,7 +323,7 @@ func (s *Store) MessageVotes(ctx context.Context, message string) (Tally, error)
 // UserVote returns user's vote on message, or "".
 func (s *Store) UserVote(ctx context.Context, message, user string) (string, error) {
 	var v string
-	err := s.db.QueryRowContext(ctx, `SELECT vote FROM votes WHERE message = ? AND user = ?`, message, user).Scan(&v)
+	err := s.db.SQL.QueryRowContext(ctx, s.db.Q(`SELECT vote FROM votes WHERE message = ? AND "user" = ?`), message, user).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -230,8 +335,7 @@ func (s *Store) UserVote(ctx context.Context, message, user string) (string, err
 
 // ItemVotes counts all votes per item ("" for answers tied to none).
 func (s *Store) ItemVotes(ctx context.Context) (map[string]Tally, error) {
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT item, SUM(vote = 'up'), SUM(vote = 'down') FROM votes GROUP BY item ORDER BY item`)
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT item, SUM(CASE WHEN vote = 'up' THEN 1 ELSE 0 END), SUM(CASE WHEN vote = 'down' THEN 1 ELSE 0 END) FROM votes GROUP BY item ORDER BY item`))
 	if err != nil {
 		return nil, fmt.Errorf("count votes: %w", err)
 	}
@@ -260,9 +364,8 @@ type Topic struct {
 
 // SetTopic remembers the topic of a thread, replacing the previous one.
 func (s *Store) SetTopic(ctx context.Context, channel, thread string, t Topic) error {
-	_, err := s.db.ExecContext(ctx,
-		`INSERT INTO threads (channel, thread, item, element, at) VALUES (?, ?, ?, ?, ?)
-		 ON CONFLICT (channel, thread) DO UPDATE SET item = excluded.item, element = excluded.element, at = excluded.at`,
+	_, err := s.db.SQL.ExecContext(ctx, s.db.Q(`INSERT INTO threads (channel, thread, item, element, at) VALUES (?, ?, ?, ?, ?)
+		 ON CONFLICT (channel, thread) DO UPDATE SET item = excluded.item, element = excluded.element, at = excluded.at`),
 		channel, thread, t.Item, t.Element, s.now().UnixMilli())
 	if err != nil {
 		return fmt.Errorf("remember thread topic: %w", err)
@@ -272,7 +375,7 @@ func (s *Store) SetTopic(ctx context.Context, channel, thread string, t Topic) e
 
 // Topic returns the topic of a thread; ok is false when none is known.
 func (s *Store) Topic(ctx context.Context, channel, thread string) (t Topic, ok bool, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT item, element FROM threads WHERE channel = ? AND thread = ?`,
+	err = s.db.SQL.QueryRowContext(ctx, s.db.Q(`SELECT item, element FROM threads WHERE channel = ? AND thread = ?`),
 		channel, thread).Scan(&t.Item, &t.Element)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Topic{}, false, nil

@@ -37,7 +37,7 @@ type ChangeSet struct {
 func (s *Store) Changes(ctx context.Context, since int64) (ChangeSet, error) {
 	var cs ChangeSet
 	var head int64
-	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT value FROM store_meta WHERE key = 'store_id'), (SELECT coalesce(max(seq), 0) FROM changes)`).Scan(&cs.StoreID, &head); err != nil {
+	if err := s.db.SQL.QueryRowContext(ctx, `SELECT (SELECT value FROM store_meta WHERE key = 'store_id'), (SELECT coalesce(max(seq), 0) FROM changes)`).Scan(&cs.StoreID, &head); err != nil {
 		return ChangeSet{}, fmt.Errorf("read canned changes: store id: %w", err)
 	}
 	if head < since {
@@ -46,9 +46,9 @@ func (s *Store) Changes(ctx context.Context, since int64) (ChangeSet, error) {
 	cs.Seq, cs.Full = since, since == 0
 	// One statement, so one snapshot: a change committed while it runs
 	// is either wholly in it or left for the next call.
-	rows, err := s.db.QueryContext(ctx, `SELECT c.seq, c.name, a.item, a.text, a.tags
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT c.seq, c.name, a.item, a.text, a.tags
 		FROM changes c LEFT JOIN answers a ON a.name = c.name
-		WHERE c.seq > ? ORDER BY c.seq`, since)
+		WHERE c.seq > ? ORDER BY c.seq`), since)
 	if err != nil {
 		return ChangeSet{}, fmt.Errorf("read canned changes since %d: %w", since, err)
 	}

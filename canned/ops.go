@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // timeLayout is fixed-width so that stored times sort as text.
-const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
+const timeLayout = storage.TimeLayout
 
 // SaveOptions controls Store.Save.
 type SaveOptions struct {
@@ -35,11 +37,11 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 func scanAnswer(r rowScanner) (Answer, error) {
 	var (
-		a                    Answer
-		tags                 string
-		createdAt, updatedAt string
+		a    Answer
+		tags string
 	)
-	if err := r.Scan(&a.Name, &a.Item, &a.Text, &tags, &a.CreatedBy, &createdAt, &a.UpdatedBy, &updatedAt, &a.Uses); err != nil {
+	if err := r.Scan(&a.Name, &a.Item, &a.Text, &tags, &a.CreatedBy, storage.ScanTime{T: &a.CreatedAt},
+		&a.UpdatedBy, storage.ScanTime{T: &a.UpdatedAt}, &a.Uses); err != nil {
 		return Answer{}, err
 	}
 	if err := json.Unmarshal([]byte(tags), &a.Tags); err != nil {
@@ -47,13 +49,6 @@ func scanAnswer(r rowScanner) (Answer, error) {
 	}
 	if len(a.Tags) == 0 {
 		a.Tags = nil
-	}
-	var err error
-	if a.CreatedAt, err = time.Parse(time.RFC3339Nano, createdAt); err != nil {
-		return Answer{}, fmt.Errorf("read created_at of %q: %w", a.Name, err)
-	}
-	if a.UpdatedAt, err = time.Parse(time.RFC3339Nano, updatedAt); err != nil {
-		return Answer{}, fmt.Errorf("read updated_at of %q: %w", a.Name, err)
 	}
 	return a, nil
 }
@@ -78,8 +73,8 @@ type queryer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func getAnswer(ctx context.Context, q queryer, name string) (Answer, error) {
-	a, err := scanAnswer(q.QueryRowContext(ctx, `SELECT `+answerColumns+` FROM answers WHERE name = ?`, name))
+func (s *Store) getAnswer(ctx context.Context, q queryer, name string) (Answer, error) {
+	a, err := scanAnswer(q.QueryRowContext(ctx, s.db.Q(`SELECT `+answerColumns+` FROM answers WHERE name = ?`), name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Answer{}, ErrNotFound
 	}
@@ -87,16 +82,16 @@ func getAnswer(ctx context.Context, q queryer, name string) (Answer, error) {
 }
 
 // put writes a (already normalised) answer, replacing any row of that name.
-func put(ctx context.Context, q queryer, a Answer) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO answers (`+answerColumns+`)
+func (s *Store) put(ctx context.Context, q queryer, a Answer) error {
+	_, err := q.ExecContext(ctx, s.db.Q(`INSERT INTO answers (`+answerColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET
 			item = excluded.item, text = excluded.text, tags = excluded.tags,
 			created_by = excluded.created_by, created_at = excluded.created_at,
 			updated_by = excluded.updated_by, updated_at = excluded.updated_at,
-			uses = excluded.uses`,
-		a.Name, a.Item, a.Text, encodeTags(a.Tags), a.CreatedBy, formatTime(a.CreatedAt),
-		a.UpdatedBy, formatTime(a.UpdatedAt), a.Uses)
+			uses = excluded.uses`),
+		a.Name, a.Item, a.Text, encodeTags(a.Tags), a.CreatedBy, s.db.Time(a.CreatedAt),
+		a.UpdatedBy, s.db.Time(a.UpdatedAt), a.Uses)
 	return err
 }
 
@@ -113,20 +108,16 @@ func (s *Store) Save(ctx context.Context, a Answer, opts SaveOptions) (Answer, e
 		return Answer{}, fmt.Errorf("save canned answer %q: %w", a.Name, err)
 	}
 
-	release, err := s.acquireWrite(ctx)
+	tx, release, err := s.beginWrite(ctx)
 	if err != nil {
 		return Answer{}, fmt.Errorf("save canned answer %q: %w", n.Name, err)
 	}
 	defer release()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return Answer{}, fmt.Errorf("save canned answer %q: %w", n.Name, err)
-	}
 	defer tx.Rollback()
 
 	now := s.stamp()
 	n.UpdatedBy, n.UpdatedAt = opts.By, now
-	old, err := getAnswer(ctx, tx, n.Name)
+	old, err := s.getAnswer(ctx, tx, n.Name)
 	action := "update"
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -139,7 +130,7 @@ func (s *Store) Save(ctx context.Context, a Answer, opts SaveOptions) (Answer, e
 	default:
 		n.CreatedBy, n.CreatedAt, n.Uses = old.CreatedBy, old.CreatedAt, old.Uses
 	}
-	if err := put(ctx, tx, n); err != nil {
+	if err := s.put(ctx, tx, n); err != nil {
 		return Answer{}, fmt.Errorf("save canned answer %q: %w", n.Name, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -155,7 +146,7 @@ func (s *Store) Get(ctx context.Context, name string) (Answer, error) {
 	if err := checkName(name); err != nil {
 		return Answer{}, fmt.Errorf("get canned answer %q: %w", name, err)
 	}
-	a, err := getAnswer(ctx, s.db, name)
+	a, err := s.getAnswer(ctx, s.db.SQL, name)
 	if err != nil {
 		return Answer{}, fmt.Errorf("get canned answer %q: %w", name, err)
 	}
@@ -164,7 +155,7 @@ func (s *Store) Get(ctx context.Context, name string) (Answer, error) {
 
 // List returns every answer, sorted by name.
 func (s *Store) List(ctx context.Context) ([]Answer, error) {
-	out, err := list(ctx, s.db)
+	out, err := s.list(ctx, s.db.SQL)
 	if err != nil {
 		return nil, fmt.Errorf("list canned answers: %w", err)
 	}
@@ -176,7 +167,7 @@ type lister interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func list(ctx context.Context, q lister) ([]Answer, error) {
+func (s *Store) list(ctx context.Context, q lister) ([]Answer, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+answerColumns+` FROM answers ORDER BY name`)
 	if err != nil {
 		return nil, err
@@ -201,12 +192,13 @@ func (s *Store) Delete(ctx context.Context, name, by string) error {
 	if err := checkBy(by); err != nil {
 		return fmt.Errorf("delete canned answer %q: %w", name, err)
 	}
-	release, err := s.acquireWrite(ctx)
+	tx, release, err := s.beginWrite(ctx)
 	if err != nil {
 		return fmt.Errorf("delete canned answer %q: %w", name, err)
 	}
 	defer release()
-	res, err := s.db.ExecContext(ctx, `DELETE FROM answers WHERE name = ?`, name)
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, s.db.Q(`DELETE FROM answers WHERE name = ?`), name)
 	if err != nil {
 		return fmt.Errorf("delete canned answer %q: %w", name, err)
 	}
@@ -214,6 +206,9 @@ func (s *Store) Delete(ctx context.Context, name, by string) error {
 		return fmt.Errorf("delete canned answer %q: %w", name, err)
 	} else if n == 0 {
 		return fmt.Errorf("delete canned answer %q: %w", name, ErrNotFound)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("delete canned answer %q: %w", name, err)
 	}
 	s.log.Info("canned answer changed", "action", "delete", "name", name, "by", by)
 	return nil
@@ -226,7 +221,8 @@ func (s *Store) MarkUsed(ctx context.Context, name string) error {
 		return fmt.Errorf("mark canned answer %q used: %w", name, err)
 	}
 	defer release()
-	res, err := s.db.ExecContext(ctx, `UPDATE answers SET uses = uses + 1 WHERE name = ?`, name)
+	// One statement, atomic in both backends: no lock across replicas.
+	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`UPDATE answers SET uses = uses + 1 WHERE name = ?`), name)
 	if err != nil {
 		return fmt.Errorf("mark canned answer %q used: %w", name, err)
 	}

@@ -87,10 +87,10 @@ func readAcks(r io.Reader, signalAfter int, reached chan<- struct{}) []string {
 
 func assertPresent(t *testing.T, dir string, names []string) {
 	t.Helper()
-	s := openTest(t, dir)
+	s := openTest(t, Config{Dir: dir})
 	ctx := t.Context()
 	var result string
-	if err := s.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil || result != "ok" {
+	if err := s.db.SQL.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil || result != "ok" {
 		t.Errorf("integrity_check: got %q, %v; want ok", result, err)
 	}
 	list, err := s.List(ctx)
@@ -147,7 +147,7 @@ func TestConcurrentProcesses(t *testing.T) {
 		})
 	}
 	// The parent writes too, as the server would while the CLI runs.
-	s := openTest(t, dir)
+	s := openTest(t, Config{Dir: dir})
 	for i := range each {
 		name := fmt.Sprintf("parent-%d", i)
 		if _, err := s.Save(ctx, Answer{Name: name, Text: "x"}, SaveOptions{By: "parent"}); err != nil {

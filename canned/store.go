@@ -2,11 +2,13 @@
 // support staff write once, find in seconds and post in a Slack thread, and
 // that the bot offers when a question matches.
 //
-// Answers live in one SQLite file, canned.db, in the data directory. The
-// store is built to be shared and to survive crashes: the server and the
-// selfcheck CLI may have the file open at the same time, and an answer whose
-// Save has returned is on disk even if the process is killed right after.
-// Only staff tools write here; nothing an applicant sends reaches Save.
+// Answers live in one SQLite file, canned.db, in the data directory, or,
+// with DATABASE_URL, in PostgreSQL (schema canned) shared by every
+// replica. The store is built to be shared and to survive crashes: the
+// server and the selfcheck CLI may have it open at the same time, and an
+// answer whose Save has returned is on disk even if the process is killed
+// right after. Only staff tools write here; nothing an applicant sends
+// reaches Save.
 package canned
 
 import (
@@ -20,7 +22,7 @@ import (
 	"path/filepath"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // FileName is the name of the database file inside Config.Dir.
@@ -31,10 +33,28 @@ const FileName = "canned.db"
 // long means something is stuck, and failing is better than hanging.
 const busyTimeout = 5 * time.Second
 
+// Schema is the PostgreSQL schema of the canned answers.
+const Schema = "canned"
+
+// writeLock is the PostgreSQL advisory lock held by every transaction
+// that changes answers (taken by the store, and by the change trigger for
+// edits made with psql). It does across replicas what SQLite's write lock
+// does in one file: a Save's check that the name is free and its insert
+// cannot interleave with another's, and change numbers are committed in
+// the order they were handed out, so a reader never skips one. Its value
+// spells "canned".
+const writeLock = 0x63616e6e6564
+
 // Config says where the store lives and where it reports changes.
 type Config struct {
-	// Dir is the data directory; it is created if missing.
+	// Dir is the data directory; it is created if missing. Unused with
+	// DatabaseURL.
 	Dir string
+	// DatabaseURL, when set, is the PostgreSQL database to use instead of
+	// SQLite (postgres://…).
+	DatabaseURL string
+	// PGSchema overrides Schema (tests use one schema each).
+	PGSchema string
 	// Logger receives one record per change; nil discards them.
 	Logger *slog.Logger
 }
@@ -42,9 +62,9 @@ type Config struct {
 // Store is the canned-answer database. It is safe for concurrent use by
 // many goroutines, and several processes may open the same directory.
 type Store struct {
-	db   *sql.DB
+	db   *storage.DB
 	log  *slog.Logger
-	path string
+	path string // where the store is, for messages
 	// now is the clock; tests replace it to get predictable times.
 	now func() time.Time
 	// writeSlot admits one writer of this process at a time. SQLite
@@ -54,9 +74,35 @@ type Store struct {
 	writeSlot chan struct{}
 }
 
-// Open opens (creating if needed) the store in cfg.Dir and brings its
+// Open opens (creating if needed) the store cfg names and brings its
 // schema up to date.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{db: db, log: log, path: db.Where, now: time.Now, writeSlot: make(chan struct{}, 1)}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open canned answers %s: %w", db.Where, err)
+	}
+	return s, nil
+}
+
+// openDB opens the database without touching its schema.
+func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
+	if cfg.DatabaseURL != "" {
+		schema := cmpOr(cfg.PGSchema, Schema)
+		db, err := storage.Open(ctx, storage.Target{URL: cfg.DatabaseURL, Schema: schema})
+		if err != nil {
+			return nil, fmt.Errorf("open canned answers: %w", err)
+		}
+		return db, nil
+	}
 	if cfg.Dir == "" {
 		return nil, errors.New("open canned answers: no data directory configured")
 	}
@@ -67,21 +113,67 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open canned answers: %w", err)
 	}
-	log := cfg.Logger
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-
-	db, err := sql.Open("sqlite", dsn(path))
+	db, err := storage.Open(ctx, storage.Target{SQLiteDSN: dsn(path), SQLitePath: path})
 	if err != nil {
-		return nil, fmt.Errorf("open canned answers %s: %w", path, err)
+		return nil, fmt.Errorf("open canned answers: %w", err)
 	}
-	s := &Store{db: db, log: log, path: path, now: time.Now, writeSlot: make(chan struct{}, 1)}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open canned answers %s: %w", path, err)
+	return db, nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
 	}
-	return s, nil
+	return b
+}
+
+// Status reports the backend, where the store is and its schema version
+// (0: not created yet) without creating or migrating anything, and the
+// latest version this program knows.
+func Status(ctx context.Context, cfg Config) (storage.Status, error) {
+	st := storage.Status{Latest: len(sqliteMigrations())}
+	if cfg.DatabaseURL == "" {
+		st.Backend, st.Where = storage.SQLite, filepath.Join(cfg.Dir, FileName)
+		if _, err := os.Stat(st.Where); errors.Is(err, os.ErrNotExist) {
+			return st, nil
+		}
+	} else {
+		st.Latest = len(pgMigrations())
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return st, err
+	}
+	defer db.Close()
+	st.Backend, st.Where = db.Backend, db.Where
+	st.Version, err = db.Version(ctx)
+	return st, err
+}
+
+// Backend says where the answers are kept.
+func (s *Store) Backend() storage.Backend { return s.db.Backend }
+
+// beginWrite starts a transaction that changes answers: one writer of
+// this process at a time, and in PostgreSQL one of all replicas (see
+// writeLock). The caller must call release after the transaction ends.
+func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, release func(), err error) {
+	release, err = s.acquireWrite(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	tx, err = s.db.SQL.BeginTx(ctx, nil)
+	if err != nil {
+		release()
+		return nil, nil, err
+	}
+	if s.db.Backend == storage.Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLock)); err != nil {
+			tx.Rollback()
+			release()
+			return nil, nil, err
+		}
+	}
+	return tx, release, nil
 }
 
 // dsn builds the connection string. The pragmas go in the DSN rather than
@@ -124,17 +216,17 @@ func (s *Store) acquireWrite(ctx context.Context) (release func(), err error) {
 
 // Close releases the database. Everything acknowledged is already on disk.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	if err := s.db.SQL.Close(); err != nil {
 		return fmt.Errorf("close canned answers: %w", err)
 	}
 	return nil
 }
 
-// migrations lists the schema changes in order, each a list of statements;
-// PRAGMA user_version records how many have run. Never edit or reorder an
-// entry that has shipped: append a new one instead, since existing files
-// already ran the old ones.
-func migrations() [][]string {
+// sqliteMigrations lists the schema changes of the SQLite file in order,
+// each a list of statements (see storage.DB.Migrate). Never edit or
+// reorder an entry that has shipped: append a new one instead, since
+// existing files already ran the old ones.
+func sqliteMigrations() [][]string {
 	return [][]string{
 		// 1: the answers table. Tags are a JSON array: they are only ever
 		// read and written as a whole, and a side table would make every read
@@ -187,42 +279,19 @@ func migrations() [][]string {
 	}
 }
 
-// migrate brings the schema to the latest version. The transaction is
-// IMMEDIATE (see dsn), so two processes opening a new file at once are
-// serialised: the second one waits, then sees the version the first one
-// wrote and has nothing left to do.
+// migrate brings the schema to the latest version (see storage.DB.Migrate
+// for how two processes starting together are kept apart).
 func (s *Store) migrate(ctx context.Context) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	steps := sqliteMigrations()
+	if s.db.Backend == storage.Postgres {
+		steps = pgMigrations()
+	}
+	from, to, err := s.db.Migrate(ctx, steps)
 	if err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
+		return err
 	}
-	defer tx.Rollback()
-
-	steps := migrations()
-	var version int
-	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return fmt.Errorf("migrate schema: read version: %w", err)
+	if from != to {
+		s.log.Info("canned answers schema migrated", "where", s.path, "from", from, "to", to)
 	}
-	if version > len(steps) {
-		return fmt.Errorf("migrate schema: database has schema version %d, this program knows only up to %d; upgrade selfcheck", version, len(steps))
-	}
-	if version == len(steps) {
-		return nil
-	}
-	for i := version; i < len(steps); i++ {
-		for _, stmt := range steps[i] {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("migrate schema to version %d: %w", i+1, err)
-			}
-		}
-	}
-	// PRAGMA takes no bound parameters; the value is a trusted integer.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(steps))); err != nil {
-		return fmt.Errorf("migrate schema: write version: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
-	}
-	s.log.Info("canned answers schema migrated", "path", s.path, "from", version, "to", len(steps))
 	return nil
 }

@@ -123,15 +123,11 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Im
 		return ImportResult{}, fmt.Errorf("import canned answers: %w", err)
 	}
 
-	release, err := s.acquireWrite(ctx)
+	tx, release, err := s.beginWrite(ctx)
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import canned answers: %w", err)
 	}
 	defer release()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return ImportResult{}, fmt.Errorf("import canned answers: %w", err)
-	}
 	defer tx.Rollback()
 
 	now := s.stamp()
@@ -141,7 +137,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Im
 	)
 	for _, e := range entries {
 		a := e.answer
-		old, err := getAnswer(ctx, tx, a.Name)
+		old, err := s.getAnswer(ctx, tx, a.Name)
 		switch {
 		case errors.Is(err, ErrNotFound):
 			a.CreatedBy, a.CreatedAt = orBy(e.createdBy, opts.By), orTime(e.createdAt, now)
@@ -160,7 +156,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader, opts ImportOptions) (Im
 			a.UpdatedBy, a.UpdatedAt = opts.By, now
 			res.Updated = append(res.Updated, a.Name)
 		}
-		if err := put(ctx, tx, a); err != nil {
+		if err := s.put(ctx, tx, a); err != nil {
 			return ImportResult{}, fmt.Errorf("import canned answers: write %q: %w", a.Name, err)
 		}
 	}

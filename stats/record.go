@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // Outcomes of a question.
@@ -173,13 +175,18 @@ func (s *Store) writeBatch(batch []event) {
 	var flushed []chan struct{}
 	n := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if s.db.Backend == storage.Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLock)); err != nil {
+				return err
+			}
+		}
 		for _, ev := range batch {
 			if ev.flushed != nil {
 				flushed = append(flushed, ev.flushed)
 				continue
 			}
 			n++
-			if err := write(ctx, tx, ev); err != nil {
+			if err := s.write(ctx, tx, ev); err != nil {
 				return err
 			}
 		}
@@ -196,7 +203,7 @@ func (s *Store) writeBatch(batch []event) {
 }
 
 func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.db.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -207,30 +214,30 @@ func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-func write(ctx context.Context, tx *sql.Tx, ev event) error {
+func (s *Store) write(ctx context.Context, tx *sql.Tx, ev event) error {
 	d := day(ev.at)
 	switch {
 	case ev.ask != nil:
 		a := ev.ask
-		if _, err := tx.ExecContext(ctx, `INSERT INTO asks (day, item, kind, outcome, n) VALUES (?, ?, ?, ?, 1)
-			ON CONFLICT (day, item, kind, outcome) DO UPDATE SET n = n + 1`, d, a.Item, a.Kind, a.Outcome); err != nil {
+		if _, err := tx.ExecContext(ctx, s.db.Q(`INSERT INTO asks (day, item, kind, outcome, n) VALUES (?, ?, ?, ?, 1)
+			ON CONFLICT (day, item, kind, outcome) DO UPDATE SET n = asks.n + 1`), d, a.Item, a.Kind, a.Outcome); err != nil {
 			return fmt.Errorf("count question: %w", err)
 		}
 		if a.Masked != "" && a.Outcome != OutcomeAnswered {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO questions (at, item, outcome, text) VALUES (?, ?, ?, ?)`,
-				formatTime(ev.at), a.Item, a.Outcome, a.Masked); err != nil {
+			if _, err := tx.ExecContext(ctx, s.db.Q(`INSERT INTO questions (at, item, outcome, text) VALUES (?, ?, ?, ?)`),
+				s.db.Time(ev.at), a.Item, a.Outcome, a.Masked); err != nil {
 				return fmt.Errorf("keep question: %w", err)
 			}
 		}
 	case ev.review != nil:
 		r := ev.review
-		if _, err := tx.ExecContext(ctx, `INSERT INTO reviews (day, item, n) VALUES (?, ?, 1)
-			ON CONFLICT (day, item) DO UPDATE SET n = n + 1`, d, r.Item); err != nil {
+		if _, err := tx.ExecContext(ctx, s.db.Q(`INSERT INTO reviews (day, item, n) VALUES (?, ?, 1)
+			ON CONFLICT (day, item) DO UPDATE SET n = reviews.n + 1`), d, r.Item); err != nil {
 			return fmt.Errorf("count review: %w", err)
 		}
 		for el, status := range r.Elements {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO review_elements (day, item, element, status, n) VALUES (?, ?, ?, ?, 1)
-				ON CONFLICT (day, item, element, status) DO UPDATE SET n = n + 1`, d, r.Item, el, status); err != nil {
+			if _, err := tx.ExecContext(ctx, s.db.Q(`INSERT INTO review_elements (day, item, element, status, n) VALUES (?, ?, ?, ?, 1)
+				ON CONFLICT (day, item, element, status) DO UPDATE SET n = review_elements.n + 1`), d, r.Item, el, status); err != nil {
 				return fmt.Errorf("count review element: %w", err)
 			}
 		}
@@ -243,8 +250,8 @@ func write(ctx context.Context, tx *sql.Tx, ev event) error {
 		if f.Changed { // the opposite vote is withdrawn
 			up, down = up-down, down-up
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO feedback (day, item, kind, up, down) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (day, item, kind) DO UPDATE SET up = up + excluded.up, down = down + excluded.down`, d, f.Item, f.Kind, up, down); err != nil {
+		if _, err := tx.ExecContext(ctx, s.db.Q(`INSERT INTO feedback (day, item, kind, up, down) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (day, item, kind) DO UPDATE SET up = feedback.up + excluded.up, down = feedback.down + excluded.down`), d, f.Item, f.Kind, up, down); err != nil {
 			return fmt.Errorf("count feedback: %w", err)
 		}
 	case ev.escalate != nil:
@@ -252,8 +259,8 @@ func write(ctx context.Context, tx *sql.Tx, ev event) error {
 		if ev.escalate.Resolved {
 			opened, resolved = 0, 1
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO escalations (day, item, opened, resolved) VALUES (?, ?, ?, ?)
-			ON CONFLICT (day, item) DO UPDATE SET opened = opened + excluded.opened, resolved = resolved + excluded.resolved`,
+		if _, err := tx.ExecContext(ctx, s.db.Q(`INSERT INTO escalations (day, item, opened, resolved) VALUES (?, ?, ?, ?)
+			ON CONFLICT (day, item) DO UPDATE SET opened = escalations.opened + excluded.opened, resolved = escalations.resolved + excluded.resolved`),
 			d, ev.escalate.Item, opened, resolved); err != nil {
 			return fmt.Errorf("count escalation: %w", err)
 		}

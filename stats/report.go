@@ -6,7 +6,16 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/selfcheck/selfcheck/storage"
 )
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
 
 // Report is the overview of the last Days days (today, UTC, included).
 type Report struct {
@@ -115,15 +124,15 @@ func (s *Store) Report(ctx context.Context, days int) (Report, error) {
 	if err := s.escalationCounts(ctx, &r); err != nil {
 		return Report{}, err
 	}
-	cutoff := formatTime(s.now().Add(-s.retention))
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM questions WHERE at >= ?`, cutoff).Scan(&r.KeptQuestions); err != nil {
+	cutoff := s.db.Time(s.now().Add(-s.retention))
+	if err := s.db.SQL.QueryRowContext(ctx, s.db.Q(`SELECT count(*) FROM questions WHERE at >= ?`), cutoff).Scan(&r.KeptQuestions); err != nil {
 		return Report{}, fmt.Errorf("statistics: count kept questions: %w", err)
 	}
 	return r, nil
 }
 
 func (s *Store) askCounts(ctx context.Context, r *Report) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT day, item, kind, outcome, n FROM asks WHERE day >= ? ORDER BY day`, r.From)
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT day, item, kind, outcome, n FROM asks WHERE day >= ? ORDER BY day`), r.From)
 	if err != nil {
 		return fmt.Errorf("statistics: read questions: %w", err)
 	}
@@ -169,7 +178,7 @@ func (s *Store) askCounts(ctx context.Context, r *Report) error {
 }
 
 func (s *Store) reviewCounts(ctx context.Context, r *Report) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT item, sum(n) FROM reviews WHERE day >= ? GROUP BY item ORDER BY item`, r.From)
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT item, sum(n) FROM reviews WHERE day >= ? GROUP BY item ORDER BY item`), r.From)
 	if err != nil {
 		return fmt.Errorf("statistics: read reviews: %w", err)
 	}
@@ -188,8 +197,8 @@ func (s *Store) reviewCounts(ctx context.Context, r *Report) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("statistics: read reviews: %w", err)
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT item, element, status, sum(n) FROM review_elements
-		WHERE day >= ? AND status IN ('missing', 'partial') GROUP BY item, element, status ORDER BY item, element`, r.From)
+	rows, err = s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT item, element, status, sum(n) FROM review_elements
+		WHERE day >= ? AND status IN ('missing', 'partial') GROUP BY item, element, status ORDER BY item, element`), r.From)
 	if err != nil {
 		return fmt.Errorf("statistics: read review elements: %w", err)
 	}
@@ -226,8 +235,8 @@ func (s *Store) reviewCounts(ctx context.Context, r *Report) error {
 }
 
 func (s *Store) feedbackCounts(ctx context.Context, r *Report) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT item, kind, sum(up), sum(down) FROM feedback WHERE day >= ?
-		GROUP BY item, kind ORDER BY item, kind`, r.From)
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT item, kind, sum(up), sum(down) FROM feedback WHERE day >= ?
+		GROUP BY item, kind ORDER BY item, kind`), r.From)
 	if err != nil {
 		return fmt.Errorf("statistics: read feedback: %w", err)
 	}
@@ -246,8 +255,8 @@ func (s *Store) feedbackCounts(ctx context.Context, r *Report) error {
 }
 
 func (s *Store) escalationCounts(ctx context.Context, r *Report) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT item, sum(opened), sum(resolved) FROM escalations WHERE day >= ?
-		GROUP BY item ORDER BY item`, r.From)
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT item, sum(opened), sum(resolved) FROM escalations WHERE day >= ?
+		GROUP BY item ORDER BY item`), r.From)
 	if err != nil {
 		return fmt.Errorf("statistics: read escalations: %w", err)
 	}
@@ -273,9 +282,10 @@ func (s *Store) Unanswered(ctx context.Context, days int) ([]Question, error) {
 	if days < 1 {
 		return nil, fmt.Errorf("statistics: days must be 1 or more, got %d", days)
 	}
-	from, _ := s.since(days)
-	cutoff := max(from, formatTime(s.now().Add(-s.retention)))
-	rows, err := s.db.QueryContext(ctx, `SELECT at, item, outcome, text FROM questions WHERE at >= ? ORDER BY at DESC, id DESC`, cutoff)
+	now := s.now().UTC()
+	from := time.Date(now.Year(), now.Month(), now.Day()-(days-1), 0, 0, 0, 0, time.UTC)
+	cutoff := s.db.Time(later(from, now.Add(-s.retention)))
+	rows, err := s.db.SQL.QueryContext(ctx, s.db.Q(`SELECT at, item, outcome, text FROM questions WHERE at >= ? ORDER BY at DESC, id DESC`), cutoff)
 	if err != nil {
 		return nil, fmt.Errorf("statistics: read questions: %w", err)
 	}
@@ -283,12 +293,8 @@ func (s *Store) Unanswered(ctx context.Context, days int) ([]Question, error) {
 	out := []Question{}
 	for rows.Next() {
 		var q Question
-		var at string
-		if err := rows.Scan(&at, &q.Item, &q.Outcome, &q.Text); err != nil {
+		if err := rows.Scan(storage.ScanTime{T: &q.At}, &q.Item, &q.Outcome, &q.Text); err != nil {
 			return nil, fmt.Errorf("statistics: read questions: %w", err)
-		}
-		if q.At, err = time.Parse(time.RFC3339Nano, at); err != nil {
-			return nil, fmt.Errorf("statistics: read question time: %w", err)
 		}
 		out = append(out, q)
 	}

@@ -15,12 +15,13 @@
 // dropped and counted rather than slowing an answer.
 //
 // The counts live in SQLite (stats.db in the data directory, WAL mode,
-// modernc.org/sqlite); the server records while `selfcheck stats` reads.
+// modernc.org/sqlite), or with DATABASE_URL in PostgreSQL (schema stats),
+// where the replicas add to the same counts; the server records while
+// `selfcheck stats` reads.
 package stats
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -31,7 +32,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // FileName is the name of the database file inside Config.Dir.
@@ -48,10 +49,25 @@ const queueSize = 4096
 // purgeEvery is how often a long-running store deletes expired texts.
 const purgeEvery = time.Hour
 
+// Schema is the PostgreSQL schema of the statistics.
+const Schema = "stats"
+
+// writeLock is the PostgreSQL advisory lock a batch holds while it adds
+// to the counts: replicas' batches touch the same rows in any order and
+// would otherwise deadlock now and then (losing a batch). Batches take
+// milliseconds, so taking turns costs nothing. It spells "stats".
+const writeLock = 0x7374617473
+
 // Config says where the counts live and how long question texts stay.
 type Config struct {
-	// Dir is the data directory; it is created if missing.
+	// Dir is the data directory; it is created if missing. Unused with
+	// DatabaseURL.
 	Dir string
+	// DatabaseURL, when set, is the PostgreSQL database to use instead of
+	// SQLite (postgres://…).
+	DatabaseURL string
+	// PGSchema overrides Schema (tests use one schema each).
+	PGSchema string
 	// Retention is how long masked question texts are kept; zero means
 	// DefaultRetention.
 	Retention time.Duration
@@ -65,7 +81,7 @@ type Config struct {
 // Store records and reports the statistics. It is safe for concurrent
 // use; Close flushes what is queued.
 type Store struct {
-	db        *sql.DB
+	db        *storage.DB
 	log       *slog.Logger
 	now       func() time.Time
 	retention time.Duration
@@ -80,20 +96,11 @@ type Store struct {
 // Open opens (creating if needed) the statistics in cfg.Dir, deletes
 // question texts past their retention, and starts the writer.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	if cfg.Dir == "" {
-		return nil, errors.New("open statistics: no data directory configured")
-	}
-	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("open statistics: %w", err)
-	}
-	path, err := filepath.Abs(filepath.Join(cfg.Dir, FileName))
+	db, err := openDB(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("open statistics: %w", err)
+		return nil, err
 	}
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		return nil, fmt.Errorf("open statistics %s: %w", path, err)
-	}
+	path := db.Where
 	s := &Store{db: db, log: cfg.Logger, now: cfg.Now, retention: cfg.Retention,
 		queue: make(chan event, queueSize), done: make(chan struct{})}
 	if s.log == nil {
@@ -105,7 +112,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if s.retention <= 0 {
 		s.retention = DefaultRetention
 	}
-	if err := migrate(ctx, db); err != nil {
+	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open statistics %s: %w", path, err)
 	}
@@ -116,6 +123,61 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	go s.loop()
 	return s, nil
 }
+
+// openDB opens the database without touching its schema.
+func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
+	if cfg.DatabaseURL != "" {
+		schema := cfg.PGSchema
+		if schema == "" {
+			schema = Schema
+		}
+		db, err := storage.Open(ctx, storage.Target{URL: cfg.DatabaseURL, Schema: schema})
+		if err != nil {
+			return nil, fmt.Errorf("open statistics: %w", err)
+		}
+		return db, nil
+	}
+	if cfg.Dir == "" {
+		return nil, errors.New("open statistics: no data directory configured")
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("open statistics: %w", err)
+	}
+	path, err := filepath.Abs(filepath.Join(cfg.Dir, FileName))
+	if err != nil {
+		return nil, fmt.Errorf("open statistics: %w", err)
+	}
+	db, err := storage.Open(ctx, storage.Target{SQLiteDSN: dsn(path), SQLitePath: path})
+	if err != nil {
+		return nil, fmt.Errorf("open statistics: %w", err)
+	}
+	return db, nil
+}
+
+// Status reports the backend, where the statistics are and their schema
+// version (0: not created yet) without creating or migrating anything.
+func Status(ctx context.Context, cfg Config) (storage.Status, error) {
+	st := storage.Status{Latest: len(sqliteMigrations())}
+	if cfg.DatabaseURL == "" {
+		st.Backend, st.Where = storage.SQLite, filepath.Join(cfg.Dir, FileName)
+		if _, err := os.Stat(st.Where); errors.Is(err, os.ErrNotExist) {
+			return st, nil
+		}
+	} else {
+		st.Latest = len(pgMigrations())
+	}
+	db, err := openDB(ctx, cfg)
+	if err != nil {
+		return st, err
+	}
+	defer db.Close()
+	st.Backend, st.Where = db.Backend, db.Where
+	st.Version, err = db.Version(ctx)
+	return st, err
+}
+
+// Backend says where the statistics are kept.
+func (s *Store) Backend() storage.Backend { return s.db.Backend }
 
 // dsn: the same settings as the canned-answer store (see canned's dsn),
 // except synchronous(NORMAL): a count lost to a power cut is not worth
@@ -142,7 +204,7 @@ func (s *Store) Close() error {
 	if n := s.dropped.Load(); n > 0 {
 		s.log.Warn("statistics dropped: queue full", "events", n)
 	}
-	if err := s.db.Close(); err != nil {
+	if err := s.db.SQL.Close(); err != nil {
 		return fmt.Errorf("close statistics: %w", err)
 	}
 	return nil
@@ -151,8 +213,8 @@ func (s *Store) Close() error {
 // Purge deletes the question texts older than the retention period and
 // reports how many it deleted.
 func (s *Store) Purge(ctx context.Context) (int64, error) {
-	cutoff := formatTime(s.now().Add(-s.retention))
-	res, err := s.db.ExecContext(ctx, `DELETE FROM questions WHERE at < ?`, cutoff)
+	cutoff := s.db.Time(s.now().Add(-s.retention))
+	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM questions WHERE at < ?`), cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("delete expired questions: %w", err)
 	}
@@ -166,7 +228,7 @@ func (s *Store) Purge(ctx context.Context) (int64, error) {
 // ForgetQuestions deletes every question text, expired or not (statistics
 // were turned off); the counts stay.
 func (s *Store) ForgetQuestions(ctx context.Context) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM questions`)
+	res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM questions`)
 	if err != nil {
 		return 0, fmt.Errorf("delete questions: %w", err)
 	}
@@ -174,9 +236,9 @@ func (s *Store) ForgetQuestions(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// migrations lists the schema changes in order; PRAGMA user_version
-// records how many have run. Append, never edit a shipped entry.
-func migrations() [][]string {
+// sqliteMigrations lists the schema changes of the SQLite file in order
+// (see storage.DB.Migrate). Append, never edit a shipped entry.
+func sqliteMigrations() [][]string {
 	return [][]string{
 		// 1: counts per UTC day; texts of unanswered questions with their
 		// time, for the retention.
@@ -230,39 +292,13 @@ func migrations() [][]string {
 	}
 }
 
-func migrate(ctx context.Context, db *sql.DB) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
+func (s *Store) migrate(ctx context.Context) error {
+	steps := sqliteMigrations()
+	if s.db.Backend == storage.Postgres {
+		steps = pgMigrations()
 	}
-	defer tx.Rollback()
-	steps := migrations()
-	var version int
-	if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return fmt.Errorf("migrate schema: read version: %w", err)
-	}
-	if version > len(steps) {
-		return fmt.Errorf("migrate schema: database has schema version %d, this program knows only up to %d; upgrade selfcheck", version, len(steps))
-	}
-	if version == len(steps) {
-		return nil
-	}
-	for i := version; i < len(steps); i++ {
-		for _, stmt := range steps[i] {
-			if _, err := tx.ExecContext(ctx, stmt); err != nil {
-				return fmt.Errorf("migrate schema to version %d: %w", i+1, err)
-			}
-		}
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, len(steps))); err != nil {
-		return fmt.Errorf("migrate schema: write version: %w", err)
-	}
-	return tx.Commit()
+	_, _, err := s.db.Migrate(ctx, steps)
+	return err
 }
-
-// timeLayout is fixed-width so that stored times sort as text.
-const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
-
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 
 func day(t time.Time) string { return t.UTC().Format(time.DateOnly) }

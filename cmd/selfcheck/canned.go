@@ -47,14 +47,14 @@ NAME is lowercase letters, digits and '-', e.g. cloud-cert.
 // is far lower, this only stops a mistaken pipe from filling memory.
 const maxTextInput = 1 << 20
 
-// runCanned runs "selfcheck canned ARGS…" against the store in dataDir.
+// runCanned runs "selfcheck canned ARGS…" against the store where names.
 // Results go to stdout; a usage problem returns a usageError.
-func runCanned(ctx context.Context, args []string, dataDir string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runCanned(ctx context.Context, args []string, where canned.Config, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageError{msg: "canned: missing command\n\n" + strings.TrimSuffix(cannedUsage, "\n")}
 	}
 	cmd, rest := args[0], args[1:]
-	c := cannedCLI{ctx: ctx, dataDir: dataDir, stdin: stdin, stdout: stdout, stderr: stderr}
+	c := cannedCLI{ctx: ctx, where: where, stdin: stdin, stdout: stdout, stderr: stderr}
 	switch cmd {
 	case "help", "-h", "-help", "--help":
 		_, err := io.WriteString(stdout, cannedUsage)
@@ -79,7 +79,7 @@ func runCanned(ctx context.Context, args []string, dataDir string, stdin io.Read
 // cannedCLI carries what every subcommand needs, so none is global.
 type cannedCLI struct {
 	ctx            context.Context
-	dataDir        string
+	where          canned.Config // the store: DATA_DIR or DATABASE_URL
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -90,7 +90,9 @@ func (c cannedCLI) open() (*canned.Store, error) {
 	// Changes are reported on stdout in plain words; the store's change
 	// log is for the server's structured logs, so only warnings show here.
 	log := slog.New(slog.NewTextHandler(c.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	return canned.Open(c.ctx, canned.Config{Dir: c.dataDir, Logger: log})
+	cfg := c.where
+	cfg.Logger = log
+	return canned.Open(c.ctx, cfg)
 }
 
 // subcommand describes one subcommand's command line.

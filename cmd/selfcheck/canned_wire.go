@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -39,16 +38,26 @@ func (c cannedSource) CannedAnswer(ctx context.Context, name string) (engine.Can
 	return engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags}, true, nil
 }
 
-// openCannedIfPresent opens the canned-answer store when DATA_DIR has one:
-// a question asked from the CLI should not create a database as a side
-// effect.
-func openCannedIfPresent(ctx context.Context, dataDir string, log *slog.Logger) (*canned.Store, error) {
-	if _, err := os.Stat(filepath.Join(dataDir, canned.FileName)); errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+// cannedConfig says where the canned answers are: DATABASE_URL, or
+// canned.db under DATA_DIR.
+func (c config) cannedConfig() canned.Config {
+	return canned.Config{Dir: c.DataDir, DatabaseURL: c.DatabaseURL}
+}
+
+// openCannedIfPresent opens the canned-answer store when DATA_DIR has one
+// (or DATABASE_URL names the shared one): a question asked from the CLI
+// should not create a database file as a side effect.
+func openCannedIfPresent(ctx context.Context, cfg config, log *slog.Logger) (*canned.Store, error) {
+	if cfg.DatabaseURL == "" {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, canned.FileName)); errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
 	}
-	s, err := canned.Open(ctx, canned.Config{Dir: dataDir, Logger: log})
+	cc := cfg.cannedConfig()
+	cc.Logger = log
+	s, err := canned.Open(ctx, cc)
 	if err != nil {
-		return nil, fmt.Errorf("open canned answers in %s: %w", dataDir, err)
+		return nil, err
 	}
 	return s, nil
 }

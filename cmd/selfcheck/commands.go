@@ -153,7 +153,7 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	default:
 		return usageError{msg: "ask needs a question: selfcheck ask \"1.3에는 무엇이 포함되어야 하나요?\""}
 	}
-	store, err := openCannedIfPresent(ctx, cfg.DataDir, log)
+	store, err := openCannedIfPresent(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // config is everything the environment configures. Each field names its
@@ -24,8 +25,12 @@ import (
 type config struct {
 	KnowledgeDir string // KNOWLEDGE_DIR: data files to use instead of the embedded knowledge
 	DataDir      string // DATA_DIR: where the index and canned answers live
-	Embeddings   string // EMBEDDINGS: local (default) or openai
-	LogLevel     string // LOG_LEVEL: debug, info, warn (default), error
+	// DatabaseURL is DATABASE_URL: a PostgreSQL database holding the state
+	// replicas share (canned answers, statistics, the bot's state) in
+	// place of the SQLite files under DATA_DIR; the index stays there.
+	DatabaseURL string
+	Embeddings  string // EMBEDDINGS: local (default) or openai
+	LogLevel    string // LOG_LEVEL: debug, info, warn (default), error
 
 	OpenAIKey            string // OPENAI_API_KEY
 	OpenAIBaseURL        string // OPENAI_BASE_URL
@@ -54,6 +59,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
 		KnowledgeDir:         getenv("KNOWLEDGE_DIR"),
 		DataDir:              getenv("DATA_DIR"),
+		DatabaseURL:          strings.TrimSpace(getenv("DATABASE_URL")),
 		Embeddings:           strings.ToLower(strings.TrimSpace(getenv("EMBEDDINGS"))),
 		LogLevel:             strings.ToLower(getenv("LOG_LEVEL")),
 		OpenAIKey:            getenv("OPENAI_API_KEY"),
@@ -63,6 +69,11 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.DataDir == "" {
 		c.DataDir = defaultDataDir(getenv)
+	}
+	if c.DatabaseURL != "" {
+		if err := storage.CheckURL(c.DatabaseURL); err != nil {
+			return c, usageError{msg: err.Error()}
+		}
 	}
 	switch c.Embeddings {
 	case "", "local":

@@ -34,6 +34,7 @@ Usage:
   selfcheck canned SUBCOMMAND ...               canned answers for support staff
   selfcheck stats [unanswered] [--json] [--days N]
                                                 what applicants asked, missed and voted (support staff)
+  selfcheck db status                           where the shared state is (SQLite or PostgreSQL), schema versions
 
 Examples:
   selfcheck ask "1.3에는 무엇이 포함되어야 하나요?"
@@ -70,7 +71,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		return runServeCommand(ctx, cfg, log, getenv, stderr)
 	case "canned":
-		return runCanned(ctx, rest, cfg.DataDir, stdin, stdout, stderr)
+		return runCanned(ctx, rest, cfg.cannedConfig(), stdin, stdout, stderr)
+	case "db":
+		return runDB(ctx, cfg, rest, stdout)
 	case "stats":
 		return runStats(ctx, cfg, log, rest, stdout)
 	case "help", "-h", "--help":

@@ -85,8 +85,12 @@ var (
 )
 
 // TestMain removes the data directories the scale tests and benchmarks
-// share (building 10,000 answers' index once per run is enough).
+// share (building 10,000 answers' index once per run is enough). It also
+// runs the child processes of the tests that need a real process.
 func TestMain(m *testing.M) {
+	if os.Getenv(serveChildEnv) != "" {
+		os.Exit(serveChild())
+	}
 	if os.Getenv(scaleChildEnv) != "" {
 		os.Exit(scaleChild(os.Getenv(scaleChildEnv), os.Getenv(scaleChildDataEnv)))
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"time"
@@ -13,8 +12,20 @@ import (
 )
 
 // cannedRefresh is how often serve applies changes made to the canned
-// answers by another process (the CLI).
-const cannedRefresh = 15 * time.Second
+// answers by another process (the CLI). With DATABASE_URL the other
+// process may be a replica whose staff just saved an answer in Slack, so
+// the change counter is polled every second (one index lookup when
+// nothing changed), for a change to reach every replica within 2 s.
+const (
+	cannedRefresh       = 15 * time.Second
+	cannedRefreshShared = time.Second
+)
+
+// botstateConfig says where the bot's state is: DATABASE_URL, or
+// botstate.db under DATA_DIR.
+func (c config) botstateConfig() botstate.Config {
+	return botstate.Config{Dir: c.DataDir, DatabaseURL: c.DatabaseURL}
+}
 
 // runServeCommand builds the engine with its index and hands it, with the
 // canned-answer store, to the Slack bot.
@@ -27,14 +38,16 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 	if _, err := loadServeConfig(getenv); err != nil {
 		return err
 	}
-	store, err := canned.Open(ctx, canned.Config{Dir: cfg.DataDir, Logger: log})
+	cc := cfg.cannedConfig()
+	cc.Logger = log
+	store, err := canned.Open(ctx, cc)
 	if err != nil {
-		return fmt.Errorf("open canned answers in %s: %w", cfg.DataDir, err)
+		return err
 	}
 	defer store.Close()
-	state, err := botstate.Open(ctx, cfg.DataDir)
+	state, err := botstate.Open(ctx, cfg.botstateConfig())
 	if err != nil {
-		return fmt.Errorf("open bot state in %s: %w", cfg.DataDir, err)
+		return err
 	}
 	defer state.Close()
 	st, closeStats, err := openStats(ctx, cfg, log)
@@ -48,7 +61,12 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 	}
 	// Canned answers load now and follow the store in the background, not
 	// inside an ask.
-	go e.WatchCanned(ctx, cannedRefresh)
+	refresh := cannedRefresh
+	if cfg.DatabaseURL != "" {
+		refresh = cannedRefreshShared
+	}
+	log.Info("shared state", "backend", store.Backend(), "canned_refresh", refresh)
+	go e.WatchCanned(ctx, refresh)
 	return runServe(ctx, getenv, serveDeps{
 		Answerer:      e,
 		Reviewer:      e,

@@ -48,7 +48,7 @@ func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 	}
 	s, err := stats.Open(ctx, statsConfig(cfg, log))
 	if err != nil {
-		return fmt.Errorf("open statistics in %s: %w", cfg.DataDir, err)
+		return err
 	}
 	defer s.Close()
 	if sub == "unanswered" {

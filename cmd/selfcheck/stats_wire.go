@@ -31,7 +31,7 @@ func (r statsRecorder) RecordFeedback(ctx context.Context, ev engine.FeedbackEve
 }
 
 func statsConfig(cfg config, log *slog.Logger) stats.Config {
-	return stats.Config{Dir: cfg.DataDir, Retention: time.Duration(cfg.StatsRetention) * 24 * time.Hour, Logger: log}
+	return stats.Config{Dir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, Retention: time.Duration(cfg.StatsRetention) * 24 * time.Hour, Logger: log}
 }
 
 // openStats opens the statistics for serve; nil with STATS=off. Off
@@ -41,12 +41,12 @@ func statsConfig(cfg config, log *slog.Logger) stats.Config {
 // bot's views of it (App Home) and its escalation counts.
 func openStats(ctx context.Context, cfg config, log *slog.Logger) (*stats.Store, func(), error) {
 	if cfg.StatsOff {
-		if _, err := os.Stat(filepath.Join(cfg.DataDir, stats.FileName)); errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, stats.FileName)); cfg.DatabaseURL == "" && errors.Is(err, fs.ErrNotExist) {
 			return nil, func() {}, nil
 		}
 		s, err := stats.Open(ctx, statsConfig(cfg, log))
 		if err != nil {
-			return nil, nil, fmt.Errorf("open statistics in %s: %w", cfg.DataDir, err)
+			return nil, nil, err
 		}
 		n, err := s.ForgetQuestions(ctx)
 		s.Close()
@@ -58,7 +58,7 @@ func openStats(ctx context.Context, cfg config, log *slog.Logger) (*stats.Store,
 	}
 	s, err := stats.Open(ctx, statsConfig(cfg, log))
 	if err != nil {
-		return nil, nil, fmt.Errorf("open statistics in %s: %w", cfg.DataDir, err)
+		return nil, nil, err
 	}
 	return s, func() {
 		if err := s.Close(); err != nil {
