@@ -131,23 +131,15 @@ func cmpOr(a, b string) string {
 // (0: not created yet) without creating or migrating anything, and the
 // latest version this program knows.
 func Status(ctx context.Context, cfg Config) (storage.Status, error) {
-	st := storage.Status{Latest: len(sqliteMigrations())}
-	if cfg.DatabaseURL == "" {
-		st.Backend, st.Where = storage.SQLite, filepath.Join(cfg.Dir, FileName)
-		if _, err := os.Stat(st.Where); errors.Is(err, os.ErrNotExist) {
-			return st, nil
-		}
-	} else {
-		st.Latest = len(pgMigrations())
+	return storage.StatusOf(ctx, filepath.Join(cfg.Dir, FileName), cfg.DatabaseURL != "", latest, func(ctx context.Context) (*storage.DB, error) { return openDB(ctx, cfg) })
+}
+
+// latest is the newest schema version of a backend's migrations.
+func latest(b storage.Backend) int {
+	if b == storage.Postgres {
+		return len(pgMigrations())
 	}
-	db, err := openDB(ctx, cfg)
-	if err != nil {
-		return st, err
-	}
-	defer db.Close()
-	st.Backend, st.Where = db.Backend, db.Where
-	st.Version, err = db.Version(ctx)
-	return st, err
+	return len(sqliteMigrations())
 }
 
 // Backend says where the answers are kept.

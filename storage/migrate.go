@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 )
 
 // Migrate applies the steps the database has not run yet, in order, in one
@@ -127,4 +128,26 @@ type Status struct {
 	// Version is the schema version the database is at (0: nothing
 	// created yet); Latest is the one this program migrates to.
 	Version, Latest int
+}
+
+// StatusOf reports a store's backend, where it is and its schema version
+// without creating or migrating anything. file is the SQLite file the
+// store would use ("" for one kept in memory); a file not created yet is
+// version 0. With postgres, open is asked for the database; latest gives
+// the newest version of the backend's migrations.
+func StatusOf(ctx context.Context, file string, postgres bool, latest func(Backend) int, open func(context.Context) (*DB, error)) (Status, error) {
+	st := Status{Backend: SQLite, Where: file, Latest: latest(SQLite)}
+	if postgres {
+		st.Backend, st.Latest = Postgres, latest(Postgres)
+	} else if _, err := os.Stat(file); file == "" || errors.Is(err, os.ErrNotExist) {
+		return st, nil
+	}
+	db, err := open(ctx)
+	if err != nil {
+		return st, err
+	}
+	defer db.Close()
+	st.Backend, st.Where = db.Backend, db.Where
+	st.Version, err = db.Version(ctx)
+	return st, err
 }
