@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,9 @@ type StreamAsker interface {
 const (
 	streamInterval = 400 * time.Millisecond
 	streamMaxRun   = 1000
+	// streamMaxChunk keeps one call well under Slack's 12,000 characters
+	// of markdown_text, escapes included.
+	streamMaxChunk = 6000
 )
 
 // answerStream streams the model's text of one answer into a thread: the
@@ -55,6 +59,7 @@ type answerStream struct {
 	final   *engine.Answer  // the engine's answer, once it is known
 	first   time.Duration   // from the question to the first text in Slack
 	calls   int
+	later   time.Time // Slack asked to wait until then
 
 	wake     chan struct{}
 	started  chan struct{} // closed when the stream started
@@ -118,7 +123,13 @@ func (s *answerStream) run(ctx context.Context) {
 			s.flush(ctx, true)
 			return
 		}
-		if wait := streamInterval - time.Since(last); !last.IsZero() && wait > 0 {
+		s.mu.Lock()
+		next := s.later
+		s.mu.Unlock()
+		if !last.IsZero() {
+			next = maxTime(next, last.Add(streamInterval))
+		}
+		if wait := time.Until(next); wait > 0 {
 			t := time.NewTimer(wait)
 			select {
 			case <-t.C:
@@ -145,6 +156,10 @@ func (s *answerStream) flush(ctx context.Context, final bool) bool {
 	cut := len(s.pending)
 	if !final {
 		cut = safeCut(s.pending)
+	}
+	if cut > streamMaxChunk {
+		// A backlog (Slack asked to slow down): the rest goes next time.
+		cut = safeCut(truncateBytes(s.pending, streamMaxChunk))
 	}
 	chunk := s.pending[:cut]
 	s.pending = s.pending[cut:]
@@ -178,8 +193,13 @@ func (s *answerStream) flush(ctx context.Context, final bool) bool {
 			close(s.started)
 		}
 	case errors.As(err, &rl) && s.ts != "" && !final:
-		// Kept for the next call, which the interval spaces out.
+		// Kept for the next call, after the wait Slack asks for.
 		s.pending = chunk + s.pending
+		s.later = time.Now().Add(min(rl.RetryAfter, s.b.cfg.MaxRetryWait))
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
 	case s.ts == "":
 		s.failed = true
 		s.log.Info("stream refused, posting one message", "error", err)
@@ -188,6 +208,13 @@ func (s *answerStream) flush(ctx context.Context, final bool) bool {
 		s.log.Warn("stream append failed, the rest comes with the final message", "error", err)
 	}
 	return true
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }
 
 // safeCut returns how much of s to send now: up to and including its last
@@ -205,13 +232,37 @@ func safeCut(s string) int {
 	return i + size
 }
 
+// truncateBytes cuts s to at most n bytes at a character boundary.
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// reLoneStar is a single "*", which the model writes for bold as Slack's
+// mrkdwn has it (the prompt asks for *굵게*); markdown_text reads "**".
+var reLoneStar = regexp.MustCompile(`\*+`)
+
 // streamMarkdown makes a piece of the model's text safe to stream: the
 // links it writes are shown as text with their real target, as in
 // renderAnswer (the stream does not know the sources' hosts yet, so none
 // is linked), mentions and Slack's escapes are inert, and a markdown link
 // [label](url) is broken so that its label cannot hide where it leads.
+// Bold in mrkdwn (*x*) becomes markdown's (**x**). A run of stars is never
+// split between two pieces (they are cut at spaces), so pieces convert
+// alone.
 func streamMarkdown(s string) string {
-	return strings.ReplaceAll(escapeLinks(s, nil), "](", "] (")
+	s = strings.ReplaceAll(escapeLinks(s, nil), "](", "] (")
+	return reLoneStar.ReplaceAllStringFunc(s, func(run string) string {
+		if run == "*" {
+			return "**"
+		}
+		return run
+	})
 }
 
 // startedCh is closed once the stream has started; nil (never ready) for

@@ -247,6 +247,27 @@ func TestAnswerStreamFinal(t *testing.T) {
 	}
 }
 
+// Slack asking the appends to slow down delays the text; none is lost or
+// doubled.
+func TestAnswerStreamRateLimited(t *testing.T) {
+	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas, pause: 150 * time.Millisecond})
+	h.slack.set(func(f *fakeSlack) { f.rateLimit["chat.appendStream"] = 1 })
+	h.event(t, eventBody("EvAS6", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002006.000100", "")), "")
+	h.settle(t)
+	if got, want := streamedText(h), streamMarkdown(strings.Join(modelDeltas, "")); got != want {
+		t.Errorf("streamed %q; want %q", got, want)
+	}
+	limited := 0
+	for _, c := range h.slack.allCalls() {
+		if c.Err == "ratelimited" {
+			limited++
+		}
+	}
+	if limited != 1 || len(h.slack.accepted("chat.stopStream")) != 1 {
+		t.Errorf("rate limited %d times, stops %d; want one 429 and the stream ended", limited, len(h.slack.accepted("chat.stopStream")))
+	}
+}
+
 // When Slack will not end the stream, the whole answer is posted, so that
 // the user has its sources.
 func TestAnswerStreamStopFails(t *testing.T) {
@@ -273,6 +294,9 @@ func TestSafeCut(t *testing.T) {
 		{"[라벨](https://a.example", ""},
 		{"줄\n다음", "줄\n"},
 		{strings.Repeat("가", streamMaxRun), strings.Repeat("가", streamMaxRun)},
+	}
+	if got := streamMarkdown("*굵게* 쓴 **이미 굵은** 글"); got != "**굵게** 쓴 **이미 굵은** 글" {
+		t.Errorf("streamMarkdown bold = %q; want markdown bold", got)
 	}
 	for _, tt := range tests {
 		if got := tt.in[:safeCut(tt.in)]; got != tt.want {
