@@ -286,13 +286,35 @@ func (s *answerStream) finish(ctx context.Context, log *slog.Logger, msgs []mess
 	if ts == "" {
 		return false
 	}
+	log = log.With("delivery", "stream", "first_text_ms", first.Milliseconds(), "stream_calls", calls)
+	if final != nil && final.LLM && !strings.Contains(final.Answer, shown) {
+		// The model's answer is not what was streamed: the stream showed
+		// reasoning that only a later </think> told apart. It is taken
+		// back, and the answer posted whole.
+		s.retract(ctx, log, ts)
+		if err := s.b.postThread(ctx, log, s.ev.Channel, s.threadTS, msgs, eventID); err != nil {
+			log.Error("delivery failed", "via", "chat", "error", err)
+		}
+		return true
+	}
 	rest := msgs
 	if final != nil {
 		rest = paginate(renderStreamedAnswer(*final, shown))
 	}
-	log = log.With("delivery", "stream", "first_text_ms", first.Milliseconds(), "stream_calls", calls)
 	s.b.stopStream(ctx, log, s.ev.Channel, s.threadTS, ts, rest, msgs, eventID)
 	return true
+}
+
+// retract ends the stream ts and deletes its message.
+func (s *answerStream) retract(ctx context.Context, log *slog.Logger, ts string) {
+	if _, _, err := s.b.api.StopStreamContext(ctx, s.ev.Channel, ts); err != nil {
+		log.Info("stream not stopped before its deletion", "error", err)
+	}
+	if _, _, err := s.b.api.DeleteMessageContext(ctx, s.ev.Channel, ts); err != nil {
+		log.Warn("streamed text not deleted", "error", err)
+		return
+	}
+	log.Warn("streamed text was not the answer; deleted it and posted the answer")
 }
 
 // renderStreamedAnswer renders what the final message adds under the

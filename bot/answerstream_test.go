@@ -268,6 +268,28 @@ func TestAnswerStreamRateLimited(t *testing.T) {
 	}
 }
 
+// A streamed text that turns out not to be the model's answer (reasoning
+// a template opened in the prompt, told apart only by a later </think>)
+// is deleted, and the answer posted whole, once.
+func TestAnswerStreamRetracted(t *testing.T) {
+	se := &streamEngine{deltas: []string{"사용자가 ", "1.3을 ", "묻는다 "}, final: func(a engine.Answer) engine.Answer {
+		a.Answer = "1.3에는 처리 목적이 들어가야 합니다 [1].\n\n" + streamedSummary
+		return a
+	}}
+	h := newStreamHarness(t, se)
+	h.event(t, eventBody("EvAS7", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002007.000100", "")), "")
+	h.settle(t)
+	started := h.slack.accepted("chat.startStream")
+	deleted := h.slack.accepted("chat.delete")
+	if len(started) != 1 || len(deleted) != 1 || deleted[0].TS != started[0].TS {
+		t.Fatalf("started %+v, deleted %+v; want the streamed message deleted", started, deleted)
+	}
+	posts := h.slack.accepted("chat.postMessage")
+	if len(posts) != 1 || !strings.Contains(blockTexts(posts[0].Blocks), "처리 목적이") || strings.Contains(blockTexts(posts[0].Blocks), "묻는다") {
+		t.Errorf("posts = %+v; want the answer alone, once", posts)
+	}
+}
+
 // When Slack will not end the stream, the whole answer is posted, so that
 // the user has its sources.
 func TestAnswerStreamStopFails(t *testing.T) {
