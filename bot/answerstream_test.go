@@ -145,6 +145,26 @@ func TestAnswerStreams(t *testing.T) {
 	}
 }
 
+// In an assistant thread (a DM's thread) the answer streams too, with no
+// recipient: Slack needs one only outside DMs.
+func TestAnswerStreamsInAssistantThread(t *testing.T) {
+	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas[:4]})
+	ev := dm("1.3에는 무엇이 포함되어야 하나요?", "1700002010.000200")
+	ev["thread_ts"] = "1700002010.000100"
+	h.event(t, eventBody("EvAS8", ev), "")
+	h.settle(t)
+	started := h.slack.accepted("chat.startStream")
+	if len(started) != 1 || started[0].Channel != "D1" || started[0].ThreadTS != "1700002010.000100" || started[0].User != "" {
+		t.Fatalf("stream start = %+v; want one in the DM's thread, without a recipient", started)
+	}
+	if got := streamedText(h); got != streamMarkdown(strings.Join(modelDeltas[:4], "")) {
+		t.Errorf("streamed %q", got)
+	}
+	if len(h.slack.accepted("chat.stopStream")) != 1 || len(h.slack.accepted("chat.postMessage")) != 0 {
+		t.Error("want the stream ended once and nothing posted besides")
+	}
+}
+
 // Where Slack refuses the stream, the answer comes as one message, whole;
 // nothing is streamed or doubled.
 func TestAnswerStreamRefused(t *testing.T) {
