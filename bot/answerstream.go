@@ -120,7 +120,7 @@ func (s *answerStream) run(ctx context.Context) {
 		select {
 		case <-s.wake:
 		case <-s.quit:
-			s.flush(ctx, true)
+			s.flushAll(ctx)
 			return
 		}
 		s.mu.Lock()
@@ -135,13 +135,20 @@ func (s *answerStream) run(ctx context.Context) {
 			case <-t.C:
 			case <-s.quit:
 				t.Stop()
-				s.flush(ctx, true)
+				s.flushAll(ctx)
 				return
 			}
 		}
 		if s.flush(ctx, false) {
 			last = time.Now()
 		}
+	}
+}
+
+// flushAll sends all the pending text, in calls of at most
+// streamMaxChunk, until Slack refuses one.
+func (s *answerStream) flushAll(ctx context.Context) {
+	for s.flush(ctx, true) {
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/selfcheck/selfcheck/engine"
 )
@@ -307,6 +308,26 @@ func TestAnswerStreamRetracted(t *testing.T) {
 	posts := h.slack.accepted("chat.postMessage")
 	if len(posts) != 1 || !strings.Contains(blockTexts(posts[0].Blocks), "처리 목적이") || strings.Contains(blockTexts(posts[0].Blocks), "묻는다") {
 		t.Errorf("posts = %+v; want the answer alone, once", posts)
+	}
+}
+
+// A long text arriving at once (an answer held back until complete) is
+// streamed in calls within Slack's 12,000 characters, all of it.
+func TestAnswerStreamLongText(t *testing.T) {
+	long := strings.Repeat("개인정보 처리 목적과 보유 기간을 적어야 합니다 [1]. ", 400) // about 18 KB
+	h := newStreamHarness(t, &streamEngine{deltas: []string{long}})
+	h.event(t, eventBody("EvAS9", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002011.000100", "")), "")
+	h.settle(t)
+	if got := streamedText(h); got != streamMarkdown(long) {
+		t.Errorf("streamed %d bytes; want all %d", len(got), len(streamMarkdown(long)))
+	}
+	for _, c := range h.slack.allCalls() {
+		if n := utf8.RuneCountInString(c.Markdown); n > 12000 {
+			t.Errorf("%s with %d characters; Slack takes 12,000", c.Method, n)
+		}
+	}
+	if calls := len(h.slack.accepted("chat.appendStream")); calls < 2 {
+		t.Errorf("appends = %d; want the text split", calls)
 	}
 }
 

@@ -17,16 +17,17 @@ import (
 // refused redirects, and the same final text. The pieces given to onDelta
 // join up to the returned Text: reasoning (a <think> block, even split
 // across chunks, and the reasoning / reasoning_content fields) is never
-// passed on, nor leading or trailing space. Until one stream has shown
-// that the server does not open the reasoning block in the prompt (a lone
-// </think> after the reasoning), text is held back until the reasoning
-// ends or the answer is complete; later answers are passed on as they
-// arrive. A server that refuses to
-// stream is asked again without streaming, and later calls do not try
-// again; onDelta then gets nothing and the text comes whole. A stream
-// broken after part of the answer was passed on is not retried (the user
-// would see that part twice): the call fails. onDelta is called from the
-// calling goroutine, never after AnswerStream returns.
+// passed on, nor leading or trailing space.
+//
+// Until one stream has shown that the server does not open the reasoning
+// block in the prompt (content that starts with reasoning and a lone
+// </think>), text is held back until the reasoning ends or the answer is
+// complete; later answers are passed on as they arrive. A server that
+// refuses to stream is asked again without streaming, and later calls do
+// not try again; onDelta then gets nothing and the text comes whole. A
+// stream broken after part of the answer was passed on is not retried
+// (the user would see that part twice): the call fails. onDelta is called
+// from the calling goroutine, never after AnswerStream returns.
 func (c *Client) AnswerStream(ctx context.Context, req AnswerRequest, onDelta func(string)) (AnswerResult, error) {
 	if onDelta == nil {
 		onDelta = func(string) {}
