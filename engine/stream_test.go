@@ -7,6 +7,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/selfcheck/selfcheck/prompts"
 )
 
 // chatStream answers a streaming request with server-sent events, one
@@ -118,5 +121,37 @@ func TestAskInThreadStream(t *testing.T) {
 		func(d string) { got = append(got, d) })
 	if err != nil || a.Item != "3.2" || !a.LLM || strings.Join(got, "") != "3.2에는 고객 대응 절차가 필요합니다 [1]." {
 		t.Errorf("item %q llm %v deltas %q err %v; want 3.2 streamed", a.Item, a.LLM, got, err)
+	}
+}
+
+// A canned answer that matches leads the streamed answer as it leads
+// Ask's: the deltas are the model's text alone, the canned answer comes
+// with the final Answer.
+func TestAskStreamWithCanned(t *testing.T) {
+	const modelText = "보안인증서가 있으면 1.2는 작성하지 않아도 됩니다 [1]."
+	f := newFakeChat(t, chatStream("보안인증서가 ", "있으면 1.2는 ", "작성하지 않아도 됩니다 [1]."))
+	c, err := prompts.New(prompts.Config{BaseURL: f.URL + "/v1", Model: "test-model", Timeout: 5 * time.Second, MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newEngineWith(t, Config{Canned: newFakeCanned(staffAnswers...), Model: c})
+	const q = "보안인증을 받았으면 1.2를 안 써도 되나요?"
+	var got []string
+	streamed, err := e.AskStream(t.Context(), q, func(d string) { got = append(got, d) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := e.Ask(t.Context(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(streamed, whole) {
+		t.Errorf("AskStream = %+v\nwant Ask's %+v", streamed, whole)
+	}
+	if streamed.Canned == nil || !strings.HasPrefix(streamed.Answer, "✅") || !strings.Contains(streamed.Answer, modelText) || !streamed.LLM {
+		t.Errorf("answer = %q; want the canned answer first, then the model's text", streamed.Answer)
+	}
+	if strings.Join(got, "") != modelText {
+		t.Errorf("deltas = %q; want the model's text alone", got)
 	}
 }
