@@ -89,6 +89,11 @@ func (s *answerStream) add(delta string) {
 		s.pending += delta
 	}
 	s.mu.Unlock()
+	s.poke()
+}
+
+// poke wakes the sender without waiting.
+func (s *answerStream) poke() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -199,14 +204,15 @@ func (s *answerStream) flush(ctx context.Context, final bool) bool {
 			s.ts, s.first = ts, time.Since(s.begun)
 			close(s.started)
 		}
+		if safeCut(s.pending) > 0 {
+			// More is ready (a capped backlog): the next call, after the interval.
+			s.poke()
+		}
 	case errors.As(err, &rl) && s.ts != "" && !final:
 		// Kept for the next call, after the wait Slack asks for.
 		s.pending = chunk + s.pending
 		s.later = time.Now().Add(min(rl.RetryAfter, s.b.cfg.MaxRetryWait))
-		select {
-		case s.wake <- struct{}{}:
-		default:
-		}
+		s.poke()
 	case s.ts == "":
 		s.failed = true
 		s.log.Info("stream refused, posting one message", "error", err)

@@ -314,12 +314,20 @@ func TestAnswerStreamRetracted(t *testing.T) {
 // A long text arriving at once (an answer held back until complete) is
 // streamed in calls within Slack's 12,000 characters, all of it.
 func TestAnswerStreamLongText(t *testing.T) {
-	long := strings.Repeat("개인정보 처리 목적과 보유 기간을 적어야 합니다 [1]. ", 400) // about 18 KB
-	h := newStreamHarness(t, &streamEngine{deltas: []string{long}})
+	long := strings.Repeat("개인정보 처리 목적과 보유 기간을 적어야 합니다 [1]. ", 300) // about 14 KB: three calls
+	// The model then pauses: the backlog goes out meanwhile, call after call.
+	h := newStreamHarness(t, &streamEngine{deltas: []string{long, "끝."}, pause: 2 * time.Second})
 	h.event(t, eventBody("EvAS9", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002011.000100", "")), "")
+	deadline := time.Now().Add(1500 * time.Millisecond)
+	for streamedText(h) != streamMarkdown(long) {
+		if time.Now().After(deadline) {
+			t.Fatalf("streamed %d of %d bytes before the model went on; want the backlog sent", len(streamedText(h)), len(streamMarkdown(long)))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	h.settle(t)
-	if got := streamedText(h); got != streamMarkdown(long) {
-		t.Errorf("streamed %d bytes; want all %d", len(got), len(streamMarkdown(long)))
+	if got := streamedText(h); got != streamMarkdown(long+"끝.") {
+		t.Errorf("streamed %d bytes; want all %d", len(got), len(streamMarkdown(long+"끝.")))
 	}
 	for _, c := range h.slack.allCalls() {
 		if n := utf8.RuneCountInString(c.Markdown); n > 12000 {
