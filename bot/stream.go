@@ -34,12 +34,7 @@ func (b *Bot) streamReview(ctx context.Context, log *slog.Logger, ev innerEvent,
 	if quick.Title == "" {
 		quick.Title = b.items[quick.Item].Title
 	}
-	opts := []slack.MsgOption{slack.MsgOptionTS(threadTS), slack.MsgOptionMarkdownText(quickSummary(quick) + textStreamWaiting)}
-	if !isPrivate(ev) {
-		// Outside DMs Slack streams only to a named recipient.
-		opts = append(opts, slack.MsgOptionRecipientUserID(ev.User), slack.MsgOptionRecipientTeamID(teamID))
-	}
-	_, ts, err := b.api.StartStreamContext(dctx, ev.Channel, opts...)
+	ts, err := b.startStream(dctx, ev, teamID, threadTS, quickSummary(quick)+textStreamWaiting)
 	if err != nil {
 		log.Info("stream refused, posting one message", "error", err)
 		return false
@@ -53,20 +48,40 @@ func (b *Bot) streamReview(ctx context.Context, log *slog.Logger, ev innerEvent,
 		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel, conversation: &threadRef{ev.Channel, threadTS}})
 	})
 	msgs := b.awaitWork(wctx, done)
-	_, _, err = b.api.StopStreamContext(dctx, ev.Channel, ts, slack.MsgOptionBlocks(msgs[0].Blocks...))
+	b.stopStream(dctx, log, ev.Channel, threadTS, ts, msgs, msgs, eventID)
+	return true
+}
+
+// startStream starts a streamed reply in a thread with its first text
+// (markdown) and returns its ts. Slack streams only in threads, and
+// outside DMs only to a named recipient.
+func (b *Bot) startStream(ctx context.Context, ev innerEvent, teamID, threadTS, markdown string) (string, error) {
+	opts := []slack.MsgOption{slack.MsgOptionTS(threadTS), slack.MsgOptionMarkdownText(markdown)}
+	if !isPrivate(ev) {
+		opts = append(opts, slack.MsgOptionRecipientUserID(ev.User), slack.MsgOptionRecipientTeamID(teamID))
+	}
+	_, ts, err := b.api.StartStreamContext(ctx, ev.Channel, opts...)
+	return ts, err
+}
+
+// stopStream ends the stream ts with the blocks of msgs[0] under what was
+// streamed and posts the rest of msgs in the thread. When Slack will not
+// end the stream, whole (the reply as one would post it, without the
+// stream) is posted instead, so that the user has the reply.
+func (b *Bot) stopStream(ctx context.Context, log *slog.Logger, channel, threadTS, ts string, msgs, whole []message, eventID string) {
+	_, _, err := b.api.StopStreamContext(ctx, channel, ts, slack.MsgOptionBlocks(msgs[0].Blocks...))
 	if err != nil {
-		log.Warn("stream not completed, posting the review", "error", err)
-		if err := b.postThread(dctx, log, ev.Channel, threadTS, msgs, eventID); err != nil {
+		log.Warn("stream not completed, posting the reply", "error", err)
+		if err := b.postThread(ctx, log, channel, threadTS, whole, eventID); err != nil {
 			log.Error("delivery failed", "via", "chat", "error", err)
 		}
-		return true
+		return
 	}
-	if err := b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:], eventID); err != nil {
+	if err := b.postThread(ctx, log, channel, threadTS, msgs[1:], eventID); err != nil {
 		log.Error("delivery failed", "via", "chat", "error", err)
-		return true
+		return
 	}
 	log.Info("event answered", "parts", len(msgs))
-	return true
 }
 
 // quickSummary is the deterministic review in a few markdown lines: the

@@ -74,11 +74,14 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 	if in.kind == intentAsk {
 		in.thread = b.threadContext(dctx, log, ev, conv)
 	}
+	// With a model, an answer streams: the status shows until its first
+	// text, the final message adds the rest.
+	stream := b.answerStreamFor(dctx, log, ev, teamID, threadTS, in)
 	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
 	done := make(chan []message, 1)
 	b.spawn(log, "event work", func() {
 		defer cancel()
-		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel, conversation: conv})
+		done <- b.perform(wctx, log, in, origin{userID: ev.User, channelID: ev.Channel, conversation: conv, stream: stream})
 	})
 
 	var msgs []message
@@ -87,11 +90,17 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 	defer timer.Stop()
 	select {
 	case msgs = <-done:
+	case <-stream.startedCh():
+		msgs = b.awaitWork(wctx, done)
 	case <-timer.C:
 		statusSet = b.setStatus(dctx, log, ev.Channel, threadTS, in)
 		msgs = b.awaitWork(wctx, done)
 	}
-	err := b.postThread(dctx, log, ev.Channel, threadTS, withQuestion(msgs, ev.TS), eventID)
+	msgs = withQuestion(msgs, ev.TS)
+	if stream != nil && stream.finish(dctx, log, msgs, eventID) {
+		return
+	}
+	err := b.postThread(dctx, log, ev.Channel, threadTS, msgs, eventID)
 	if err != nil && statusSet {
 		// A reply clears the status; without one it would spin on.
 		b.clearStatus(dctx, log, ev.Channel, threadTS)

@@ -37,6 +37,9 @@ type origin struct {
 	// conversation is set for mentions and DMs: the thread (or the DM
 	// itself, thread "") whose topic the answer updates.
 	conversation *threadRef
+	// stream, when set, takes the model's text of an answer as it is
+	// written, and the answer once it is known.
+	stream *answerStream
 }
 
 // threadRef names a thread: a channel and its parent ts ("" for the top
@@ -157,19 +160,35 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 		b.rememberTopic(ctx, log, o, r.Item, "")
 		return renderReport(r), nil
 	default:
-		var a engine.Answer
-		var err error
-		if ta, ok := b.cfg.Answerer.(ThreadAsker); ok && in.thread != nil {
-			a, err = ta.AskInThread(ctx, in.text, *in.thread)
-		} else {
-			a, err = b.cfg.Answerer.Ask(ctx, in.text)
-		}
+		a, err := b.ask(ctx, in, o)
 		if err != nil {
 			return doc{}, err
 		}
 		b.rememberTopic(ctx, log, o, a.Item, a.Element)
 		return b.renderAsk(ctx, log, a, o), nil
 	}
+}
+
+// ask answers a question, with the thread's context when there is one,
+// and streams the model's text into o.stream when it is set.
+func (b *Bot) ask(ctx context.Context, in intent, o origin) (engine.Answer, error) {
+	ta, inThread := b.cfg.Answerer.(ThreadAsker)
+	inThread = inThread && in.thread != nil
+	if sa, ok := b.cfg.Answerer.(StreamAsker); ok && o.stream != nil {
+		var a engine.Answer
+		var err error
+		if inThread {
+			a, err = sa.AskInThreadStream(ctx, in.text, *in.thread, o.stream.add)
+		} else {
+			a, err = sa.AskStream(ctx, in.text, o.stream.add)
+		}
+		o.stream.settle(a, err)
+		return a, err
+	}
+	if inThread {
+		return ta.AskInThread(ctx, in.text, *in.thread)
+	}
+	return b.cfg.Answerer.Ask(ctx, in.text)
 }
 
 // checkItem rejects items missing from Config.Items before the engine is

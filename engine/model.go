@@ -66,7 +66,7 @@ func (e *Engine) answerWithModel(ctx context.Context, q string, ans Answer, l la
 	for _, s := range ans.Sources {
 		req.Sources = append(req.Sources, prompts.Source{Kind: s.Kind, Title: s.Title, Item: s.Item, Text: s.Text})
 	}
-	res, err := e.model.Answer(ctx, req)
+	res, err := e.modelAnswer(ctx, req)
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return ans, cerr

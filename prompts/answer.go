@@ -50,6 +50,11 @@ type AnswerResult struct {
 // sent. On a nil Client it returns ErrDisabled; when the pool is full,
 // ErrBusy.
 func (c *Client) Answer(ctx context.Context, req AnswerRequest) (AnswerResult, error) {
+	return c.answer(ctx, req, nil)
+}
+
+// answer is Answer, streamed to onDelta when it is not nil.
+func (c *Client) answer(ctx context.Context, req AnswerRequest, onDelta func(string)) (AnswerResult, error) {
 	if c == nil {
 		return AnswerResult{}, ErrDisabled
 	}
@@ -68,6 +73,7 @@ func (c *Client) Answer(ctx context.Context, req AnswerRequest) (AnswerResult, e
 		system:      sys,
 		user:        usr,
 		temperature: 0.2,
+		onDelta:     onDelta,
 	})
 	if err != nil {
 		return res, fmt.Errorf("answer: %w", err)

@@ -24,6 +24,9 @@ type call struct {
 	// schema, when set, asks for a JSON answer of that schema.
 	schema      json.RawMessage
 	temperature float32
+	// onDelta, when set, asks for a streamed answer and receives its
+	// visible text as it arrives (see AnswerStream).
+	onDelta func(string)
 }
 
 // The response formats a call can ask for, as logged.
@@ -73,6 +76,12 @@ func (c *Client) complete(ctx context.Context, cl call) (string, error) {
 		switch {
 		case ctx.Err() != nil || dctx.Err() != nil || errors.Is(err, ErrRedirect):
 			err = c.callError(ctx, err)
+		case errors.Is(err, errNoStream) || (badRequest(status) && c.streams(cl) && refusesStream(err)):
+			// Asked again without streaming; later calls do not stream.
+			c.noStream.Store(true)
+			continue
+		case errors.Is(err, errStreamBroken):
+			// Part of the answer was shown: a retry would show it twice.
 		case badRequest(status) && format != formatText && refusesFormat(err):
 			format = c.stepDownFormat(format)
 			continue
@@ -162,6 +171,10 @@ func (c *Client) attempt(ctx context.Context, cl call, format string) (string, o
 	if openai.NewReasoningValidator().Validate(req) != nil {
 		req.Temperature = 0
 	}
+	if c.streams(cl) {
+		text, err := c.streamAttempt(ctx, req, cl.onDelta)
+		return text, openai.ChatCompletionResponse{}, err
+	}
 	resp, err := c.api.CreateChatCompletion(ctx, req)
 	if err != nil {
 		return "", resp, err
@@ -171,6 +184,10 @@ func (c *Client) attempt(ctx context.Context, cl call, format string) (string, o
 	}
 	return stripReasoning(resp.Choices[0].Message.Content), resp, nil
 }
+
+// streams reports whether cl is made as a stream: it asks for one and the
+// server has not refused streaming.
+func (c *Client) streams(cl call) bool { return cl.onDelta != nil && !c.noStream.Load() }
 
 // httpStatus returns the HTTP status of an API error, or 0.
 func httpStatus(err error) int {
@@ -311,6 +328,7 @@ func (c *Client) logCall(ctx context.Context, cl call, format string, start time
 		slog.Int("request_bytes", len(cl.system)+len(cl.user)),
 		slog.Int("response_bytes", respBytes),
 		slog.Int("attempts", attempts),
+		slog.Bool("stream", c.streams(cl)),
 	}
 	level := slog.LevelInfo
 	if err != nil {

@@ -142,6 +142,7 @@ func (cfg Config) withDefaults() (Config, error) {
 // completer is the part of the OpenAI client the Client uses.
 type completer interface {
 	CreateChatCompletion(context.Context, openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error)
+	CreateChatCompletionStream(context.Context, openai.ChatCompletionRequest) (*openai.ChatCompletionStream, error)
 }
 
 // Client calls an OpenAI-compatible chat completion API with the prompts
@@ -161,6 +162,14 @@ type Client struct {
 	// noThinkingParam is set once the server refused the profile's
 	// parameter that turns thinking off; later calls leave it out.
 	noThinkingParam atomic.Bool
+	// noStream is set once the server refused to stream; later answers
+	// are asked for whole.
+	noStream atomic.Bool
+	// streamLive is set once a streamed answer came without a lone closing
+	// reasoning tag (the server does not open reasoning in the prompt):
+	// later answers are passed on as they arrive rather than held back
+	// until the reasoning or the answer ends (thinkFilter).
+	streamLive atomic.Bool
 
 	// Waits between retries; fields so that tests can shorten them.
 	backoffBase   time.Duration
