@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 )
 
 // Migrate applies the steps the database has not run yet, in order, in one
@@ -20,6 +22,31 @@ import (
 // schema's schema_version table, under an advisory lock held to the
 // commit, so replicas starting together never run a step twice.
 func (d *DB) Migrate(ctx context.Context, steps [][]string) (from, to int, err error) {
+	// Processes opening a new SQLite file together can find it busy
+	// while the first one switches it to WAL, before the busy handler
+	// applies: try again, briefly, rather than fail a start.
+	wait := 10 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		from, to, err = d.migrate(ctx, steps)
+		if err == nil || d.Backend != SQLite || attempt == 12 || !busy(err) {
+			return from, to, err
+		}
+		select {
+		case <-ctx.Done():
+			return from, to, err
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 500*time.Millisecond)
+	}
+}
+
+// busy reports a SQLite "database is locked" error.
+func busy(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
+}
+
+func (d *DB) migrate(ctx context.Context, steps [][]string) (from, to int, err error) {
 	tx, err := d.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, 0, fmt.Errorf("migrate schema: %w", err)
