@@ -17,12 +17,11 @@
 package botstate
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync/atomic"
 	"time"
@@ -83,48 +82,41 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 // openDB opens the database without touching its schema.
 func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
-	if cfg.DatabaseURL != "" {
-		schema := cfg.PGSchema
-		if schema == "" {
-			schema = Schema
+	var db *storage.DB
+	var err error
+	if cfg.DatabaseURL == "" && cfg.Dir == "" {
+		db, err = storage.Open(ctx, storage.Target{SQLiteDSN: "file::memory:", SQLitePath: "memory"})
+		if err != nil {
+			return nil, fmt.Errorf("open bot state: %w", err)
 		}
+	} else {
 		// The ack path claims events here: enough connections that a burst
 		// does not queue behind one.
-		db, err := storage.Open(ctx, storage.Target{URL: cfg.DatabaseURL, Schema: schema, MaxConns: 8})
+		db, err = storage.OpenPlace(ctx, storage.Place{What: "bot state",
+			URL: cfg.DatabaseURL, Schema: cmp.Or(cfg.PGSchema, Schema), MaxConns: 8,
+			Dir: cfg.Dir, File: FileName, DSN: dsn})
 		if err != nil {
-			return nil, fmt.Errorf("open bot state: %w", err)
+			return nil, err
 		}
-		return db, nil
 	}
-	dsn, path := "file::memory:", "memory"
-	if cfg.Dir != "" {
-		if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
-			return nil, fmt.Errorf("open bot state: %w", err)
-		}
-		p, err := filepath.Abs(filepath.Join(cfg.Dir, FileName))
-		if err != nil {
-			return nil, fmt.Errorf("open bot state: %w", err)
-		}
-		// WAL with synchronous(NORMAL): a commit survives a crash of the
-		// process; only a power cut may lose the last few, which costs at
-		// worst one doubled reply, not data a user saved. _txlock=immediate
-		// keeps two processes migrating a new file from failing with BUSY.
-		u := url.URL{Scheme: "file", Path: filepath.ToSlash(p),
-			RawQuery: "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"}
-		dsn, path = u.String(), p
+	if db.Backend == storage.SQLite {
+		// One connection: an in-memory database lives and dies with its
+		// connection, and every statement here is a short single write, so
+		// serialising them in the process costs less than SQLite's busy waits.
+		db.SQL.SetMaxOpenConns(1)
+		db.SQL.SetMaxIdleConns(1)
+		db.SQL.SetConnMaxLifetime(0)
+		db.SQL.SetConnMaxIdleTime(0)
 	}
-	db, err := storage.Open(ctx, storage.Target{SQLiteDSN: dsn, SQLitePath: path})
-	if err != nil {
-		return nil, fmt.Errorf("open bot state: %w", err)
-	}
-	// One connection: an in-memory database lives and dies with its
-	// connection, and every statement here is a short single write, so
-	// serialising them in the process costs less than SQLite's busy waits.
-	db.SQL.SetMaxOpenConns(1)
-	db.SQL.SetMaxIdleConns(1)
-	db.SQL.SetConnMaxLifetime(0)
-	db.SQL.SetConnMaxIdleTime(0)
 	return db, nil
+}
+
+// dsn: WAL with synchronous(NORMAL): a commit survives a crash of the
+// process; only a power cut may lose the last few, which costs at worst
+// one doubled reply, not data a user saved. _txlock=immediate keeps two
+// processes migrating a new file from failing with BUSY.
+func dsn(path string) string {
+	return storage.FileDSN(path, "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
 }
 
 // Status reports the backend, where the state is and its schema version

@@ -12,13 +12,11 @@
 package canned
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -95,36 +93,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 // openDB opens the database without touching its schema.
 func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
-	if cfg.DatabaseURL != "" {
-		schema := cmpOr(cfg.PGSchema, Schema)
-		db, err := storage.Open(ctx, storage.Target{URL: cfg.DatabaseURL, Schema: schema})
-		if err != nil {
-			return nil, fmt.Errorf("open canned answers: %w", err)
-		}
-		return db, nil
-	}
-	if cfg.Dir == "" {
-		return nil, errors.New("open canned answers: no data directory configured")
-	}
-	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("open canned answers: %w", err)
-	}
-	path, err := filepath.Abs(filepath.Join(cfg.Dir, FileName))
-	if err != nil {
-		return nil, fmt.Errorf("open canned answers: %w", err)
-	}
-	db, err := storage.Open(ctx, storage.Target{SQLiteDSN: dsn(path), SQLitePath: path})
-	if err != nil {
-		return nil, fmt.Errorf("open canned answers: %w", err)
-	}
-	return db, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return storage.OpenPlace(ctx, storage.Place{What: "canned answers",
+		URL: cfg.DatabaseURL, Schema: cmp.Or(cfg.PGSchema, Schema),
+		Dir: cfg.Dir, File: FileName, DSN: dsn})
 }
 
 // Status reports the backend, where the store is and its schema version
@@ -186,13 +157,8 @@ func (s *Store) beginWrite(ctx context.Context) (tx *sql.Tx, release func(), err
 // The file: URI form keeps a directory name containing '?' or '#' from
 // being mistaken for the start of the parameters.
 func dsn(path string) string {
-	u := url.URL{
-		Scheme: "file",
-		Path:   filepath.ToSlash(path),
-		RawQuery: fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate",
-			busyTimeout.Milliseconds()),
-	}
-	return u.String()
+	return storage.FileDSN(path, fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_txlock=immediate",
+		busyTimeout.Milliseconds()))
 }
 
 // acquireWrite waits for this process's write slot, or for ctx to end.

@@ -21,12 +21,10 @@
 package stats
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
@@ -126,32 +124,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 
 // openDB opens the database without touching its schema.
 func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
-	if cfg.DatabaseURL != "" {
-		schema := cfg.PGSchema
-		if schema == "" {
-			schema = Schema
-		}
-		db, err := storage.Open(ctx, storage.Target{URL: cfg.DatabaseURL, Schema: schema})
-		if err != nil {
-			return nil, fmt.Errorf("open statistics: %w", err)
-		}
-		return db, nil
-	}
-	if cfg.Dir == "" {
-		return nil, errors.New("open statistics: no data directory configured")
-	}
-	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
-		return nil, fmt.Errorf("open statistics: %w", err)
-	}
-	path, err := filepath.Abs(filepath.Join(cfg.Dir, FileName))
-	if err != nil {
-		return nil, fmt.Errorf("open statistics: %w", err)
-	}
-	db, err := storage.Open(ctx, storage.Target{SQLiteDSN: dsn(path), SQLitePath: path})
-	if err != nil {
-		return nil, fmt.Errorf("open statistics: %w", err)
-	}
-	return db, nil
+	return storage.OpenPlace(ctx, storage.Place{What: "statistics",
+		URL: cfg.DatabaseURL, Schema: cmp.Or(cfg.PGSchema, Schema),
+		Dir: cfg.Dir, File: FileName, DSN: dsn})
 }
 
 // Status reports the backend, where the statistics are and their schema
@@ -176,12 +151,7 @@ func (s *Store) Backend() storage.Backend { return s.db.Backend }
 // an fsync per batch; and secure_delete, so that an expired question's
 // text is overwritten in the file, not merely unlinked from its page.
 func dsn(path string) string {
-	u := url.URL{
-		Scheme:   "file",
-		Path:     filepath.ToSlash(path),
-		RawQuery: "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)&_txlock=immediate",
-	}
-	return u.String()
+	return storage.FileDSN(path, "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=secure_delete(ON)&_txlock=immediate")
 }
 
 // Close writes what is queued and releases the database.

@@ -13,6 +13,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -102,6 +104,59 @@ func Open(ctx context.Context, t Target) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s: %w", where, err)
 	}
 	return &DB{SQL: db, Backend: Postgres, Where: where}, nil
+}
+
+// Place says where one store lives: in PostgreSQL when URL is set, else
+// in the SQLite file File under Dir. The stores differ only in these
+// values, so the choice of backend, the data directory and the messages
+// are written once, here.
+type Place struct {
+	// What names the store in messages ("canned answers").
+	What string
+	// URL and Schema are the PostgreSQL database and schema (see Target).
+	URL, Schema string
+	// MaxConns bounds the PostgreSQL connections (see Target).
+	MaxConns int
+	// Dir is the data directory, created if missing; File is the SQLite
+	// file's name in it.
+	Dir, File string
+	// DSN returns the SQLite data source, pragmas included, of the file
+	// at an absolute path (see FileDSN).
+	DSN func(path string) string
+}
+
+// OpenPlace opens the database p names without touching its schema.
+// Its errors begin "open <What>:", whichever backend failed.
+func OpenPlace(ctx context.Context, p Place) (*DB, error) {
+	if p.URL != "" {
+		db, err := Open(ctx, Target{URL: p.URL, Schema: p.Schema, MaxConns: p.MaxConns})
+		if err != nil {
+			return nil, fmt.Errorf("open %s: %w", p.What, err)
+		}
+		return db, nil
+	}
+	if p.Dir == "" {
+		return nil, fmt.Errorf("open %s: no data directory configured", p.What)
+	}
+	if err := os.MkdirAll(p.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("open %s: %w", p.What, err)
+	}
+	path, err := filepath.Abs(filepath.Join(p.Dir, p.File))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", p.What, err)
+	}
+	db, err := Open(ctx, Target{SQLiteDSN: p.DSN(path), SQLitePath: path})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", p.What, err)
+	}
+	return db, nil
+}
+
+// FileDSN is the modernc.org/sqlite data source of the file at path with
+// pragmas as its query ("_pragma=busy_timeout(5000)&…").
+func FileDSN(path, pragmas string) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(path), RawQuery: pragmas}
+	return u.String()
 }
 
 // CheckURL reports whether u is a PostgreSQL URL, naming DATABASE_URL and
