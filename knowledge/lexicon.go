@@ -67,36 +67,6 @@ func (l *lexicon) mustConcept(name string) []term {
 	return ts
 }
 
-// Concepts returns the words of every concept of the knowledge base, as
-// written in concepts.yaml (without regular expressions and proximity
-// terms), for retrieval and routing: the same understanding of the
-// applicants' words as the review's.
-func (c *Checklist) Concepts() map[string][]string {
-	out := make(map[string][]string, len(c.lex.raw))
-	for name := range c.lex.raw {
-		out[name] = c.plainWords(name, map[string]bool{})
-	}
-	return out
-}
-
-func (c *Checklist) plainWords(name string, seen map[string]bool) []string {
-	if seen[name] {
-		return nil
-	}
-	seen[name] = true
-	var out []string
-	for _, w := range c.lex.raw[name] {
-		switch {
-		case strings.HasPrefix(w, "@"):
-			out = append(out, c.plainWords(w[1:], seen)...)
-		case strings.Contains(w, ":") && (strings.HasPrefix(w, "re:") || strings.HasPrefix(w, "near:") || strings.HasPrefix(w, "around:") || strings.HasPrefix(w, "suffix:")):
-		default:
-			out = append(out, strings.TrimSuffix(strings.TrimPrefix(w, "^"), "~"))
-		}
-	}
-	return out
-}
-
 // Uses reports whether text uses the concept (any of its terms): how the
 // engine reads what a follow-up asks for ("예시도 보여줘" uses
 // @examples_request). An unknown concept is never used.
