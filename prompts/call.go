@@ -51,7 +51,7 @@ func (c *Client) complete(ctx context.Context, cl call) (string, error) {
 	start := time.Now()
 	dctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
-	release, err := c.pool.acquire(dctx, userFrom(ctx))
+	release, err := c.pool.acquire(dctx, UserOf(ctx))
 	if err != nil {
 		err = c.callError(ctx, err)
 		c.logCall(ctx, cl, "", start, time.Since(start), 0, 0, err)

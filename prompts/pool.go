@@ -18,9 +18,7 @@ func WithUser(ctx context.Context, user string) context.Context {
 }
 
 // UserOf returns the user the calls under ctx count for, or "".
-func UserOf(ctx context.Context) string { return userFrom(ctx) }
-
-func userFrom(ctx context.Context) string {
+func UserOf(ctx context.Context) string {
 	u, _ := ctx.Value(userKey{}).(string)
 	return u
 }
