@@ -69,11 +69,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	s := &Store{db: db, now: time.Now}
-	steps := sqliteMigrations()
-	if db.Backend == storage.Postgres {
-		steps = pgMigrations()
-	}
-	if _, _, err := db.Migrate(ctx, steps); err != nil {
+	if _, _, err := db.Migrate(ctx, migrations().For(db.Backend)); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open bot state %s: %w", db.Where, err)
 	}
@@ -126,15 +122,12 @@ func Status(ctx context.Context, cfg Config) (storage.Status, error) {
 	if cfg.Dir != "" {
 		file = filepath.Join(cfg.Dir, FileName)
 	}
-	return storage.StatusOf(ctx, file, cfg.DatabaseURL != "", latest, func(ctx context.Context) (*storage.DB, error) { return openDB(ctx, cfg) })
+	return storage.StatusOf(ctx, file, cfg.DatabaseURL != "", migrations().Latest, func(ctx context.Context) (*storage.DB, error) { return openDB(ctx, cfg) })
 }
 
-// latest is the newest schema version of a backend's migrations.
-func latest(b storage.Backend) int {
-	if b == storage.Postgres {
-		return len(pgMigrations())
-	}
-	return len(sqliteMigrations())
+// migrations are the store's schema steps for both backends.
+func migrations() storage.Migrations {
+	return storage.Migrations{SQLite: sqliteMigrations(), Postgres: pgMigrations()}
 }
 
 // Backend says where the state is kept.

@@ -102,15 +102,12 @@ func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
 // (0: not created yet) without creating or migrating anything, and the
 // latest version this program knows.
 func Status(ctx context.Context, cfg Config) (storage.Status, error) {
-	return storage.StatusOf(ctx, filepath.Join(cfg.Dir, FileName), cfg.DatabaseURL != "", latest, func(ctx context.Context) (*storage.DB, error) { return openDB(ctx, cfg) })
+	return storage.StatusOf(ctx, filepath.Join(cfg.Dir, FileName), cfg.DatabaseURL != "", migrations().Latest, func(ctx context.Context) (*storage.DB, error) { return openDB(ctx, cfg) })
 }
 
-// latest is the newest schema version of a backend's migrations.
-func latest(b storage.Backend) int {
-	if b == storage.Postgres {
-		return len(pgMigrations())
-	}
-	return len(sqliteMigrations())
+// migrations are the store's schema steps for both backends.
+func migrations() storage.Migrations {
+	return storage.Migrations{SQLite: sqliteMigrations(), Postgres: pgMigrations()}
 }
 
 // Backend says where the answers are kept.
@@ -240,11 +237,7 @@ func sqliteMigrations() [][]string {
 // migrate brings the schema to the latest version (see storage.DB.Migrate
 // for how two processes starting together are kept apart).
 func (s *Store) migrate(ctx context.Context) error {
-	steps := sqliteMigrations()
-	if s.db.Backend == storage.Postgres {
-		steps = pgMigrations()
-	}
-	from, to, err := s.db.Migrate(ctx, steps)
+	from, to, err := s.db.Migrate(ctx, migrations().For(s.db.Backend))
 	if err != nil {
 		return err
 	}

@@ -132,15 +132,12 @@ func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
 // Status reports the backend, where the statistics are and their schema
 // version (0: not created yet) without creating or migrating anything.
 func Status(ctx context.Context, cfg Config) (storage.Status, error) {
-	return storage.StatusOf(ctx, filepath.Join(cfg.Dir, FileName), cfg.DatabaseURL != "", latest, func(ctx context.Context) (*storage.DB, error) { return openDB(ctx, cfg) })
+	return storage.StatusOf(ctx, filepath.Join(cfg.Dir, FileName), cfg.DatabaseURL != "", migrations().Latest, func(ctx context.Context) (*storage.DB, error) { return openDB(ctx, cfg) })
 }
 
-// latest is the newest schema version of a backend's migrations.
-func latest(b storage.Backend) int {
-	if b == storage.Postgres {
-		return len(pgMigrations())
-	}
-	return len(sqliteMigrations())
+// migrations are the store's schema steps for both backends.
+func migrations() storage.Migrations {
+	return storage.Migrations{SQLite: sqliteMigrations(), Postgres: pgMigrations()}
 }
 
 // Backend says where the statistics are kept.
@@ -255,11 +252,7 @@ func sqliteMigrations() [][]string {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
-	steps := sqliteMigrations()
-	if s.db.Backend == storage.Postgres {
-		steps = pgMigrations()
-	}
-	_, _, err := s.db.Migrate(ctx, steps)
+	_, _, err := s.db.Migrate(ctx, migrations().For(s.db.Backend))
 	return err
 }
 

@@ -10,6 +10,21 @@ import (
 	"time"
 )
 
+// Migrations are a store's schema steps for each backend, in the form
+// Migrate applies.
+type Migrations struct{ SQLite, Postgres [][]string }
+
+// For returns the steps of backend b.
+func (m Migrations) For(b Backend) [][]string {
+	if b == Postgres {
+		return m.Postgres
+	}
+	return m.SQLite
+}
+
+// Latest is the newest schema version of backend b.
+func (m Migrations) Latest(b Backend) int { return len(m.For(b)) }
+
 // Migrate applies the steps the database has not run yet, in order, in one
 // transaction, and returns the version it found and the one it left.
 // Each step is a list of statements; a step that has shipped is never
