@@ -60,9 +60,8 @@ type Config struct {
 // Store is the canned-answer database. It is safe for concurrent use by
 // many goroutines, and several processes may open the same directory.
 type Store struct {
-	db   *storage.DB
-	log  *slog.Logger
-	path string // where the store is, for messages
+	db  *storage.DB
+	log *slog.Logger
 	// now is the clock; tests replace it to get predictable times.
 	now func() time.Time
 	// writeSlot admits one writer of this process at a time. SQLite
@@ -83,7 +82,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Store{db: db, log: log, path: db.Where, now: time.Now, writeSlot: make(chan struct{}, 1)}
+	s := &Store{db: db, log: log, now: time.Now, writeSlot: make(chan struct{}, 1)}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open canned answers %s: %w", db.Where, err)
@@ -242,7 +241,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		return err
 	}
 	if from != to {
-		s.log.Info("canned answers schema migrated", "where", s.path, "from", from, "to", to)
+		s.log.Info("canned answers schema migrated", "where", s.db.Where, "from", from, "to", to)
 	}
 	return nil
 }
