@@ -178,15 +178,7 @@ func (b *Bot) onEscalate(ctx context.Context, log *slog.Logger, c click, a *slac
 		return
 	}
 	key := "escalate:" + c.channel + "/" + cmp.Or(c.msgTS, "eph/"+a.ActionTs) + "/" + c.user
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
-	first, err := b.state.Once(sctx, key)
-	cancel()
-	if err != nil {
-		// A doubled request beats a lost one.
-		log.Warn("escalation dedupe unavailable", "error", err)
-		first = true
-	}
-	if !first {
+	if !b.once(ctx, log, key, "escalation") {
 		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textEscalateTwice)
 		return
 	}
@@ -260,14 +252,7 @@ func (b *Bot) onResolve(ctx context.Context, log *slog.Logger, c click, a *slack
 		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textResolveStaff)
 		return
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
-	first, err := b.state.Once(sctx, "resolved:"+id)
-	cancel()
-	if err != nil {
-		log.Warn("resolve dedupe unavailable", "error", err)
-		first = true
-	}
-	if !first {
+	if !b.once(ctx, log, "resolved:"+id, "resolve") {
 		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textResolvedTwice)
 		return
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/selfcheck/selfcheck/botstate"
@@ -63,6 +64,20 @@ func (b *Bot) firstSeen(ctx context.Context, key string) bool {
 	first, err := b.state.FirstSeen(ctx, key, b.cfg.DedupTTL)
 	if err != nil {
 		b.log.Error("event dedupe unavailable", "error", err)
+		return true
+	}
+	return first
+}
+
+// once is State.Once bounded by stateTimeout. When the store fails it
+// counts as the first time: a doubled escalation or resolution beats a
+// lost one. what names the action in the log.
+func (b *Bot) once(ctx context.Context, log *slog.Logger, key, what string) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
+	defer cancel()
+	first, err := b.state.Once(ctx, key)
+	if err != nil {
+		log.Warn(what+" dedupe unavailable", "error", err)
 		return true
 	}
 	return first
