@@ -109,20 +109,8 @@ func (w *textWalker) run(strm, res pdf.Value, ctm affine, depth int) {
 				ctm = affine{num(0), num(1), num(2), num(3), num(4), num(5)}.then(ctm)
 			}
 		case "Do":
-			if len(args) == 1 && depth < maxFormDepth && w.forms < maxForms {
-				x := res.Key("XObject").Key(args[0].Name())
-				if x.Kind() == pdf.Stream && x.Key("Subtype").Name() == "Form" {
-					w.forms++
-					m := ctm
-					if mx := x.Key("Matrix"); mx.Len() == 6 {
-						m = affine{mx.Index(0).Float64(), mx.Index(1).Float64(), mx.Index(2).Float64(), mx.Index(3).Float64(), mx.Index(4).Float64(), mx.Index(5).Float64()}.then(ctm)
-					}
-					fres := x.Key("Resources")
-					if fres.Kind() == pdf.Null {
-						fres = res
-					}
-					w.run(x, fres, m, depth+1)
-				}
+			if len(args) == 1 {
+				w.runForm(res, args[0].Name(), ctm, depth)
 			}
 		case "BT":
 			tlm, tm = identity, identity
@@ -176,6 +164,30 @@ func (w *textWalker) run(strm, res pdf.Value, ctm affine, depth int) {
 			}
 		}
 	})
+}
+
+// runForm draws the form XObject name of res as run draws a page, within
+// maxFormDepth and maxForms. An XObject that is not a form (an image)
+// holds no text.
+func (w *textWalker) runForm(res pdf.Value, name string, ctm affine, depth int) {
+	if depth >= maxFormDepth || w.forms >= maxForms {
+		return
+	}
+	x := res.Key("XObject").Key(name)
+	if x.Kind() != pdf.Stream || x.Key("Subtype").Name() != "Form" {
+		return
+	}
+	w.forms++
+	m := ctm
+	if mx := x.Key("Matrix"); mx.Len() == 6 {
+		m = affine{mx.Index(0).Float64(), mx.Index(1).Float64(), mx.Index(2).Float64(), mx.Index(3).Float64(), mx.Index(4).Float64(), mx.Index(5).Float64()}.then(ctm)
+	}
+	// A form without resources uses its page's.
+	fres := x.Key("Resources")
+	if fres.Kind() == pdf.Null {
+		fres = res
+	}
+	w.run(x, fres, m, depth+1)
 }
 
 // affine is a PDF matrix [a b c d e f].
