@@ -34,9 +34,7 @@ func runDB(ctx context.Context, cfg config, args []string, stdout io.Writer) err
 	}
 	rows := []row{
 		{"canned", func(ctx context.Context) (storage.Status, error) { return canned.Status(ctx, cfg.cannedConfig()) }},
-		{"stats", func(ctx context.Context) (storage.Status, error) {
-			return stats.Status(ctx, stats.Config{Dir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL})
-		}},
+		{"stats", func(ctx context.Context) (storage.Status, error) { return stats.Status(ctx, statsConfig(cfg, nil)) }},
 		{"botstate", func(ctx context.Context) (storage.Status, error) { return botstate.Status(ctx, cfg.botstateConfig()) }},
 	}
 	backend := storage.SQLite
