@@ -35,11 +35,15 @@ func languageOf(q string) lang {
 	return langKorean
 }
 
-// reOverview finds questions that ask for the whole of an item rather
-// than one point of it.
-var reOverview = regexp.MustCompile(`(?i)무엇이|뭐가|무엇을|뭘|포함|들어가|어떤\s?내용|필수|요소|작성\s?(방법|요령)|어떻게\s?작성|기준|체크리스트|what|include|require|cover|contain|checklist|overview|^\s*` + knowledge.ItemNumberPattern + `\s*(항|번)?\s*[?？]?\s*$`)
+// reItemAlone is a question that is only an item number ("1.3?").
+var reItemAlone = regexp.MustCompile(`^\s*` + knowledge.ItemNumberPattern + `\s*(항|번)?\s*[?？]?\s*$`)
 
-func isOverviewQuestion(q string) bool { return reOverview.MatchString(q) }
+// isOverviewQuestion reports whether a question asks for the whole of an
+// item rather than one point of it: only its number, or the words of the
+// overview_ask concept (무엇이 포함, 필수 요소, what must … include).
+func (e *Engine) isOverviewQuestion(q string) bool {
+	return reItemAlone.MatchString(q) || e.kb.Uses("overview_ask", q)
+}
 
 func (e *Engine) knownItems(l lang) string {
 	var b strings.Builder

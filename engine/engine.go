@@ -145,7 +145,7 @@ func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
 		ans = e.classificationAnswer(hits, lang)
 	default:
 		it, _ := e.kb.Item(item)
-		ans = e.itemAnswer(it, q, hits, named != "" && isOverviewQuestion(q), lang)
+		ans = e.itemAnswer(it, q, hits, named != "" && e.isOverviewQuestion(q), lang)
 	}
 	ans.Sources = sources(hits, ans.Item, topic)
 	leadWith(ans.Sources, ans.Element)
