@@ -197,17 +197,30 @@ func (e *Engine) ReviewWith(ctx context.Context, itemID, draft string, opts know
 	if err := ctx.Err(); err != nil {
 		return knowledge.Report{}, err
 	}
-	rep, err := e.kb.Review(itemID, draft, opts)
+	if _, ok := e.kb.Item(itemID); !ok {
+		return knowledge.Report{}, &knowledge.UnknownItemError{ID: itemID, Known: e.kb.ItemIDs()}
+	}
+	// The draft is prepared once; the review and the model's part read it.
+	dr, err := e.kb.PrepareDraft(draft)
+	if err != nil {
+		return knowledge.Report{}, err
+	}
+	return e.reviewDraft(ctx, start, itemID, dr, opts)
+}
+
+// reviewDraft reviews a prepared draft, with the model when it is on.
+func (e *Engine) reviewDraft(ctx context.Context, start time.Time, itemID string, dr *knowledge.Draft, opts knowledge.ReviewOptions) (knowledge.Report, error) {
+	rep, err := e.kb.ReviewDraft(itemID, dr, opts)
 	if err != nil {
 		return knowledge.Report{}, err
 	}
 	if e.model != nil {
-		if rep, err = e.reviewWithModel(ctx, draft, rep); err != nil {
+		if rep, err = e.reviewWithModel(ctx, dr, rep); err != nil {
 			return knowledge.Report{}, fmt.Errorf("review %s: %w", rep.Item, err)
 		}
 	}
 	e.recordReview(ctx, rep)
-	e.log.Debug("review", "item", rep.Item, "bytes", len(draft), "present", rep.Summary.Present,
+	e.log.Debug("review", "item", rep.Item, "bytes", len(dr.Text()), "present", rep.Summary.Present,
 		"partial", rep.Summary.Partial, "missing", rep.Summary.Missing, "llm", rep.LLM, "duration", time.Since(start))
 	return rep, nil
 }

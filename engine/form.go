@@ -38,8 +38,15 @@ func (e *Engine) ReviewForm(ctx context.Context, draft string, opts knowledge.Re
 		return FormReport{}, err
 	}
 	rep := FormReport{Items: []knowledge.Report{}, NotFound: fs.NotFound, UnknownSections: fs.Unknown}
+	dr, err := e.kb.PrepareDraft(draft)
+	if err != nil {
+		return FormReport{}, err
+	}
 	for _, id := range fs.Found {
-		r, err := e.ReviewWith(ctx, id, draft, opts)
+		if err := ctx.Err(); err != nil {
+			return FormReport{}, err
+		}
+		r, err := e.reviewDraft(ctx, time.Now(), id, dr, opts)
 		if err != nil {
 			return FormReport{}, fmt.Errorf("review form: %w", err)
 		}

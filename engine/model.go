@@ -119,28 +119,27 @@ func elementSummary(it *knowledge.Item, l lang) string {
 // draft carrying instructions for the model is not sent at all. When the
 // model fails, det stands with a notice; only the caller's cancellation is
 // an error.
-func (e *Engine) reviewWithModel(ctx context.Context, draft string, det knowledge.Report) (knowledge.Report, error) {
+func (e *Engine) reviewWithModel(ctx context.Context, dr *knowledge.Draft, det knowledge.Report) (knowledge.Report, error) {
 	it, ok := e.kb.Item(det.Item)
 	if !ok {
 		return det, nil
 	}
 	// Only the item's own section of a pasted form goes to the model and
-	// backs its quotes; leading blank lines keep the draft's line numbers.
-	part, first := e.kb.ReviewedPart(it.ID, draft)
-	draft = strings.Repeat("\n", first-1) + part
-	if injections := knowledge.DetectInjection(draft); len(injections) > 0 {
+	// backs its quotes.
+	part := e.kb.Part(it.ID, dr)
+	if injections := knowledge.DetectInjection(part.Text()); len(injections) > 0 {
 		// MergeModel would discard the findings anyway; not asking spares
 		// the call and keeps planted instructions away from the model.
 		// Given the injections and no findings, MergeModel writes the one
 		// notice that says so.
 		e.log.LogAttrs(ctx, slog.LevelInfo, "model review skipped",
 			slog.String("item", it.ID), slog.String("reason", "injection"), slog.Int("kinds", len(injections)))
-		return knowledge.MergeModel(det, draft, nil, injections), nil
+		return knowledge.MergeModelDraft(det, part, nil, injections), nil
 	}
 	if err := ctx.Err(); err != nil {
 		return det, err
 	}
-	res, err := e.model.Review(ctx, reviewRequest(it, det, e.kb.ExamplesFor(it.ID), part))
+	res, err := e.model.Review(ctx, reviewRequest(it, det, e.kb.ExamplesFor(it.ID), part.Body()))
 	if err != nil {
 		if cerr := ctx.Err(); cerr != nil {
 			return det, cerr
@@ -150,7 +149,7 @@ func (e *Engine) reviewWithModel(ctx context.Context, draft string, det knowledg
 		}
 		return det, nil
 	}
-	rep := knowledge.MergeModel(det, draft, res.Elements, nil)
+	rep := knowledge.MergeModelDraft(det, part, res.Elements, nil)
 	if res.Trimmed {
 		rep.Notices = append(rep.Notices, noticeReviewTrimmed)
 	}

@@ -93,6 +93,17 @@ func rank(s Status) int {
 // when none of its claims held, and Model counts the upgrades and the
 // refused claims. The summary is recounted.
 func MergeModel(det Report, draft string, findings []ModelFinding, injections []string) Report {
+	return mergeModel(det, newQuoteVerifier(newDocument(Normalize(draft))), findings, injections)
+}
+
+// MergeModelDraft is MergeModel on a prepared draft (or the part of it the
+// model was given: see Checklist.Part), whose document backs the quote
+// check as it is.
+func MergeModelDraft(det Report, d *Draft, findings []ModelFinding, injections []string) Report {
+	return mergeModel(det, newQuoteVerifier(d.doc), findings, injections)
+}
+
+func mergeModel(det Report, v *quoteVerifier, findings []ModelFinding, injections []string) Report {
 	out := det
 	out.Elements = append([]ElementResult(nil), det.Elements...)
 	out.Notices = append([]string(nil), det.Notices...)
@@ -109,7 +120,6 @@ func MergeModel(det Report, draft string, findings []ModelFinding, injections []
 	for i, e := range out.Elements {
 		index[e.ID] = i
 	}
-	v := newQuoteVerifier(draft)
 	seen := make(map[string]bool, len(findings))
 	out.LLM, out.Model.Used = true, true
 	for _, f := range findings {
@@ -204,10 +214,9 @@ type quoteVerifier struct {
 	views []*document
 }
 
-func newQuoteVerifier(draft string) *quoteVerifier {
-	n := Normalize(draft)
-	v := &quoteVerifier{views: []*document{newDocument(n)}}
-	if masked := Redact(n); masked != n {
+func newQuoteVerifier(doc *document) *quoteVerifier {
+	v := &quoteVerifier{views: []*document{doc}}
+	if masked := Redact(doc.text); masked != doc.text {
 		v.views = append(v.views, newDocument(masked))
 	}
 	return v

@@ -273,7 +273,7 @@ func TestMergeModelLongSuggestionBounded(t *testing.T) {
 // TestQuoteVerifierEnglish: a quote of English words is found as the
 // review compacts them (word spaces kept), across a line break too.
 func TestQuoteVerifierEnglish(t *testing.T) {
-	v := newQuoteVerifier("Security policy\nPasswords are hashed with bcrypt (cost 12).\nData is kept in\nSeoul only.")
+	v := newQuoteVerifier(newDocument("Security policy\nPasswords are hashed with bcrypt (cost 12).\nData is kept in\nSeoul only."))
 	for _, q := range []string{"Passwords are hashed with bcrypt", "passwords  are hashed with BCRYPT", "Data is kept in Seoul only"} {
 		if _, _, ok := v.verify(q); !ok {
 			t.Errorf("quote %q not found in the draft", q)

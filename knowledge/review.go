@@ -40,16 +40,23 @@ func CheckDraft(draft string) (string, error) {
 // says, element by element, what is present, partial or missing, with the
 // evidence or what to add. It is deterministic and does no I/O.
 func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, error) {
+	if _, ok := c.Item(itemID); !ok {
+		return Report{}, &UnknownItemError{ID: itemID, Known: c.ItemIDs()}
+	}
+	dr, err := c.PrepareDraft(draft)
+	if err != nil {
+		return Report{}, err
+	}
+	return c.ReviewDraft(itemID, dr, opts)
+}
+
+// ReviewDraft is Review of a prepared draft.
+func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (Report, error) {
 	it, ok := c.Item(itemID)
 	if !ok {
 		return Report{}, &UnknownItemError{ID: itemID, Known: c.ItemIDs()}
 	}
-	text, err := CheckDraft(draft)
-	if err != nil {
-		return Report{}, err
-	}
-	d := newDocument(text)
-	d.wanted = c.leadBigrams
+	d := dr.read()
 	rep := Report{Item: it.ID, Title: it.Title}
 	from, to, sectioned := c.sectionOf(d, it)
 	if !sectioned && to == 0 {
@@ -130,32 +137,6 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 	}
 	rep.Recount()
 	return rep, nil
-}
-
-// ReviewedPart returns the part of a draft the review of an item reads:
-// in a pasted form with several items, that item's section (from its
-// heading to the next item's), else the whole draft, normalised. first is
-// the 1-based line of the draft the part starts on. A model is given this
-// part only, and its quotes are checked against it, so that another
-// item's section cannot upgrade an element.
-func (c *Checklist) ReviewedPart(itemID, draft string) (part string, first int) {
-	it, ok := c.Item(itemID)
-	text := Normalize(draft)
-	if !ok {
-		return text, 1
-	}
-	d := newDocument(text)
-	d.wanted = c.leadBigrams
-	from, to, sectioned := c.sectionOf(d, it)
-	if !sectioned {
-		return text, 1
-	}
-	lo := d.lines[d.line(from)-1]
-	hi := len(text)
-	if last := d.line(max(from, to-1)); last < len(d.lines) {
-		hi = d.lines[last]
-	}
-	return text[lo:hi], d.line(from)
 }
 
 // sectionOf finds, in a draft that holds several items (a whole pasted
