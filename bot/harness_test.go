@@ -121,8 +121,8 @@ func sampleAnswer() engine.Answer {
 		Item:   "1.3",
 		Answer: "*1.3 이용자 보호 및 피해 구제*에는 다음이 포함되어야 해요.\n• 피해 구제 절차\n• 담당 부서와 연락처",
 		Sources: []engine.Source{
-			{Item: "1.3", Kind: "guidance", Title: "이용자 보호 작성 지침", Score: 0.91},
-			{Item: "1.3", Kind: "example", Title: "A사 제출 예시", Score: 0.72},
+			{Item: "1.3", Kind: "guidance", KindName: "작성 지침", Title: "이용자 보호 작성 지침", Score: 0.91},
+			{Item: "1.3", Kind: "example", KindName: "예시", Title: "A사 제출 예시", Score: 0.72},
 		},
 		Known: true,
 	}

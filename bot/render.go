@@ -29,15 +29,6 @@ var statusIcon = map[knowledge.Status]string{
 	knowledge.StatusNotApplicable: "➖",
 }
 
-var sourceKind = map[string]string{
-	"guidance":       "작성 지침",
-	"element":        "필수 요소",
-	"example":        "예시",
-	"classification": "서비스 분류",
-	"usage":          "작성 요령",
-	"about":          "심사 안내",
-}
-
 // textEscaper applies the three escapes Slack requires in message text.
 var textEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
@@ -257,10 +248,7 @@ func renderAnswer(a engine.Answer, kind, header string) doc {
 			if i == maxSources {
 				break
 			}
-			kind := sourceKind[s.Kind]
-			if kind == "" {
-				kind = s.Kind
-			}
+			kind := cmp.Or(s.KindName, s.Kind)
 			b.WriteString("\n• " + escapeText(strings.Join(nonEmpty(s.Item, kind, s.Title), " · ")))
 		}
 		ctx = append(ctx, b.String())

@@ -39,28 +39,11 @@ type Source struct {
 	N     int     `json:"n"`
 	Item  string  `json:"item"`
 	Kind  string  `json:"kind"` // guidance, element, example, classification, usage, about
+	// KindName names the kind for readers, in the answer's language.
+	KindName string `json:"kind_name"`
 	Title string  `json:"title"`
 	Score float64 `json:"score"`
 	// Text is the entry's text (examples are masked); it is what a model is
 	// given, and what a reader can open.
 	Text string `json:"-"`
-}
-
-// sourceKindNames are the kinds of sources as a reader sees them.
-var sourceKindNames = map[string][2]string{
-	"guidance": {"안내", "guidance"}, "element": {"필수 요소", "element"}, "rule": {"유의 사항", "rule"},
-	"evidence": {"증빙 문서", "evidence"}, "example": {"제출 예시", "example"}, "classification": {"서비스 분류", "classification"},
-	"usage": {"체크리스트 사용 안내", "checklist usage"}, "about": {"심사 절차", "review procedure"}, "canned": {"담당자 검증 답변", "staff answer"},
-}
-
-// KindName names a source's kind for readers, in Korean or English.
-func KindName(kind string, english bool) string {
-	n, ok := sourceKindNames[kind]
-	if !ok {
-		return kind
-	}
-	if english {
-		return n[1]
-	}
-	return n[0]
 }

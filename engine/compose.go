@@ -324,6 +324,14 @@ func sources(hits []retrieval.Hit, item string, t topic) []Source {
 	return out
 }
 
+// nameKinds names each source's kind for readers, in the answer's
+// language.
+func (e *Engine) nameKinds(srcs []Source, l lang) {
+	for i := range srcs {
+		srcs[i].KindName = e.kb.SourceKindName(srcs[i].Kind, l == langEnglish)
+	}
+}
+
 // leadWith moves the source of the element an answer leads with to the
 // front, so that source [1] is what the answer is about.
 func leadWith(srcs []Source, element string) {

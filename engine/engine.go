@@ -149,6 +149,7 @@ func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
 	}
 	ans.Sources = sources(hits, ans.Item, topic)
 	leadWith(ans.Sources, ans.Element)
+	e.nameKinds(ans.Sources, lang)
 	if ans, err = e.answerWithModel(ctx, q, ans, lang); err != nil {
 		return Answer{}, fmt.Errorf("ask: %w", err)
 	}
@@ -168,6 +169,7 @@ func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
 		}
 		a := e.classificationAnswer(hits, langKorean)
 		a.Sources = sources(hits, "I", topicItem)
+		e.nameKinds(a.Sources, langKorean)
 		return a, nil
 	}
 	it, ok := e.kb.Item(itemID)
@@ -180,6 +182,7 @@ func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
 	}
 	a := e.itemAnswer(it, "", hits, true, langKorean)
 	a.Sources = sources(hits, it.ID, topicItem)
+	e.nameKinds(a.Sources, langKorean)
 	return a, nil
 }
 

@@ -23,6 +23,27 @@ type Form struct {
 	CertificateExemptRange string `yaml:"certificate_exempt_range"`
 	// ServiceKinds names each kind of service of section I.
 	ServiceKinds map[ServiceKind]string `yaml:"service_kinds"`
+	// SourceKinds names the kinds of an answer's sources for readers.
+	SourceKinds map[string]KindName `yaml:"source_kinds"`
+}
+
+// KindName names a kind of source in Korean and English.
+type KindName struct {
+	KO string `yaml:"ko"`
+	EN string `yaml:"en"`
+}
+
+// SourceKindName names a kind of source ("element") for readers, in
+// Korean or English; an unknown kind is named by itself.
+func (c *Checklist) SourceKindName(kind string, english bool) string {
+	n, ok := c.form.SourceKinds[kind]
+	switch {
+	case !ok:
+		return kind
+	case english:
+		return n.EN
+	}
+	return n.KO
 }
 
 // validateForm checks form.yaml and returns the compact forms of its line
@@ -49,6 +70,11 @@ func validateForm(f *Form) (markers []string, heading string, err error) {
 	}
 	if err := requireFields(file, "", map[string]string{"item_heading": f.ItemHeading, "certificate_exempt_range": f.CertificateExemptRange}); err != nil {
 		return nil, "", err
+	}
+	for k, n := range f.SourceKinds {
+		if err := requireFields(file, "source_kinds."+k+".", map[string]string{"ko": n.KO, "en": n.EN}); err != nil {
+			return nil, "", err
+		}
 	}
 	kinds := []ServiceKind{KindCloud, KindSupport, KindConvergence}
 	for k, name := range f.ServiceKinds {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -61,7 +62,7 @@ func renderAnswer(w io.Writer, a engine.Answer) {
 	if len(a.Sources) > 0 {
 		fmt.Fprintln(w, "\n출처:")
 		for _, s := range a.Sources {
-			fmt.Fprintf(w, "[%d] %s (%s)\n", s.N, s.Title, engine.KindName(s.Kind, false))
+			fmt.Fprintf(w, "[%d] %s (%s)\n", s.N, s.Title, cmp.Or(s.KindName, s.Kind))
 		}
 	}
 }
