@@ -36,13 +36,13 @@ type Answer struct {
 type Source struct {
 	// N numbers the source from 1, as the model was given it: an
 	// answer's [n] cites source n.
-	N     int     `json:"n"`
-	Item  string  `json:"item"`
-	Kind  string  `json:"kind"` // guidance, element, example, classification, usage, about
+	N    int    `json:"n"`
+	Item string `json:"item"`
+	Kind string `json:"kind"` // guidance, element, example, classification, usage, about
 	// KindName names the kind for readers, in the answer's language.
-	KindName string `json:"kind_name"`
-	Title string  `json:"title"`
-	Score float64 `json:"score"`
+	KindName string  `json:"kind_name"`
+	Title    string  `json:"title"`
+	Score    float64 `json:"score"`
 	// Text is the entry's text (examples are masked); it is what a model is
 	// given, and what a reader can open.
 	Text string `json:"-"`
