@@ -33,15 +33,14 @@ type FormReport struct {
 // form's header). Its input errors are *knowledge.DraftError.
 func (e *Engine) ReviewForm(ctx context.Context, draft string, opts knowledge.ReviewOptions) (FormReport, error) {
 	start := time.Now()
-	fs, err := e.kb.FindSections(draft)
-	if err != nil {
-		return FormReport{}, err
-	}
-	rep := FormReport{Items: []knowledge.Report{}, NotFound: fs.NotFound, UnknownSections: fs.Unknown}
+	// The form is prepared once, for finding its sections and reviewing
+	// each.
 	dr, err := e.kb.PrepareDraft(draft)
 	if err != nil {
 		return FormReport{}, err
 	}
+	fs := e.kb.SectionsOf(dr)
+	rep := FormReport{Items: []knowledge.Report{}, NotFound: fs.NotFound, UnknownSections: fs.Unknown}
 	for _, id := range fs.Found {
 		if err := ctx.Err(); err != nil {
 			return FormReport{}, err

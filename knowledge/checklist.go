@@ -26,6 +26,9 @@ type Checklist struct {
 	rules       *ruleTerms
 	router      *router
 	formHeading *regexp.Regexp
+	// headings are the compact forms an item's section may start with:
+	// the form's heading ("검토항목3.2") and number with title.
+	headings map[string][2]string
 	boilerplate []string
 	leadBigrams map[uint64]int32
 	form        Form

@@ -54,7 +54,7 @@ var (
 // or a KNOWLEDGE_DIR). Every problem is reported with the file and the
 // field at fault; nothing half-valid is returned.
 func Load(fsys fs.FS) (*Checklist, error) {
-	c := &Checklist{byID: map[string]*Item{}}
+	c := &Checklist{byID: map[string]*Item{}, headings: map[string][2]string{}}
 	h := sha256.New()
 
 	read := func(name string, v any) error {
@@ -138,6 +138,7 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		}
 		c.byID[it.ID] = it
 		c.Items = append(c.Items, it)
+		c.headings[it.ID] = [2]string{c.itemHeading + it.ID, it.ID + Compact(it.Title)}
 	}
 	slices.SortFunc(c.Items, func(a, b *Item) int { return compareItemIDs(a.ID, b.ID) })
 	if c.router, err = newRouter(c.lex, c.Items); err != nil {

@@ -144,7 +144,7 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 // "3.2 고객대응 관리체계") to the next item's heading.
 func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
 	heading := func(x *Item) int {
-		for _, h := range []string{c.itemHeading + x.ID, x.ID + Compact(x.Title)} {
+		for _, h := range c.headings[x.ID] {
 			if i := strings.Index(d.compact, h); i >= 0 {
 				return i
 			}

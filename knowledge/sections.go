@@ -24,11 +24,17 @@ type FormSections struct {
 // reviewing each found item of the same draft reviews exactly that
 // section. Its errors are *DraftError, as for Review.
 func (c *Checklist) FindSections(draft string) (FormSections, error) {
-	text, err := CheckDraft(draft)
+	dr, err := c.PrepareDraft(draft)
 	if err != nil {
 		return FormSections{}, err
 	}
-	d := newDocument(text)
+	return c.SectionsOf(dr), nil
+}
+
+// SectionsOf is FindSections of a prepared draft: a whole form is
+// prepared once, for finding its sections and reviewing each.
+func (c *Checklist) SectionsOf(dr *Draft) FormSections {
+	d := dr.read()
 	fs := FormSections{Found: []string{}, NotFound: []string{}, Unknown: []string{}}
 	for _, it := range c.Items {
 		// sectionOf returns an empty span when the item has no heading.
@@ -45,7 +51,7 @@ func (c *Checklist) FindSections(draft string) (FormSections, error) {
 		}
 		fs.Unknown = append(fs.Unknown, id)
 	}
-	return fs, nil
+	return fs
 }
 
 // formHeadingPattern finds the form's own heading of an item in compact
