@@ -28,7 +28,7 @@ type Checklist struct {
 	formHeading *regexp.Regexp
 	// headings are the compact forms an item's section may start with:
 	// the form's heading ("검토항목3.2") and number with title.
-	headings map[string][2]string
+	headings    map[string][2]string
 	boilerplate []string
 	leadBigrams map[uint64]int32
 	form        Form
