@@ -120,6 +120,16 @@ func (s *answerStream) close() {
 
 func (s *answerStream) run(ctx context.Context) {
 	defer close(s.done)
+	defer func() {
+		// Fed by Slack's replies: a panic ends this stream (the answer is
+		// posted whole), never the server.
+		if r := recover(); r != nil {
+			logPanic(s.log, "answer stream", r)
+			s.mu.Lock()
+			s.failed = true
+			s.mu.Unlock()
+		}
+	}()
 	var last time.Time
 	for {
 		select {
@@ -200,7 +210,7 @@ func (s *answerStream) flush(ctx context.Context, final bool) bool {
 	switch {
 	case err == nil:
 		s.shown.WriteString(chunk)
-		if s.ts == "" {
+		if s.ts == "" && ts != "" {
 			s.ts, s.first = ts, time.Since(s.begun)
 			close(s.started)
 		}
@@ -215,10 +225,10 @@ func (s *answerStream) flush(ctx context.Context, final bool) bool {
 		s.poke()
 	case s.ts == "":
 		s.failed = true
-		s.log.Info("stream refused, posting one message", "error", err)
+		s.log.Info("stream refused, posting one message", "method", "chat.startStream", "error", err)
 	default:
 		s.failed = true
-		s.log.Warn("stream append failed, the rest comes with the final message", "error", err)
+		s.log.Warn("stream append failed, the rest comes with the final message", "method", "chat.appendStream", "error", err)
 	}
 	return true
 }

@@ -378,3 +378,33 @@ func TestSafeCut(t *testing.T) {
 		t.Errorf("streamMarkdown = %q; want links and mentions inert", got)
 	}
 }
+
+// A stream start that Slack answers {"ok": true} without the message's ts
+// is refused for that answer: the answer comes as one message, nothing is
+// streamed into a stream the bot cannot name, and the server goes on
+// (the next question is answered too).
+func TestAnswerStreamStartWithoutTS(t *testing.T) {
+	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas})
+	h.slack.set(func(f *fakeSlack) { f.raw["chat.startStream"] = `{"ok": true}` })
+	h.event(t, eventBody("EvAS10", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002012.000100", "")), "")
+	h.event(t, eventBody("EvAS11", mention("<@UBOT> 1.2에는 무엇이 포함되어야 하나요?", "1700002013.000100", "")), "")
+	h.settle(t)
+	if strings.Contains(h.logs.String(), "panic recovered") {
+		t.Fatalf("a reply without ts panicked:\n%s", h.logs.String())
+	}
+	posts := h.slack.accepted("chat.postMessage")
+	if len(posts) != 2 {
+		t.Fatalf("posts = %d; want each answer as one message", len(posts))
+	}
+	for _, p := range posts {
+		if text := blockTexts(p.Blocks); !strings.Contains(text, "처리 목적과") || !strings.Contains(text, "출처") {
+			t.Errorf("message lacks part of the answer:\n%s", text)
+		}
+	}
+	if got := len(h.slack.accepted("chat.appendStream")) + len(h.slack.accepted("chat.stopStream")); got != 0 {
+		t.Errorf("%d stream calls after a start without ts; want none", got)
+	}
+	if !strings.Contains(h.logs.String(), `"method":"chat.startStream"`) {
+		t.Errorf("the refused start is not logged with its method:\n%s", h.logs.String())
+	}
+}

@@ -342,6 +342,10 @@ func (b *Bot) Run(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("slack auth.test: %w", err)
 		}
+		if resp.UserID == "" {
+			// Without its own user the bot would take its posts for questions.
+			return &incompleteReply{Method: "auth.test", Field: "user_id"}
+		}
 		b.botUserID.Store(resp.UserID)
 		b.log.Info("slack auth ok", "bot_user_id", resp.UserID, "team_id", resp.TeamID)
 	}

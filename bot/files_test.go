@@ -41,6 +41,14 @@ func (fh *fileHost) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.URL.Path == "/api/files.info":
 		r.ParseForm()
+		if body, ok := fh.slack.Load().rawReply("files.info"); ok {
+			fh.mu.Lock()
+			fh.infos = append(fh.infos, r.Form.Get("file"))
+			fh.mu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(body))
+			return
+		}
 		id := r.Form.Get("file")
 		fh.mu.Lock()
 		fh.infos = append(fh.infos, id)

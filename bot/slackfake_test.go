@@ -152,12 +152,16 @@ type fakeSlack struct {
 	// failOnce answers the next calls of a method with an error code,
 	// one per entry.
 	failOnce map[string][]string
+	// raw answers every call of a method with this body, as it is (a
+	// reply missing fields or with the wrong types), after recording the
+	// call with Err "raw".
+	raw map[string]string
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
 	t.Helper()
 	f := &fakeSlack{rateLimit: map[string]int{}, failWith: map[string]string{}, maxBlocks: 50, notify: make(chan apiCall, 1000),
-		delayOnce: map[string]time.Duration{}, failOnce: map[string][]string{}}
+		delayOnce: map[string]time.Duration{}, failOnce: map[string][]string{}, raw: map[string]string{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -168,6 +172,14 @@ func (f *fakeSlack) set(change func(f *fakeSlack)) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	change(f)
+}
+
+// rawReply returns the body set with raw for method, if any.
+func (f *fakeSlack) rawReply(method string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	body, ok := f.raw[method]
+	return body, ok
 }
 
 func (f *fakeSlack) apiURL() string { return f.srv.URL + "/api/" }
@@ -195,6 +207,7 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		code, fail = once[0], true
 		f.failOnce[method] = once[1:]
 	}
+	rawBody, isRaw := f.raw[method]
 	authErr, wsURL, maxBlocks := f.authErr, f.wsURL, f.maxBlocks
 	delay := f.delayOnce[method]
 	delete(f.delayOnce, method)
@@ -206,6 +219,13 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		status, _ := strconv.Atoi(strings.TrimPrefix(code, "http"))
 		f.record(apiCall{Method: method, Err: code})
 		w.WriteHeader(status)
+		return
+	}
+
+	if isRaw {
+		f.record(apiCall{Method: method, Channel: form.Get("channel"), Err: "raw"})
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, rawBody)
 		return
 	}
 

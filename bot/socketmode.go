@@ -34,7 +34,17 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 	smCtx, closeConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeConn()
 	errc := make(chan error, 1)
-	go func() { errc <- sm.RunContext(smCtx) }()
+	go func() {
+		// Socket Mode reads whatever Slack sends: a panic ends the
+		// connection with an error, as a fatal error does, not the process.
+		defer func() {
+			if r := recover(); r != nil {
+				logPanic(smLog, "socket mode", r)
+				errc <- fmt.Errorf("socket mode panicked: %v", r)
+			}
+		}()
+		errc <- sm.RunContext(smCtx)
+	}()
 
 	for {
 		select {

@@ -36,7 +36,7 @@ func (b *Bot) streamReview(ctx context.Context, log *slog.Logger, ev innerEvent,
 	}
 	ts, err := b.startStream(dctx, ev, teamID, threadTS, quickSummary(quick)+textStreamWaiting)
 	if err != nil {
-		log.Info("stream refused, posting one message", "error", err)
+		log.Info("stream refused, posting one message", "method", "chat.startStream", "error", err)
 		return false
 	}
 	log = log.With("delivery", "stream")
@@ -61,6 +61,9 @@ func (b *Bot) startStream(ctx context.Context, ev innerEvent, teamID, threadTS, 
 		opts = append(opts, slack.MsgOptionRecipientUserID(ev.User), slack.MsgOptionRecipientTeamID(teamID))
 	}
 	_, ts, err := b.api.StartStreamContext(ctx, ev.Channel, opts...)
+	if err == nil && ts == "" {
+		err = &incompleteReply{Method: "chat.startStream", Field: "ts"}
+	}
 	return ts, err
 }
 
@@ -71,7 +74,7 @@ func (b *Bot) startStream(ctx context.Context, ev innerEvent, teamID, threadTS, 
 func (b *Bot) stopStream(ctx context.Context, log *slog.Logger, channel, threadTS, ts string, msgs, whole []message, eventID string) {
 	_, _, err := b.api.StopStreamContext(ctx, channel, ts, slack.MsgOptionBlocks(msgs[0].Blocks...))
 	if err != nil {
-		log.Warn("stream not completed, posting the reply", "error", err)
+		log.Warn("stream not completed, posting the reply", "method", "chat.stopStream", "error", err)
 		if err := b.postThread(ctx, log, channel, threadTS, whole, eventID); err != nil {
 			log.Error("delivery failed", "via", "chat", "error", err)
 		}

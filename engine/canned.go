@@ -174,7 +174,7 @@ func (s *cannedSuggester) update(ctx context.Context, run *cannedSync) {
 	ctx, cancel := context.WithTimeout(ctx, cannedSyncTimeout)
 	defer cancel()
 	start := time.Now()
-	n, err := s.apply(ctx)
+	n, err := s.applySafely(ctx)
 	if err == nil {
 		s.log.Debug("canned answers updated", "changed", n, "answers", s.index.Len(), "duration", time.Since(start))
 	}
@@ -184,6 +184,18 @@ func (s *cannedSuggester) update(ctx context.Context, run *cannedSync) {
 	s.ready = s.ready || err == nil
 	s.mu.Unlock()
 	close(run.done)
+}
+
+// applySafely is apply with a panic turned into the update's error, so
+// that a bad answer fails one update, not the server (it runs in a
+// goroutine of its own).
+func (s *cannedSuggester) applySafely(ctx context.Context) (n int, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("canned answers update panicked: %v", r)
+		}
+	}()
+	return s.apply(ctx)
 }
 
 // apply reads the changes after the index's cursor and applies them; it

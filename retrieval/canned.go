@@ -152,6 +152,17 @@ func (c *CannedIndex) Apply(ctx context.Context, ch CannedChanges) error {
 // searches work, the next process embeds them again.
 var ErrCannedNotSaved = errors.New("canned index applied but not saved")
 
+// embedSafely embeds one answer's text with a panic turned into an error:
+// it runs on a worker goroutine, and staff write the text.
+func (c *CannedIndex) embedSafely(ctx context.Context, text string) (v []float32, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("embedding panicked: %v", r)
+		}
+	}()
+	return c.embed(ctx, text)
+}
+
 // embedAll embeds the entries on every core: a first load of thousands
 // of answers is bound by the embedding.
 func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry) ([]sparse, error) {
@@ -165,7 +176,7 @@ func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry) ([]sp
 				if errs[i] = ctx.Err(); errs[i] != nil {
 					continue
 				}
-				v, err := c.embed(ctx, entries[i].Text)
+				v, err := c.embedSafely(ctx, entries[i].Text)
 				if err != nil {
 					errs[i] = fmt.Errorf("embed canned answer %s: %w", entries[i].Name, err)
 					continue

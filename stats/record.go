@@ -174,7 +174,14 @@ func (s *Store) writeBatch(batch []event) {
 	defer cancel()
 	var flushed []chan struct{}
 	n := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) (err error) {
+		// Events come from the network: a panic on one batch drops that
+		// batch, not the server (and the flushes still wait no longer).
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("statistics write panicked: %v", r)
+			}
+		}()
 		if s.db.Backend == storage.Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLock)); err != nil {
 				return err
