@@ -18,8 +18,8 @@ var manifestFiles = []string{"../manifest.yaml", "../manifest-http.yaml"}
 // manifestReference is testdata/slack-manifest-reference.yaml: a copy of
 // the fields of Slack's manifest reference.
 type manifestReference struct {
-	Fields    map[string]any           `yaml:"fields"`
-	BotScopes map[string]string        `yaml:"bot_scopes"`
+	Fields    map[string]any            `yaml:"fields"`
+	BotScopes map[string]string         `yaml:"bot_scopes"`
 	BotEvents map[string]referenceEvent `yaml:"bot_events"`
 }
 
