@@ -177,16 +177,18 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	return nil
 }
 
-func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string, stdin io.Reader, stdout io.Writer) error {
+func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("review")
 	asJSON := fs.Bool("json", false, "print JSON")
 	service := fs.String("service", "", "kind of service: support, cloud or convergence (default: read from the draft)")
+	reportPath := fs.String("report", "", "also write the review as a report file: NAME.docx, NAME.md or NAME.html")
+	noHistory := fs.Bool("no-history", false, "do not compare with, or keep, this review's element statuses in DATA_DIR")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
 	}
 	if len(pos) == 0 || len(pos) > 2 {
-		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] ITEM|all [FILE|-]"}
+		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] [--report FILE.docx|FILE.md|FILE.html] [--no-history] ITEM|all [FILE|-]"}
 	}
 	var opts knowledge.ReviewOptions
 	switch k := knowledge.ServiceKind(*service); k {
@@ -195,8 +197,12 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	default:
 		return usageError{msg: fmt.Sprintf("--service %q: want support, cloud or convergence", *service)}
 	}
+	out := reviewOutput{json: *asJSON, reportPath: *reportPath, history: !*noHistory, stdout: stdout, stderr: stderr}
+	if out.reportFormat, err = reportFormat(*reportPath); err != nil {
+		return err
+	}
 	if pos[0] == "all" {
-		return runReviewForm(ctx, cfg, log, pos[1:], *asJSON, opts, stdin, stdout)
+		return runReviewForm(ctx, cfg, log, pos[1:], opts, stdin, out)
 	}
 	e, kb, err := newEngine(ctx, cfg, log, false, nil, nil)
 	if err != nil {
@@ -205,19 +211,16 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	if _, ok := kb.Item(pos[0]); !ok {
 		return &knowledge.UnknownItemError{ID: pos[0], Known: kb.ItemIDs()}
 	}
-	draft, err := readText(ctx, cfg, pos[1:], stdin)
+	name, doc, err := readDocument(ctx, cfg, pos[1:], stdin)
 	if err != nil {
 		return err
 	}
-	rep, err := e.ReviewWith(ctx, pos[0], draft, opts)
+	rep, err := e.ReviewWith(ctx, pos[0], doc.Text, opts)
 	if err != nil {
 		return err
 	}
-	if *asJSON {
-		return writeJSON(stdout, rep)
-	}
-	renderReport(stdout, rep)
-	return nil
+	form := engine.FormReport{File: name, Items: []knowledge.Report{rep}, NotFound: []string{}, UnknownSections: []string{}}
+	return out.write(cfg, kb, form, false)
 }
 
 func runIndex(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout io.Writer) error {

@@ -121,9 +121,9 @@ func runExtract(ctx context.Context, cfg config, args []string, stdin io.Reader,
 
 // runReviewForm is "review all FILE": every item the file has a section
 // for, an overview first.
-func runReviewForm(ctx context.Context, cfg config, log *slog.Logger, args []string, asJSON bool, opts knowledge.ReviewOptions, stdin io.Reader, stdout io.Writer) error {
+func runReviewForm(ctx context.Context, cfg config, log *slog.Logger, args []string, opts knowledge.ReviewOptions, stdin io.Reader, out reviewOutput) error {
 	if len(args) > 1 {
-		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] all [FILE|-]"}
+		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] [--report FILE] all [FILE|-]"}
 	}
 	e, kb, err := newEngine(ctx, cfg, log, false, nil, nil)
 	if err != nil {
@@ -138,11 +138,7 @@ func runReviewForm(ctx context.Context, cfg config, log *slog.Logger, args []str
 		return err
 	}
 	rep.File = name
-	if asJSON {
-		return writeJSON(stdout, rep)
-	}
-	renderForm(stdout, rep, kb)
-	return nil
+	return out.write(cfg, kb, rep, true)
 }
 
 // fileReviewer reviews the files users send the Slack bot with the same
@@ -171,7 +167,7 @@ func (f fileReviewer) ReviewFile(ctx context.Context, data []byte, itemID string
 // renderForm prints the review of a whole form: one line per item (its
 // counts, or that it was not found, or that there is no guidance for it),
 // then each item's review.
-func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist) {
+func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist, leads map[string]string) {
 	file := r.File
 	if file == "-" {
 		file = "표준 입력"
@@ -197,6 +193,7 @@ func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist) {
 	}
 	for _, it := range r.Items {
 		fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 40))
+		printLead(w, leads[it.Item])
 		renderReport(w, it)
 	}
 }

@@ -63,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "ask":
 		return runAsk(ctx, cfg, log, rest, stdin, stdout)
 	case "review":
-		return runReview(ctx, cfg, log, rest, stdin, stdout)
+		return runReview(ctx, cfg, log, rest, stdin, stdout, stderr)
 	case "extract":
 		return runExtract(ctx, cfg, rest, stdin, stdout)
 	case "index":
