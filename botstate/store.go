@@ -8,7 +8,10 @@
 // bot's own full answer behind a "전체 답변 보기" button.
 //
 // It stores IDs, item references and counts only, never what a user
-// wrote. The data lives in one SQLite file, botstate.db, in the data
+// wrote; the one text it keeps is a support staff member's reply that
+// resolved an escalation, masked by the bot, offered to them as a canned
+// answer (candidate.go). Per-channel settings (auto, mention, off) and the
+// escalations with their first staff reply live here too. The data lives in one SQLite file, botstate.db, in the data
 // directory; Open with no directory keeps it in memory (tests, or a bot
 // that runs without DATA_DIR). With DATABASE_URL it lives in PostgreSQL
 // (schema botstate), shared by the replicas that serve one app: each
@@ -182,7 +185,55 @@ func sqliteMigrations() [][]string {
 		at    INTEGER NOT NULL
 	) STRICT`,
 		`CREATE INDEX IF NOT EXISTS kept_at ON kept (at)`,
-	}}
+	}, sqliteChannelStep}
+}
+
+// sqliteChannelStep adds the help channel's state: channel modes, staff
+// replies per thread, escalations and canned-answer candidates (see
+// channel.go, escalation.go, candidate.go).
+var sqliteChannelStep = []string{
+	`CREATE TABLE channels (
+		channel TEXT PRIMARY KEY NOT NULL,
+		mode    TEXT NOT NULL,
+		by_user TEXT NOT NULL,
+		at      INTEGER NOT NULL
+	) STRICT`,
+	`CREATE TABLE staff_replies (
+		channel TEXT NOT NULL,
+		thread  TEXT NOT NULL,
+		user_id TEXT NOT NULL,
+		ts      TEXT NOT NULL,
+		at      INTEGER NOT NULL,
+		PRIMARY KEY (channel, thread)
+	) STRICT`,
+	`CREATE TABLE escalations (
+		id             TEXT PRIMARY KEY NOT NULL,
+		channel        TEXT NOT NULL,
+		thread         TEXT NOT NULL,
+		item           TEXT NOT NULL,
+		urgency        TEXT NOT NULL,
+		user_id        TEXT NOT NULL,
+		link           TEXT NOT NULL,
+		opened_at      INTEGER NOT NULL,
+		first_reply_at INTEGER,
+		replier        TEXT NOT NULL DEFAULT '',
+		reply_ts       TEXT NOT NULL DEFAULT '',
+		resolved_at    INTEGER,
+		resolved_by    TEXT NOT NULL DEFAULT ''
+	) STRICT`,
+	`CREATE INDEX escalations_open ON escalations (resolved_at, opened_at)`,
+	`CREATE INDEX escalations_thread ON escalations (channel, thread)`,
+	`CREATE TABLE candidates (
+		id      TEXT PRIMARY KEY NOT NULL,
+		channel TEXT NOT NULL,
+		thread  TEXT NOT NULL,
+		staff   TEXT NOT NULL,
+		item    TEXT NOT NULL,
+		text    TEXT NOT NULL,
+		at      INTEGER NOT NULL,
+		saved   TEXT NOT NULL
+	) STRICT`,
+	`CREATE INDEX candidates_saved ON candidates (saved, at)`,
 }
 
 // pgMigrations lists the schema changes of the PostgreSQL state. Times
@@ -225,7 +276,53 @@ func pgMigrations() [][]string {
 		at    bigint NOT NULL
 	)`,
 		`CREATE INDEX kept_at ON kept (at)`,
-	}}
+	}, pgChannelStep}
+}
+
+// pgChannelStep is sqliteChannelStep for PostgreSQL.
+var pgChannelStep = []string{
+	`CREATE TABLE channels (
+		channel text PRIMARY KEY,
+		mode    text NOT NULL,
+		by_user text NOT NULL,
+		at      bigint NOT NULL
+	)`,
+	`CREATE TABLE staff_replies (
+		channel text NOT NULL,
+		thread  text NOT NULL,
+		user_id text NOT NULL,
+		ts      text NOT NULL,
+		at      bigint NOT NULL,
+		PRIMARY KEY (channel, thread)
+	)`,
+	`CREATE TABLE escalations (
+		id             text PRIMARY KEY,
+		channel        text NOT NULL,
+		thread         text NOT NULL,
+		item           text NOT NULL,
+		urgency        text NOT NULL,
+		user_id        text NOT NULL,
+		link           text NOT NULL,
+		opened_at      bigint NOT NULL,
+		first_reply_at bigint,
+		replier        text NOT NULL DEFAULT '',
+		reply_ts       text NOT NULL DEFAULT '',
+		resolved_at    bigint,
+		resolved_by    text NOT NULL DEFAULT ''
+	)`,
+	`CREATE INDEX escalations_open ON escalations (resolved_at, opened_at)`,
+	`CREATE INDEX escalations_thread ON escalations (channel, thread)`,
+	`CREATE TABLE candidates (
+		id      text PRIMARY KEY,
+		channel text NOT NULL,
+		thread  text NOT NULL,
+		staff   text NOT NULL,
+		item    text NOT NULL,
+		text    text NOT NULL,
+		at      bigint NOT NULL,
+		saved   text NOT NULL
+	)`,
+	`CREATE INDEX candidates_saved ON candidates (saved, at)`,
 }
 
 // FirstSeen records key and reports whether it had not been recorded
