@@ -48,7 +48,7 @@ type CommandFunc func(ctx context.Context, req CommandRequest) (engine.Answer, e
 // reservedCommands are subcommand words that are announced but not built
 // yet; they answer "not available" unless Config.Commands provides them, so
 // that they never fall through to the question answerer.
-var reservedCommands = []string{"canned"}
+var reservedCommands = []string{"canned", channelWord}
 
 // Config configures a Bot. BotToken, Answerer and Reviewer are required,
 // and so is SigningSecret unless AppToken selects Socket Mode.

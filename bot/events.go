@@ -110,6 +110,11 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		log.Debug("assistant context changed")
 		return
 	}
+	if ev.Type == "message" && !isPrivate(ev) {
+		// message.channels / message.groups: the help channel (channel.go).
+		b.acceptChannelMessage(ctx, log, outer, ev)
+		return
+	}
 	if ev.Type == "message" && ev.Subtype == "message_changed" && isPrivate(ev) {
 		if inner, ok := unwrapEdit(ev); ok {
 			ev = inner
@@ -149,6 +154,19 @@ func prefixed(prefix, v string) string {
 }
 
 func (b *Bot) ignoreReason(ev innerEvent) string {
+	if reason := b.commonIgnoreReason(ev); reason != "" {
+		return reason
+	}
+	if ev.Type == "message" && !isPrivate(ev) {
+		// Channel messages are the help channel's (channel.go).
+		return "not_im"
+	}
+	return ""
+}
+
+// commonIgnoreReason says why an event asks nothing of the bot wherever
+// it comes from: not a message, a bot's, the bot's own, an edit, a join.
+func (b *Bot) commonIgnoreReason(ev innerEvent) string {
 	switch {
 	case ev.Type != "app_mention" && ev.Type != "message":
 		return "type"
@@ -161,9 +179,6 @@ func (b *Bot) ignoreReason(ev innerEvent) string {
 	case ev.Subtype != "" && ev.Subtype != "file_share" && ev.Subtype != "thread_broadcast":
 		// Edits, deletions, joins: nothing was asked.
 		return "subtype"
-	case ev.Type == "message" && !isPrivate(ev):
-		// Channel messages reach the bot only as app_mention.
-		return "not_im"
 	}
 	return ""
 }

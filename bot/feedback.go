@@ -166,6 +166,11 @@ func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.Interac
 				Helpful: fv.vote == botstate.VoteUp, Changed: prev != "" && prev != fv.vote})
 		}
 		counted = counted || changed
+		if changed && fv.vote == botstate.VoteDown && fv.kind == kindAuto {
+			// A 👎 on an answer nobody asked the bot for calls the staff
+			// at once (channel.go).
+			b.onEscalate(ctx, log, clickOf(ic), &slack.BlockAction{ActionID: actionEscalate, Value: kindAuto + "|" + fv.item + "|", ActionTs: a.ActionTs})
+		}
 	}
 	// An ephemeral message cannot be edited by ts and its blocks do not
 	// come with the click; Slack's buttons show the choice there.

@@ -36,6 +36,27 @@ type State interface {
 	// and deletes it in one step, so that it is posted once.
 	Keep(ctx context.Context, key, value string) error
 	Take(ctx context.Context, key string) (string, bool, error)
+	HelpDeskState
+}
+
+// HelpDeskState is what the help channel keeps (channel.go, escalate.go):
+// each channel's mode, the first staff reply of each thread, escalations
+// and the staff replies offered as canned answers.
+type HelpDeskState interface {
+	SetChannelMode(ctx context.Context, channel, mode, by string) error
+	ChannelMode(ctx context.Context, channel string) (string, error)
+	ChannelModes(ctx context.Context) ([]botstate.ChannelSetting, error)
+	RecordStaffReply(ctx context.Context, channel, thread, user, ts string) (bool, error)
+	StaffReplied(ctx context.Context, channel, thread string) (botstate.StaffReply, bool, error)
+	OpenEscalation(ctx context.Context, e botstate.Escalation) (bool, error)
+	SetEscalationUrgency(ctx context.Context, id, urgency, link string) error
+	ResolveEscalation(ctx context.Context, id, user string) (botstate.Escalation, bool, error)
+	OpenEscalations(ctx context.Context, limit int) ([]botstate.Escalation, error)
+	EscalationOf(ctx context.Context, channel, thread string) (botstate.Escalation, bool, error)
+	AddCandidate(ctx context.Context, c botstate.Candidate) (bool, error)
+	Candidate(ctx context.Context, id string) (botstate.Candidate, bool, error)
+	Candidates(ctx context.Context, limit int) ([]botstate.Candidate, error)
+	MarkCandidateSaved(ctx context.Context, id, name string) error
 }
 
 // memoryState is the State of a bot configured without one: SQLite in

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/selfcheck/selfcheck/botstate"
 )
 
 // statusDelay is how long work may run before the thread shows the bot's
@@ -44,10 +46,25 @@ func replyThread(ev innerEvent) string {
 // (assistant.threads.setStatus) rather than a placeholder message, so
 // that the notification the user gets is the answer itself.
 func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEvent, teamID, eventID string) {
+	if !isPrivate(ev) && b.channelMode(ctx, log, ev.Channel) == botstate.ModeOff {
+		log.Info("mention ignored", "reason", "channel off")
+		return
+	}
+	b.answerEvent(ctx, log, ev, teamID, eventID, false)
+}
+
+// answerEvent answers ev in its thread. auto marks a message the bot
+// answers unasked in an auto channel: it answers quietly (no status, no
+// stream, nothing when staff replied meanwhile) and its buttons call the
+// staff at once (markAuto).
+func (b *Bot) answerEvent(ctx context.Context, log *slog.Logger, ev innerEvent, teamID, eventID string, auto bool) {
 	text := fromSlack(stripMentions(ev.Text, b.userID()))
 	in := parseMessageText(text, isPrivate(ev))
 	in.edited = ev.edited()
 	log = log.With("kind", in.kind.String())
+	if auto {
+		log = log.With("auto", true)
+	}
 	threadTS := replyThread(ev)
 	dctx, dcancel := b.detach(ctx, deliveryTimeout)
 	defer dcancel()
@@ -67,7 +84,7 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 	if isPrivate(ev) {
 		b.setTitle(dctx, log, ev.Channel, ev.ThreadTS, in)
 	}
-	if b.streamReview(ctx, log, ev, teamID, threadTS, in, eventID) {
+	if !auto && b.streamReview(ctx, log, ev, teamID, threadTS, in, eventID) {
 		return
 	}
 	conv := &threadRef{channel: ev.Channel, thread: threadTS}
@@ -76,7 +93,10 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 	}
 	// With a model, an answer streams: the status shows until its first
 	// text, the final message adds the rest.
-	stream := b.answerStreamFor(dctx, log, ev, teamID, threadTS, in)
+	var stream *answerStream
+	if !auto {
+		stream = b.answerStreamFor(dctx, log, ev, teamID, threadTS, in)
+	}
 	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
 	done := make(chan []message, 1)
 	b.spawn(log, "event work", func() {
@@ -88,6 +108,10 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 	statusSet := false
 	timer := time.NewTimer(statusDelay)
 	defer timer.Stop()
+	if auto {
+		// Quiet: no status, which a thread staff take over would keep.
+		timer.Stop()
+	}
 	select {
 	case msgs = <-done:
 	case <-stream.startedCh():
@@ -97,6 +121,13 @@ func (b *Bot) answerInThread(ctx context.Context, log *slog.Logger, ev innerEven
 		msgs = b.awaitWork(wctx, done)
 	}
 	msgs = withQuestion(msgs, ev.TS)
+	if auto {
+		if b.staffAnswered(dctx, log, ev.Channel, threadTS) {
+			log.Info("auto answer dropped", "reason", "staff replied in the thread")
+			return
+		}
+		msgs = markAuto(msgs)
+	}
 	if stream != nil && stream.finish(dctx, log, msgs, eventID) {
 		return
 	}

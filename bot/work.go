@@ -125,6 +125,9 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 			return b.cannedCommand(ctx, log, in.text, o)
 		}
 		f := b.commands[in.command]
+		if in.command == channelWord && f == nil {
+			return b.channelCommand(ctx, log, in.text, o)
+		}
 		if f == nil {
 			return renderNotice(fmt.Sprintf(textNotAvailable, in.command)), nil
 		}
