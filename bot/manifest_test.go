@@ -157,7 +157,7 @@ func TestManifestsMatchSlackReference(t *testing.T) {
 	var ref manifestReference
 	loadYAML(t, "testdata/slack-manifest-reference.yaml", &ref)
 	hangul := regexp.MustCompile(`\p{Hangul}`)
-	wantEvents := []string{"app_context_changed", "app_home_opened", "app_mention", "message.im"}
+	wantEvents := []string{"app_context_changed", "app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"}
 	for _, file := range manifestFiles {
 		t.Run(strings.TrimPrefix(file, "../"), func(t *testing.T) {
 			var raw map[string]any
