@@ -19,19 +19,19 @@ const channelWord = "channel"
 
 // Texts of the channel settings.
 const (
-	textChannelSet     = "✅ 이 채널(<#%s>)의 답변 방식을 *%s*(으)로 바꿨어요. %s"
-	textChannelIs      = "ℹ️ 이 채널(<#%s>)의 답변 방식은 *%s*예요. 바꾸려면 `/selfcheck channel auto|mention|off`."
-	textChannelUsage   = "📝 `/selfcheck channel auto` (질문에 자동 답변) · `mention` (멘션에만 답변, 기본) · `off` (답변 안 함) 중 하나를 적어 주세요."
-	textChannelStaff   = "🔒 채널 답변 방식은 지원 담당자만 바꿀 수 있어요."
-	textChannelNoDM    = "ℹ️ 답변 방식은 채널에서 정해요. 바꾸려는 채널에서 `/selfcheck channel auto|mention|off`를 입력해 주세요."
-	textChannelFailed  = "⚠️ 채널 설정을 저장하지 못했어요. 잠시 후 다시 시도해 주세요."
-	textHomeChannels   = "*채널별 답변 방식*"
-	textHomeChanLine   = "• <#%s> — %s (<@%s>, %s)"
-	textHomeChanError  = "⚠️ 채널 설정을 읽지 못했어요."
-	textHomeChanNone   = "• 모든 채널이 기본값(멘션에만 답변)이에요. 채널에서 `/selfcheck channel auto`로 자동 답변을 켤 수 있어요."
-	textModeAutoNote   = "질문으로 보이는 메시지에 스레드로 답하고, 담당자가 먼저 답한 스레드에는 답하지 않아요."
-	textModeMention    = "멘션한 메시지에만 답해요."
-	textModeOffNote    = "이 채널에서는 답하지 않아요. `/selfcheck` 명령은 계속 쓸 수 있어요."
+	textChannelSet    = "✅ 이 채널(<#%s>)의 답변 방식을 *%s*(으)로 바꿨어요. %s"
+	textChannelIs     = "ℹ️ 이 채널(<#%s>)의 답변 방식은 *%s*예요. 바꾸려면 `/selfcheck channel auto|mention|off`."
+	textChannelUsage  = "📝 `/selfcheck channel auto` (질문에 자동 답변) · `mention` (멘션에만 답변, 기본) · `off` (답변 안 함) 중 하나를 적어 주세요."
+	textChannelStaff  = "🔒 채널 답변 방식은 지원 담당자만 바꿀 수 있어요."
+	textChannelNoDM   = "ℹ️ 답변 방식은 채널에서 정해요. 바꾸려는 채널에서 `/selfcheck channel auto|mention|off`를 입력해 주세요."
+	textChannelFailed = "⚠️ 채널 설정을 저장하지 못했어요. 잠시 후 다시 시도해 주세요."
+	textHomeChannels  = "*채널별 답변 방식*"
+	textHomeChanLine  = "• <#%s> — %s (<@%s>, %s)"
+	textHomeChanError = "⚠️ 채널 설정을 읽지 못했어요."
+	textHomeChanNone  = "• 모든 채널이 기본값(멘션에만 답변)이에요. 채널에서 `/selfcheck channel auto`로 자동 답변을 켤 수 있어요."
+	textModeAutoNote  = "질문으로 보이는 메시지에 스레드로 답하고, 담당자가 먼저 답한 스레드에는 답하지 않아요."
+	textModeMention   = "멘션한 메시지에만 답해요."
+	textModeOffNote   = "이 채널에서는 답하지 않아요. `/selfcheck` 명령은 계속 쓸 수 있어요."
 )
 
 // modeNames are the modes as staff read them.
