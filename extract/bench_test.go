@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/selfcheck/selfcheck/extract"
 	"github.com/selfcheck/selfcheck/extract/extracttest"
@@ -45,6 +46,39 @@ func BenchmarkExtract50Pages(b *testing.B) {
 					b.Fatalf("%d item headings; want 200", n)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkHostileChild reports what each hostile file costs the child
+// that refuses it: wall time per file (ns/op), and the child's CPU time
+// and peak memory.
+func BenchmarkHostileChild(b *testing.B) {
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{
+		{"self-kids", extracttest.SelfKidsPDF()},
+		{"prev-loop", extracttest.PrevLoopPDF()},
+		{"nested-24M", extracttest.DeepDOCX(24 << 20)},
+		{"attribute-100MB", extracttest.LongAttributeDOCX(100 << 20)},
+	} {
+		b.Run(f.name, func(b *testing.B) {
+			var runs []extract.ChildRun
+			sb := sandbox("", &runs)
+			for b.Loop() {
+				if _, err := sb.Bytes(context.Background(), f.data, extract.Config{}); err == nil {
+					b.Fatal("hostile file read")
+				}
+			}
+			var cpu time.Duration
+			var rss int64
+			for _, r := range runs {
+				cpu += r.CPU
+				rss = max(rss, r.MaxRSS)
+			}
+			b.ReportMetric(float64(cpu.Milliseconds())/float64(len(runs)), "child-cpu-ms/op")
+			b.ReportMetric(float64(rss>>20), "child-max-rss-MB")
 		})
 	}
 }

@@ -139,7 +139,7 @@ func Bytes(ctx context.Context, data []byte, cfg Config) (Document, error) {
 			return Document{}, fmt.Errorf("extract: %w", perr) // the caller gave up (shutdown, interrupt)
 		}
 		if ctx.Err() != nil && !isUserError(err) {
-			return Document{}, userError(fmt.Sprintf("파일을 읽는 데 %s 넘게 걸려 중단했습니다. 파일을 나누거나 다른 형식으로 저장해 보내 주세요.", cfg.Timeout), "extraction took too long")
+			return Document{}, tookTooLong(cfg.Timeout)
 		}
 		return Document{}, err
 	}

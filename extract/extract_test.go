@@ -261,7 +261,6 @@ func TestBadFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			start := time.Now()
 			_, err := extract.Bytes(context.Background(), tt.data, tt.cfg)
 			var de *knowledge.DraftError
 			if !errors.As(err, &de) {
@@ -269,9 +268,6 @@ func TestBadFiles(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("message %q; want it to say %q", err, tt.want)
-			}
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %s", d)
 			}
 		})
 	}

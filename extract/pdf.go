@@ -48,7 +48,10 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 	if i := bytes.LastIndex(data, []byte("%%EOF")); i >= 0 {
 		size = i + len("%%EOF")
 	}
-	var ra io.ReaderAt = bytes.NewReader(data[:size])
+	if err := checkXrefChain(data[:size]); err != nil {
+		return Document{}, err
+	}
+	var ra io.ReaderAt = newReadBudget(x.ctx, bytes.NewReader(data[:size]), int64(size))
 	if bytes.HasPrefix(data, []byte("%PDF-2.")) {
 		// The library only accepts 1.x headers; 2.0 changes nothing it
 		// reads.
@@ -61,29 +64,25 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 		}
 		return Document{}, damaged("PDF", err)
 	}
-	n := rd.NumPage()
-	if n <= 0 {
+	pages, err := x.pdfPageList(rd)
+	if err != nil {
+		return Document{}, err
+	}
+	n := len(pages)
+	if n == 0 {
 		return Document{}, damaged("PDF", errors.New("no pages"))
 	}
-	if n > x.cfg.MaxPages {
-		return Document{}, userError(fmt.Sprintf("PDF가 %d쪽으로 너무 깁니다(최대 %d쪽). 검토할 부분만 나누어 보내 주세요.", n, x.cfg.MaxPages),
-			fmt.Sprintf("the PDF has %d pages, the limit is %d", n, x.cfg.MaxPages))
-	}
 	w := &textWriter{limit: x.cfg.MaxTextBytes}
-	for i := 1; i <= n; i++ {
+	for i, p := range pages {
 		if err := x.ctx.Err(); err != nil {
 			return Document{}, err
-		}
-		p := rd.Page(i)
-		if p.V.IsNull() {
-			continue
 		}
 		if err := x.pdfMeasure(p); err != nil {
 			return Document{}, x.fail("PDF", err)
 		}
 		s, err := pageTextOf(p)
 		if err != nil {
-			return Document{}, damaged("PDF", fmt.Errorf("page %d: %w", i, err))
+			return Document{}, damaged("PDF", fmt.Errorf("page %d: %w", i+1, err))
 		}
 		s = strings.Trim(s, "\n")
 		if strings.TrimSpace(s) == "" {
@@ -104,7 +103,7 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 
 // pageTextOf is pageText with the library's panics (its way of
 // reporting malformed content) as errors.
-func pageTextOf(p pdf.Page) (s string, err error) {
+func pageTextOf(p pdfPage) (s string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = "", fmt.Errorf("%v", r)
@@ -116,9 +115,9 @@ func pageTextOf(p pdf.Page) (s string, err error) {
 // pdfMeasure decompresses, within the budget, what pageText will read of
 // a page: its content streams, its fonts' ToUnicode maps, and the form
 // XObjects it may draw, with theirs.
-func (x *extraction) pdfMeasure(p pdf.Page) error {
+func (x *extraction) pdfMeasure(p pdfPage) error {
 	var streams []pdf.Value
-	c := p.V.Key("Contents")
+	c := p.v.Key("Contents")
 	if c.Kind() == pdf.Array {
 		for i := 0; i < c.Len(); i++ {
 			streams = append(streams, c.Index(i))
@@ -146,7 +145,7 @@ func (x *extraction) pdfMeasure(p pdf.Page) error {
 			}
 		}
 	}
-	resources(p.Resources(), 0)
+	resources(p.res, 0)
 	for _, s := range streams {
 		if s.Kind() != pdf.Stream {
 			continue

@@ -19,13 +19,13 @@ import (
 // word space written as positioning) becomes a space. Text in form
 // XObjects (page content wrapped by some writers and stampers) is read
 // where it is drawn.
-func pageText(p pdf.Page) string {
-	contents := p.V.Key("Contents")
+func pageText(p pdfPage) string {
+	contents := p.v.Key("Contents")
 	if contents.Kind() == pdf.Null {
 		return ""
 	}
 	w := &textWalker{}
-	w.run(contents, p.Resources(), identity, 0)
+	w.run(contents, p.res, identity, 0)
 	// Codes a font does not map decode to U+FFFD: no text to review.
 	return strings.ReplaceAll(strings.ToValidUTF8(w.b.String(), ""), "\uFFFD", "")
 }

@@ -26,7 +26,7 @@ var skipped = map[string]bool{
 // cell are joined with a space, and nested tables are flattened into the
 // cell that holds them, so that a row stays one line.
 func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
-	d := xml.NewDecoder(r)
+	d := xml.NewDecoder(newXMLGuard(r))
 	var (
 		skip      int  // depth inside a skipped element
 		inText    int  // depth of t elements

@@ -117,7 +117,7 @@ func (x *extraction) docxMain(entries map[string]*zip.File) *zip.File {
 					Target string `xml:"Target,attr"`
 				} `xml:"Relationship"`
 			}
-			if xml.Unmarshal(b, &doc) == nil {
+			if unmarshalXML(b, &doc) == nil {
 				for _, r := range doc.Rels {
 					if strings.HasSuffix(r.Type, "/officeDocument") {
 						if f := entries[strings.TrimPrefix(path.Clean("/"+r.Target), "/")]; f != nil {
@@ -181,7 +181,7 @@ func (x *extraction) hwpxSections(entries map[string]*zip.File) ([]*zip.File, er
 					MediaType string `xml:"media-type,attr"`
 				} `xml:"rootfiles>rootfile"`
 			}
-			if xml.Unmarshal(b, &doc) == nil {
+			if unmarshalXML(b, &doc) == nil {
 				for _, r := range doc.Rootfiles {
 					if strings.HasSuffix(r.FullPath, ".hpf") {
 						hpf = r.FullPath
@@ -208,7 +208,7 @@ func (x *extraction) hwpxSections(entries map[string]*zip.File) ([]*zip.File, er
 			IDRef string `xml:"idref,attr"`
 		} `xml:"spine>itemref"`
 	}
-	if err := xml.Unmarshal(b, &pkg); err != nil {
+	if err := unmarshalXML(b, &pkg); err != nil {
 		return nil, fmt.Errorf("package file: %w", err)
 	}
 	base := path.Dir(hpf)
@@ -262,4 +262,9 @@ func (x *extraction) hwpxEncrypted(entries map[string]*zip.File) bool {
 func isSectionPart(href string) bool {
 	b := path.Base(href)
 	return strings.HasPrefix(b, "section") && strings.HasSuffix(b, ".xml")
+}
+
+// unmarshalXML is xml.Unmarshal within the limits of xmlGuard.
+func unmarshalXML(b []byte, v any) error {
+	return xml.NewDecoder(newXMLGuard(bytes.NewReader(b))).Decode(v)
 }

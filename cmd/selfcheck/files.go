@@ -44,6 +44,21 @@ func (c config) extractConfig() extract.Config {
 	return extract.Config{MaxFileBytes: c.MaxFileBytes}
 }
 
+// childArgs start this program as the extraction child (see main).
+var childArgs = []string{"extract", "--child"}
+
+// childSandbox reads untrusted files in a child process under CPU,
+// memory and time limits: this program run as "selfcheck extract
+// --child" (in tests, the test binary, whose TestMain serves
+// extract.ChildEnv).
+func childSandbox() extract.Sandbox {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	return extract.Sandbox{Path: exe, Args: childArgs, Env: []string{extract.ChildEnv + "=1"}}
+}
+
 // readDocument reads the file named by args, or stdin for "-" or no
 // argument, and extracts its text: an HWP, HWPX, DOCX or PDF file is read
 // for what it says, a text file as it is. The name is the file's, "-" for
@@ -74,7 +89,7 @@ func readDocument(ctx context.Context, cfg config, args []string, stdin io.Reade
 		// An empty paste: the review says so in its own words.
 		return name, extract.Document{Format: extract.FormatText, Text: string(data)}, nil
 	}
-	doc, err := extract.Bytes(ctx, data, xcfg)
+	doc, err := childSandbox().Bytes(ctx, data, xcfg)
 	if err != nil {
 		if name == "-" {
 			return "", extract.Document{}, err
@@ -150,7 +165,7 @@ type fileReviewer struct {
 
 // ReviewFile implements bot.FileReviewer.
 func (f fileReviewer) ReviewFile(ctx context.Context, data []byte, itemID string) (engine.FormReport, error) {
-	doc, err := extract.Bytes(ctx, data, f.cfg)
+	doc, err := childSandbox().Bytes(ctx, data, f.cfg)
 	if err != nil {
 		return engine.FormReport{}, err
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/extract"
 )
 
 // The scale targets of canned suggestions (issue 14), measured with the
@@ -88,6 +89,9 @@ var (
 // share (building 10,000 answers' index once per run is enough). It also
 // runs the child processes of the tests that need a real process.
 func TestMain(m *testing.M) {
+	if os.Getenv(extract.ChildEnv) != "" {
+		os.Exit(extract.ServeChild(os.Stdin, os.Stdout))
+	}
 	if os.Getenv(serveChildEnv) != "" {
 		os.Exit(serveChild())
 	}

@@ -203,6 +203,7 @@ func compress(b []byte) []byte {
 type pdfWriter struct {
 	objs         []string
 	trailerExtra string
+	prevSelf     bool // the trailer's /Prev names its own xref section
 }
 
 func newPDFWriter() *pdfWriter { return &pdfWriter{} }
@@ -247,6 +248,10 @@ func (w *pdfWriter) finish(root int) []byte {
 	for _, off := range offsets {
 		fmt.Fprintf(&b, "%010d 00000 n \n", off)
 	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(w.objs)+1, root, w.trailerExtra, xref)
+	extra := w.trailerExtra
+	if w.prevSelf {
+		extra += fmt.Sprintf(" /Prev %d", xref)
+	}
+	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root %d 0 R%s >>\nstartxref\n%d\n%%%%EOF\n", len(w.objs)+1, root, extra, xref)
 	return b.Bytes()
 }
