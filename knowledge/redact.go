@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"unicode"
@@ -46,6 +47,11 @@ type redactRules struct {
 	AddressContext   []string `yaml:"address_context"`
 	VersionWords     []string `yaml:"version_words"`
 	PublicContacts   []string `yaml:"public_contacts"`
+	RoleEndings      []string `yaml:"role_endings"`
+	RolesEN          []string `yaml:"roles_en"`
+	TitlesEN         []string `yaml:"titles_en"`
+	NotNamesEN       []string `yaml:"not_names_en"`
+	BankShortNames   []string `yaml:"bank_short_names"`
 }
 
 // redactor masks personal data in text. Build one with newRedactor; it is
@@ -64,6 +70,9 @@ type redactor struct {
 	reAccount           *regexp.Regexp
 	accountContext      []string
 	accountContextRunes int
+	bankShortNames      []string // lower case
+	// English names next to a job title (Jane Doe, Security Manager).
+	english englishNames
 	// An address is found from its building number back to its district
 	// or the word that announces it (addressStart).
 	reAddress      *regexp.Regexp
@@ -109,7 +118,8 @@ func newRedactor(r redactRules) (*redactor, error) {
 	for field, list := range map[string][]string{
 		"titles": r.Titles, "name_labels": r.NameLabels, "surnames": r.Surnames, "particles": r.Particles,
 		"account_context": r.AccountContext, "licence_regions": r.LicenceRegions, "provinces": r.Provinces,
-		"address_context": r.AddressContext,
+		"address_context": r.AddressContext, "role_endings": r.RoleEndings, "roles_en": r.RolesEN,
+		"titles_en": r.TitlesEN, "not_names_en": r.NotNamesEN, "bank_short_names": r.BankShortNames,
 	} {
 		if len(list) == 0 {
 			return nil, &LoadError{File: redactFile, Field: field, Err: fmt.Errorf("missing or empty")}
@@ -133,6 +143,10 @@ func newRedactor(r redactRules) (*redactor, error) {
 		rd.accountContext = append(rd.accountContext, strings.ToLower(c))
 		rd.accountContextRunes = max(rd.accountContextRunes, utf8.RuneCountInString(c))
 	}
+	for _, b := range r.BankShortNames {
+		rd.bankShortNames = append(rd.bankShortNames, strings.ToLower(b))
+	}
+	rd.english = newEnglishNames(r)
 	rd.licence = newContextual(`\d{2}[ \t`+dash+`]\d{6}[ \t`+dash+`]\d{2}\b|\b\d{12}\b`,
 		`(?:(?:`+alternation(r.LicenceRegions)+`)[ \t]?\d{2}|\b(?:1[1-9]|2[0-8])[ \t`+dash+`]\d{2})[ \t`+dash+`]\d{6}[ \t`+dash+`]\d{2}\b`+
 			`|(?:운전면허|면허번호)[^\n\d]{0,12}?\b(\d{12})\b`, 60)
@@ -223,6 +237,9 @@ func (rd *redactor) Redact(s string) string {
 			return !isSyllable(next) && rd.names.isName([]rune(s[i:j]), false)
 		})
 	}
+	if strings.ContainsFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' }) {
+		s = rd.english.mask(s)
+	}
 	return rd.names.mask(s)
 }
 
@@ -233,18 +250,28 @@ func (rd *redactor) maskNumbers(s string) string {
 	// else (a registration number, a card): the context decides.
 	s = replaceGroupIf(rd.reAccount, s, MaskAccount, func(s string, i, j int) bool {
 		d := digits(s[i:j])
-		return len(d) >= 10 && len(d) <= 16 && !isMobile(d) && rd.afterAccountWord(s, i)
+		if len(d) < 10 || len(d) > 16 || isMobile(d) {
+			return false
+		}
+		return rd.afterAccountWord(s, i) || rd.afterBankShortName(s, i) && !isPhone(s[i:j])
 	})
 	s = reResident.ReplaceAllStringFunc(s, residentMask)
 	s = reResidentPart.ReplaceAllStringFunc(s, residentMask)
 	s = rePassport.ReplaceAllString(s, MaskPassport)
 	s = rd.passport.replace(s, MaskPassport, always)
 	s = rd.licence.replace(s, MaskLicence, always)
-	s = reCard.ReplaceAllStringFunc(s, func(m string) string {
-		if d := digits(m); len(d) >= 13 && len(d) <= 19 && luhn(d) {
-			return MaskCard
+	var phones [][]int // found once, for the first card candidate
+	phonesFound := false
+	s = replaceGroupIf(reCard, s, MaskCard, func(s string, i, j int) bool {
+		if d := digits(s[i:j]); len(d) < 13 || len(d) > 19 || !luhn(d) {
+			return false
 		}
-		return m
+		// Digits that run into a phone number on either side are phones
+		// in a row, not a card: the phone pass masks each.
+		if !phonesFound {
+			phones, phonesFound = rePhone.FindAllStringIndex(s, -1), true
+		}
+		return !phonesInRow(phones, i, j)
 	})
 	s = rePhone.ReplaceAllStringFunc(s, func(m string) string {
 		if rd.public[contactKey(m)] {
@@ -274,6 +301,55 @@ func (rd *redactor) afterAccountWord(s string, i int) bool {
 		}
 	}
 	return false
+}
+
+// afterBankShortName reports whether a bank's short name (국민, 신한, IBK)
+// stands right before i, with only a space or a colon between, as a word
+// of its own: 국민 123-456-789012, not 우리 회사 1234567890.
+func (rd *redactor) afterBankShortName(s string, i int) bool {
+	// Only the end of the text before i is read: a bank's name and a colon.
+	from := max(0, i-40)
+	for from < i && !utf8.RuneStart(s[from]) {
+		from++
+	}
+	before := strings.TrimRight(s[from:i], " \t")
+	before = strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(before, ":"), "："), " \t")
+	low := strings.ToLower(before)
+	for _, b := range rd.bankShortNames {
+		rest, ok := strings.CutSuffix(low, b)
+		if !ok {
+			continue
+		}
+		if r, _ := utf8.DecodeLastRuneInString(rest); rest == "" && from == 0 || rest != "" && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// isPhone reports whether m is a phone number as a whole.
+func isPhone(m string) bool {
+	loc := rePhone.FindStringIndex(strings.TrimSpace(m))
+	return loc != nil && loc[0] == 0 && loc[1] == len(strings.TrimSpace(m))
+}
+
+// phonesInRow reports whether s[i:j], which passes the card check, is
+// phone numbers in a row: a phone among phones (sorted, apart) overlaps it
+// and reaches outside it ("02 4922 5029 01080602420"), or phones fill it
+// from start to end ("1588-2991 1588-6257").
+func phonesInRow(phones [][]int, i, j int) bool {
+	k := sort.Search(len(phones), func(k int) bool { return phones[k][1] > i })
+	if k == len(phones) || phones[k][0] >= j {
+		return false
+	}
+	first, last := phones[k], phones[k]
+	for ; k < len(phones) && phones[k][0] < j; k++ {
+		if phones[k][0] < i || phones[k][1] > j {
+			return true
+		}
+		last = phones[k]
+	}
+	return first[0] == i && last[1] == j
 }
 
 // residentMask names a registration number by the digit after the dash.

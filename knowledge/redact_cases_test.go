@@ -229,6 +229,11 @@ func TestRedactLinear(t *testing.T) {
 		"colons":           func(n int) string { return strings.Repeat("a:b:", n/4) },
 		"one word":         func(n int) string { return "과장 " + strings.Repeat("김", n/3) },
 		"digits, one line": func(n int) string { return "계좌 " + strings.Repeat("1-", n/2) },
+		"bank names":       func(n int) string { return strings.Repeat("국민 1234-", n/12) },
+		"phones in a row":  func(n int) string { return strings.Repeat("02 4922 5029 ", n/13) },
+		"role lists":       func(n int) string { return "담당자: " + strings.Repeat("김철수, ", n/11) },
+		"english titles":   func(n int) string { return strings.Repeat("Jane Doe, Manager ", n/18) },
+		"role abbrevs":     func(n int) string { return strings.Repeat("CPO 김 (CISO) ", n/16) },
 	}
 	for name, gen := range inputs {
 		small, large := gen(20<<10), gen(200<<10)

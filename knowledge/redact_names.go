@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -22,6 +23,11 @@ type nameRules struct {
 	surnames    map[string]bool
 	compound    map[string]bool
 	particleSet map[string]bool
+	roleEndings []string // 책임자, 담당자: a word ending so is a role
+	// English role abbreviations right before a name (CPO 김철수, CISO /
+	// 홍길동) or after it (홍길동 CISO, 홍길동(CISO)), in the text between
+	// two Hangul words.
+	roleBefore, roleAfter *regexp.Regexp
 }
 
 func newNameRules(r redactRules) nameRules {
@@ -50,8 +56,16 @@ func newNameRules(r redactRules) nameRules {
 		surnames:    set(r.Surnames),
 		compound:    set(r.CompoundSurnames),
 		particleSet: set(r.Particles),
+		roleEndings: r.RoleEndings,
+		roleBefore:  regexp.MustCompile(`(?:\A|[^A-Za-z])(?:` + alternation(r.RolesEN) + `)[ \t]*([:/,·(]?)[ \t]*\z`),
+		roleAfter:   regexp.MustCompile(`\A(?:[ \t]+(?:` + alternation(r.RolesEN) + `)\b|[ \t]*\([ \t]*(?:` + alternation(r.RolesEN) + `)[ \t]*[),/·])`),
 	}
 }
+
+// roleGap is how much of the text between two Hangul words the English
+// role patterns read: a role abbreviation and its separator are short, and
+// reading no more keeps the scan linear.
+const roleGap = 24
 
 // hangulWord is a run of Hangul syllables in a text, by byte offsets.
 type hangulWord struct {
@@ -100,12 +114,33 @@ func (nr nameRules) mask(s string) string {
 	placeholder := func(w hangulWord) bool {
 		return w.start > 0 && s[w.start-1] == '[' && w.end < len(s) && s[w.end] == ']'
 	}
+	// listed marks the names found after a label, a title or a role, and
+	// the 및 after one: a list of names may follow (담당자: 홍길동, 김철수).
+	listed := map[int]bool{}
 	for k, w := range words {
 		if placeholder(w) {
 			continue
 		}
 		if n := nr.inWord(w.r); n > 0 {
 			mark(k, n)
+		}
+		prevEnd, nextStart := 0, len(s)
+		if k > 0 {
+			prevEnd = words[k-1].end
+		}
+		if k+1 < len(words) {
+			nextStart = words[k+1].start
+		}
+		if before := tail(s[prevEnd:w.start], roleGap); hasUpper(before) {
+			if m := nr.roleBefore.FindStringSubmatch(before); m != nil {
+				if n := nr.nameWithParticle(w.r, m[1] == ""); n > 0 {
+					mark(k, n) // CPO 김철수, CISO / 홍길동
+					listed[k] = n == len(w.r)
+				}
+			}
+		}
+		if after := head(s[w.end:nextStart], roleGap); hasUpper(after) && nr.roleAfter.MatchString(after) && nr.isName(w.r, false) {
+			mark(k, len(w.r)) // 홍길동(CISO), 홍길동 CPO
 		}
 		if k+1 == len(words) {
 			continue
@@ -115,18 +150,35 @@ func (nr nameRules) mask(s string) string {
 			continue
 		}
 		gap := s[w.end:next.start]
+		word := string(w.r)
 		switch {
 		case isBlank(gap) && nr.startsWithTitle(next.r) && nr.isName(w.r, false):
 			mark(k, len(w.r)) // 김민수 과장
 		case isBlank(gap) && (next.r[0] == '님' || next.r[0] == '씨') && nr.restOK(next.r[1:]) && nr.isName(w.r, false):
 			mark(k, len(w.r)) // 홍길동 님
-		case nr.titleSet[string(w.r)] || nr.labels[string(w.r)] || nr.colonLabels[string(w.r)]:
-			strict, ok := nr.gapBefore(string(w.r), gap)
+		case strings.TrimSpace(gap) == "(" && nr.isRoleWord(next.r) && closesParen(s[next.end:]) && nr.isName(w.r, false):
+			mark(k, len(w.r)) // 홍길동(개인정보보호책임자), 김철수 (보안팀장)
+		case nr.titleSet[word] || nr.labels[word] || nr.colonLabels[word] || nr.isRole(w.r):
+			strict, ok := nr.gapBefore(word, gap)
 			if !ok {
 				break
 			}
 			if n := nr.nameWithParticle(next.r, strict); n > 0 {
-				mark(k+1, n) // 과장 이영희, 담당자: 최민호
+				mark(k+1, n) // 과장 이영희, 담당자: 최민호, 개인정보보호책임자 / 홍길동
+				listed[k+1] = n == len(next.r)
+			}
+		case listed[k] && (isListSep(gap) || isBlank(gap) && (word == "및" || string(next.r) == "및")):
+			switch {
+			case string(next.r) == "및" && isBlank(gap):
+				listed[k+1] = true
+			case nr.isName(next.r, false) && endsListItem(s[next.end:]):
+				mark(k+1, len(next.r)) // 담당자: 홍길동, 김철수, 이영희
+				listed[k+1] = true
+			default:
+				// The last of the list with its particle (…, 이영희가 맡는다).
+				if n := nr.nameWithParticle(next.r, true); n > 0 && n < len(next.r) {
+					mark(k+1, n)
+				}
 			}
 		}
 	}
@@ -162,12 +214,81 @@ func (nr nameRules) gapBefore(word, gap string) (strict, ok bool) {
 	case g == "" && isBlank(gap):
 		return true, !nr.colonLabels[word]
 	case g == ":" || g == "：":
-		return false, nr.labels[word] || nr.colonLabels[word]
-	case g == "/" || g == "," || g == "·":
-		return false, nr.titleSet[word]
+		return false, nr.labels[word] || nr.colonLabels[word] || nr.isRole([]rune(word))
+	case g == "/" || g == "," || g == "·" || g == "(":
+		return false, nr.titleSet[word] || nr.isRole([]rune(word))
 	}
 	return false, false
 }
+
+// isRole reports whether a word names a role by its ending
+// (개인정보보호책임자, 보안담당자).
+func (nr nameRules) isRole(r []rune) bool {
+	w := string(r)
+	for _, e := range nr.roleEndings {
+		if strings.HasSuffix(w, e) {
+			return true
+		}
+	}
+	return false
+}
+
+// isRoleWord reports whether a word can stand for a person's role after
+// their name: a role, a title, or a unit's title (보안팀장).
+func (nr nameRules) isRoleWord(r []rune) bool {
+	if nr.isRole(r) || nr.startsWithTitle(r) {
+		return true
+	}
+	w := string(r)
+	for _, t := range nr.titles {
+		if len(w) > len(t) && strings.HasSuffix(w, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// closesParen reports whether rest, the text after a role in parentheses,
+// closes them or goes on to another role: (CISO), (팀장, 보안), not (관리자 화면).
+func closesParen(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t")
+	return rest != "" && strings.ContainsRune("),/·", rune(rest[0]))
+}
+
+// isListSep reports whether gap separates two items of a list.
+func isListSep(gap string) bool {
+	switch strings.TrimSpace(gap) {
+	case ",", "、", "·", "/", "，":
+		return len(gap) <= 6
+	}
+	return false
+}
+
+// endsListItem reports whether rest, the text after a word, ends it as an
+// item of a list: the end of the line, a separator, a parenthesis, 및.
+func endsListItem(rest string) bool {
+	rest = strings.TrimLeft(rest, " \t")
+	if rest == "" || strings.HasPrefix(rest, "및") || strings.HasPrefix(rest, "등") {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(rest)
+	return strings.ContainsRune(",、·/，()（）;.\n\r", r)
+}
+
+// hasUpper reports whether s holds an ASCII capital, as every role
+// abbreviation does: most gaps between words are a space.
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// tail and head return at most n bytes of the end and of the start of s.
+func tail(s string, n int) string { return s[max(0, len(s)-n):] }
+func head(s string, n int) string { return s[:min(len(s), n)] }
 
 // inWord finds a name glued to what follows it in one word (홍길동님께서,
 // 이영희과장) and returns its length in runes, or 0.
