@@ -24,9 +24,9 @@ const englishWindow = 100
 func newEnglishNames(r redactRules) englishNames {
 	name := `([A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+){1,2})`
 	e := englishNames{
-		anchor: regexp.MustCompile(`\b(?:(?i:` + alternation(r.TitlesEN) + `)|` + alternation(r.RolesEN) + `)\b`),
-		before: regexp.MustCompile(name + `[ \t]*(?:,|\(|–|—|-|/)[ \t]*(?:[A-Za-z&]+[ \t]+){0,3}\z`),
-		after:  regexp.MustCompile(`\A[ \t]*(?:[,:–—-][ \t]*)?` + name + `\b`),
+		anchor:   regexp.MustCompile(`\b(?:(?i:` + alternation(r.TitlesEN) + `)|` + alternation(r.RolesEN) + `)\b`),
+		before:   regexp.MustCompile(name + `[ \t]*(?:,|\(|–|—|-|/)[ \t]*(?:[A-Za-z&]+[ \t]+){0,3}\z`),
+		after:    regexp.MustCompile(`\A[ \t]*(?:[,:–—-][ \t]*)?` + name + `\b`),
 		notNames: map[string]bool{},
 	}
 	for _, w := range r.NotNamesEN {
