@@ -152,6 +152,7 @@ func TestAnswerStreamsInAssistantThread(t *testing.T) {
 	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas[:4]})
 	ev := dm("1.3에는 무엇이 포함되어야 하나요?", "1700002010.000200")
 	ev["thread_ts"] = "1700002010.000100"
+	h.slack.greetedThread("D1", "1700002010.000100")
 	h.event(t, eventBody("EvAS8", ev), "")
 	h.settle(t)
 	started := h.slack.accepted("chat.startStream")
@@ -194,8 +195,8 @@ func TestAnswerStreamRefused(t *testing.T) {
 	}
 }
 
-// With the model off (no deltas), in a DM's top level (no thread) or for
-// an edited question, the answer is posted as today: one message.
+// With the model off (no deltas) or for an edited question, the answer is
+// posted as today: one message.
 func TestAnswerNotStreamed(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -203,7 +204,6 @@ func TestAnswerNotStreamed(t *testing.T) {
 		ev     map[string]any
 	}{
 		{"model off", nil, mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002002.000100", "")},
-		{"top of a DM", modelDeltas, dm("1.3에는 무엇이 포함되어야 하나요?", "1700002003.000100")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,27 +33,6 @@ type assistantThread struct {
 	ThreadTS  string `json:"thread_ts"`
 }
 
-// onThreadStarted greets the user in a new assistant thread and offers
-// the suggested prompts.
-func (b *Bot) onThreadStarted(ctx context.Context, log *slog.Logger, at assistantThread) {
-	if at.ChannelID == "" || at.ThreadTS == "" {
-		log.Warn("assistant thread without channel or ts")
-		return
-	}
-	dctx, cancel := b.detach(ctx, deliveryTimeout)
-	defer cancel()
-	if _, err := b.postMessage(dctx, log, at.ChannelID, at.ThreadTS, paginate(renderNotice(textGreeting))[0], ""); err != nil {
-		log.Error("greeting not posted", "error", err)
-	}
-	params := slack.AssistantThreadsSetSuggestedPromptsParameters{ChannelID: at.ChannelID, ThreadTS: at.ThreadTS, Title: textPromptsTitle}
-	params.Prompts = suggestedPrompts[:min(len(suggestedPrompts), maxSuggestPrompts)]
-	if err := b.api.SetAssistantThreadsSuggestedPromptsContext(dctx, params); err != nil {
-		log.Warn("suggested prompts not set", "error", err)
-		return
-	}
-	log.Info("assistant thread started", "prompts", len(params.Prompts))
-}
-
 // setTitle names an assistant thread after its first request: one the
 // bot has not answered in yet (it has no topic). A review is named by its
 // item, never by the draft.

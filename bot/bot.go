@@ -147,6 +147,8 @@ type Config struct {
 	// retries. Default and minimum 1 h: Slack retries for about 5 min,
 	// but a retry may reach a bot that was restarting, or another replica.
 	DedupTTL time.Duration
+	// Now is the clock, for the day of a greeting; nil means time.Now.
+	Now func() time.Time
 	// State remembers events, votes and thread topics; nil keeps them in
 	// memory, lost on restart. cmd/selfcheck passes a *botstate.Store
 	// under DATA_DIR.
@@ -181,7 +183,9 @@ type Bot struct {
 
 	botUserID atomic.Value // string; set by Run from auth.test
 	state     State
-	pool      *pool
+	// viewing is the channel each user last looked at (app_context_changed).
+	viewing viewing
+	pool    *pool
 
 	jobs     sync.WaitGroup
 	inFlight atomic.Int64

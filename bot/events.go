@@ -44,6 +44,10 @@ type innerEvent struct {
 	AssistantThread *assistantThread `json:"assistant_thread"`
 	// Tab is the tab of an app_home_opened event ("home", "messages").
 	Tab string `json:"tab"`
+	// Context is what the user has open (app_context_changed,
+	// app_home_opened); AppContext the same on message.im.
+	Context    *appContext `json:"context"`
+	AppContext *appContext `json:"app_context"`
 }
 
 // edited reports whether the event is a user's edit of a message.
@@ -98,15 +102,27 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		b.spawn(log, "assistant thread", func() { b.onThreadStarted(ctx, log, at) })
 		return
 	case "app_home_opened":
-		if ev.Tab != "home" || ev.User == "" || !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
+		if ev.User == "" || (ev.Tab != "home" && ev.Tab != "messages") || !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
 			return
 		}
-		user := ev.User
+		user, channel := ev.User, ev.Channel
+		if ev.Tab == "messages" {
+			b.viewing.set(user, ev.Context.channel())
+			b.spawn(log, "dm opened", func() { b.onMessagesOpened(ctx, log, user, channel) })
+			return
+		}
 		b.spawn(log, "home tab", func() { b.onHomeOpened(ctx, log, user) })
 		return
+	case "app_context_changed":
+		// Kept in memory for the user's next question only; the channel
+		// is never logged, and the bot does not read it.
+		if ev.User != "" {
+			b.viewing.set(ev.User, ev.Context.channel())
+		}
+		log.Debug("app context changed")
+		return
 	case "assistant_thread_context_changed":
-		// The channel the user is looking at changed; the bot does not read
-		// other channels, so there is nothing to do.
+		// The split view's context: the bot does not read other channels.
 		log.Debug("assistant context changed")
 		return
 	}

@@ -47,13 +47,13 @@ func TestEventRepliesInThread(t *testing.T) {
 	}{
 		{"mention at top level", mention("<@UBOT> 심사는 어떻게 진행되나요?", "1700000002.000200", ""), "1700000002.000200", "ask:심사는 어떻게 진행되나요?"},
 		{"mention inside a thread", mention("<@UBOT|selfcheck> 1.3", "1700000003.000300", "1700000000.000001"), "1700000000.000001", "guide:1.3"},
-		// A DM is answered in the DM, not in a thread under each message,
-		// unless the user wrote in a thread.
-		{"dm question", dm("1.3에는 무엇이 포함되어야 하나요?", "1700000004.000400"), "", "ask:1.3에는 무엇이 포함되어야 하나요?"},
-		{"dm item alone", dm("1.2", "1700000005.000500"), "", "guide:1.2"},
+		// Every top-level DM message is the root of its own thread (the
+		// agent messaging experience); a message in a thread stays there.
+		{"dm question", dm("1.3에는 무엇이 포함되어야 하나요?", "1700000004.000400"), "1700000004.000400", "ask:1.3에는 무엇이 포함되어야 하나요?"},
+		{"dm item alone", dm("1.2", "1700000005.000500"), "1700000005.000500", "guide:1.2"},
 		{"dm in a thread", map[string]any{"type": "message", "channel_type": "im", "user": "U1", "text": "1.2", "ts": "1700000005.000600", "thread_ts": "1700000005.000001", "channel": "D1"}, "1700000005.000001", "guide:1.2"},
-		{"dm review", dm("1.2 검토\n제1조 수집 항목: 이름, 이메일", "1700000006.000600"), "", "review:1.2:제1조 수집 항목: 이름, 이메일"},
-		{"dm draft without review word", dm("1.2 "+strings.Repeat("제1조 개인정보 수집 항목은 이름과 이메일입니다. ", 8), "1700000007.000700"), "", "review:1.2:" + strings.TrimSpace(strings.Repeat("제1조 개인정보 수집 항목은 이름과 이메일입니다. ", 8))},
+		{"dm review", dm("1.2 검토\n제1조 수집 항목: 이름, 이메일", "1700000006.000600"), "1700000006.000600", "review:1.2:제1조 수집 항목: 이름, 이메일"},
+		{"dm draft without review word", dm("1.2 "+strings.Repeat("제1조 개인정보 수집 항목은 이름과 이메일입니다. ", 8), "1700000007.000700"), "1700000007.000700", "review:1.2:" + strings.TrimSpace(strings.Repeat("제1조 개인정보 수집 항목은 이름과 이메일입니다. ", 8))},
 		{"mention of someone else kept", mention("<@UBOT> <@U2>님 질문 대신 드려요", "1700000008.000800", ""), "1700000008.000800", "ask:<@U2>님 질문 대신 드려요"},
 	}
 	for i, c := range cases {

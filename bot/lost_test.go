@@ -95,9 +95,9 @@ func TestShutdownDeliversDeterministicReview(t *testing.T) {
 
 func dmText(h *harness) string {
 	var b strings.Builder
-	for _, c := range h.slack.accepted("chat.postMessage") {
+	for _, c := range h.slack.accepted("") {
 		if c.Channel == "D1" {
-			b.WriteString(blockTexts(c.Blocks))
+			b.WriteString(c.Markdown + blockTexts(c.Blocks))
 		}
 	}
 	return b.String()

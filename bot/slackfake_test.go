@@ -338,7 +338,10 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		switch {
-		case c.Channel == "" || c.ThreadTS == "":
+		// Suggested prompts take a channel alone (the DM of an agent
+		// app) or a channel and a thread (the split view); status and
+		// title need the thread.
+		case c.Channel == "" || (c.ThreadTS == "" && method != "assistant.threads.setSuggestedPrompts"):
 			c.Err = "invalid_arguments"
 		case method == "assistant.threads.setSuggestedPrompts" && (len(c.Prompts) == 0 || len(c.Prompts) > 4):
 			c.Err = "invalid_arguments"
@@ -486,6 +489,15 @@ func (f *fakeSlack) addHistory(channel, ts, threadTS, user, text string) {
 		m["thread_ts"] = threadTS
 	}
 	f.history = append(f.history, m)
+}
+
+// greetedThread adds the bot's greeting at the start of a DM thread, as
+// in a split-view thread that began with assistant_thread_started.
+func (f *fakeSlack) greetedThread(channel, threadTS string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.history = append(f.history, map[string]any{"type": "message", "channel": channel, "ts": threadTS, "thread_ts": threadTS,
+		"user": testBotUser, "bot_id": "B1", "text": "안녕하세요!"})
 }
 
 // accepted returns the accepted calls of a method ("" for all chat calls).

@@ -30,6 +30,7 @@ func TestReviewStreamsDeterministicFirst(t *testing.T) {
 	h := newHarness(t, quickReviewConfig)
 	h.eng.reviewDelay = 400 * time.Millisecond // the model
 	start := time.Now()
+	h.slack.greetedThread("D1", "1700001300.000100")
 	h.event(t, eventBody("EvStr1", reviewInThread("1700001300.000200")), "")
 	started := h.slack.waitMethod(t, "chat.startStream", 1)
 	if took := time.Since(start); took > 300*time.Millisecond {
@@ -52,6 +53,7 @@ func TestReviewStreamsDeterministicFirst(t *testing.T) {
 func TestReviewStreamRefusedFallsBack(t *testing.T) {
 	h := newHarness(t, quickReviewConfig)
 	h.slack.set(func(f *fakeSlack) { f.failWith["chat.startStream"] = "not_allowed_token_type" })
+	h.slack.greetedThread("D1", "1700001300.000100")
 	h.event(t, eventBody("EvStr2", reviewInThread("1700001300.000300")), "")
 	h.settle(t)
 	posts := h.slack.accepted("chat.postMessage")

@@ -27,16 +27,14 @@ const (
 // loadingMessages rotate in the status while the bot works.
 var loadingMessages = []string{"관련 지침을 찾는 중…", "필수 요소를 확인하는 중…", "답변을 정리하는 중…"}
 
-// replyThread is where a reply to ev goes: the thread it was written in;
-// for a channel message at the top level, a new thread under it; for a
-// DM at the top level, the DM itself (a thread under every message of a
-// conversation with the bot would scatter it).
+// replyThread is where a reply to ev goes: the thread it was written in,
+// or, for a message at the top level (of a channel or of the DM), a new
+// thread under it. In the agent messaging experience every top-level DM
+// message starts its own conversation, so status, stream, answer and
+// follow-ups all live in that message's thread.
 func replyThread(ev innerEvent) string {
-	switch {
-	case ev.ThreadTS != "":
+	if ev.ThreadTS != "" {
 		return ev.ThreadTS
-	case isPrivate(ev):
-		return ""
 	}
 	return ev.TS
 }
@@ -81,21 +79,43 @@ func (b *Bot) answerEvent(ctx context.Context, log *slog.Logger, ev innerEvent, 
 		return
 	}
 
+	// The channel the user was looking at, for this question only.
+	viewed := ev.AppContext.channel()
+	if !auto {
+		if remembered := b.viewing.take(ev.User); viewed == "" {
+			viewed = remembered
+		}
+	}
 	if isPrivate(ev) {
-		b.setTitle(dctx, log, ev.Channel, ev.ThreadTS, in)
+		b.setTitle(dctx, log, ev.Channel, threadTS, in)
+	}
+	conv := &threadRef{channel: ev.Channel, thread: threadTS}
+	// A DM thread the bot meets for the first time and has never posted
+	// in is a "+" thread of the split view whose assistant_thread_started
+	// never came: its first message gets the greeting.
+	first := b.firstInThread(dctx, log, ev, threadTS)
+	greet := false
+	if in.kind == intentAsk || first {
+		th, spoke := b.threadContext(dctx, log, ev, conv)
+		greet = first && !spoke
+		if in.kind == intentAsk {
+			in.thread = th
+		}
+	}
+	if greet && in.kind == intentReview && b.cfg.QuickReview != nil {
+		greet = !b.postGreeting(dctx, log, ev.Channel, threadTS)
 	}
 	if !auto && b.streamReview(ctx, log, ev, teamID, threadTS, in, eventID) {
 		return
-	}
-	conv := &threadRef{channel: ev.Channel, thread: threadTS}
-	if in.kind == intentAsk {
-		in.thread = b.threadContext(dctx, log, ev, conv)
 	}
 	// With a model, an answer streams: the status shows until its first
 	// text, the final message adds the rest.
 	var stream *answerStream
 	if !auto {
 		stream = b.answerStreamFor(dctx, log, ev, teamID, threadTS, in)
+	}
+	if greet && stream != nil {
+		greet = !b.postGreeting(dctx, log, ev.Channel, threadTS)
 	}
 	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
 	done := make(chan []message, 1)
@@ -120,13 +140,16 @@ func (b *Bot) answerEvent(ctx context.Context, log *slog.Logger, ev innerEvent, 
 		statusSet = b.setStatus(dctx, log, ev.Channel, threadTS, in)
 		msgs = b.awaitWork(wctx, done)
 	}
-	msgs = withQuestion(msgs, ev.TS)
+	msgs = withViewedChannel(withQuestion(msgs, ev.TS), viewed, in.text)
 	if auto {
 		if b.staffAnswered(dctx, log, ev.Channel, threadTS) {
 			log.Info("auto answer dropped", "reason", "staff replied in the thread")
 			return
 		}
 		msgs = markAuto(msgs)
+	}
+	if greet {
+		msgs = withGreeting(msgs)
 	}
 	if stream != nil && stream.finish(dctx, log, msgs, eventID) {
 		return
