@@ -77,6 +77,10 @@ type Config struct {
 	ContextChars int
 	// Logger receives one record per call; nil discards them.
 	Logger *slog.Logger
+	// Transport carries the requests; nil means http.DefaultTransport.
+	// Tests pass an in-memory one (internal/memnet) to run in a synctest
+	// bubble, where a 5 s model takes no real time.
+	Transport http.RoundTripper
 }
 
 // Enabled reports whether cfg configures a model at all: the model is off
@@ -197,7 +201,7 @@ func New(cfg Config) (*Client, error) {
 	if cfg.BaseURL != "" {
 		oc.BaseURL = cfg.BaseURL
 	}
-	oc.HTTPClient = newHTTPClient(oc.BaseURL)
+	oc.HTTPClient = newHTTPClient(oc.BaseURL, cfg.Transport)
 	return &Client{
 		cfg:           cfg,
 		api:           openai.NewClientWithConfig(oc),
@@ -221,13 +225,16 @@ func (c *Client) Model() string {
 // newHTTPClient returns the HTTP client of the model API: no client-wide
 // timeout (each call carries its deadline), no redirect followed, and no
 // request to any host but base's.
-func newHTTPClient(base string) *http.Client {
+func newHTTPClient(base string, next http.RoundTripper) *http.Client {
 	host := ""
 	if u, err := url.Parse(base); err == nil {
 		host = u.Host
 	}
+	if next == nil {
+		next = http.DefaultTransport
+	}
 	return &http.Client{
-		Transport: hostGuard{host: host, next: http.DefaultTransport},
+		Transport: hostGuard{host: host, next: next},
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return ErrRedirect
 		},

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
@@ -226,6 +227,10 @@ func TestRetries(t *testing.T) {
 }
 
 func TestNetworkErrorRetried(t *testing.T) {
+	synctest.Test(t, testNetworkErrorRetried)
+}
+
+func testNetworkErrorRetried(t *testing.T) {
 	f := newFakeOpenAI(t, nil)
 	c := newTestClient(t, f, nil)
 	f.Close() // connections are refused from now on
@@ -236,8 +241,8 @@ func TestNetworkErrorRetried(t *testing.T) {
 	if err == nil || errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v; want a connection error", err)
 	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("call took %s; want a quick failure", d)
+	if d := time.Since(start); d > 2*c.backoffMax {
+		t.Errorf("call took %s of the bubble's clock; want only the two short backoffs", d)
 	}
 	if !strings.Contains(buf.String(), `"attempts":3`) {
 		t.Errorf("log = %s; want 3 attempts (network errors are retried)", buf.String())
@@ -245,6 +250,10 @@ func TestNetworkErrorRetried(t *testing.T) {
 }
 
 func TestRetryAfterHonoured(t *testing.T) {
+	synctest.Test(t, testRetryAfterHonoured)
+}
+
+func testRetryAfterHonoured(t *testing.T) {
 	f := newFakeOpenAI(t, func(n int, _ recorded, w http.ResponseWriter, _ *http.Request) {
 		if n == 0 {
 			w.Header().Set("Retry-After", "1")
@@ -258,8 +267,8 @@ func TestRetryAfterHonoured(t *testing.T) {
 	if _, err := c.Answer(context.Background(), AnswerRequest{Question: "질문"}); err != nil {
 		t.Fatalf("Answer: %v", err)
 	}
-	if d := time.Since(start); d < 900*time.Millisecond || d > 5*time.Second {
-		t.Errorf("call took %s; want about the 1s of Retry-After", d)
+	if d := time.Since(start); d < time.Second || d > time.Second+c.backoffMax {
+		t.Errorf("call took %s of the bubble's clock; want the 1s of Retry-After", d)
 	}
 	if got := len(f.requests()); got != 2 {
 		t.Errorf("requests = %d; want 2", got)
@@ -267,6 +276,10 @@ func TestRetryAfterHonoured(t *testing.T) {
 }
 
 func TestRetryAfterCapped(t *testing.T) {
+	synctest.Test(t, testRetryAfterCapped)
+}
+
+func testRetryAfterCapped(t *testing.T) {
 	f := newFakeOpenAI(t, func(n int, _ recorded, w http.ResponseWriter, _ *http.Request) {
 		if n == 0 {
 			w.Header().Set("Retry-After", "3600")
@@ -281,8 +294,8 @@ func TestRetryAfterCapped(t *testing.T) {
 	if _, err := c.Answer(context.Background(), AnswerRequest{Question: "질문"}); err != nil {
 		t.Fatalf("Answer: %v", err)
 	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("call took %s; want the Retry-After capped at 50ms", d)
+	if d := time.Since(start); d < 50*time.Millisecond || d > 50*time.Millisecond+c.backoffMax {
+		t.Errorf("call took %s of the bubble's clock; want the Retry-After capped at 50ms", d)
 	}
 }
 

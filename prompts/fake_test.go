@@ -11,6 +11,8 @@ import (
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/selfcheck/selfcheck/internal/memnet"
 )
 
 // recorded is one request the fake server received.
@@ -25,11 +27,13 @@ type recorded struct {
 func (r recorded) System() string { return r.Req.Messages[0].Content }
 func (r recorded) User() string   { return r.Req.Messages[1].Content }
 
-// fakeOpenAI is an httptest server speaking the chat completion protocol.
-// handle answers the n-th request (0-based); nil answers every request
-// with "ok".
+// fakeOpenAI is an HTTP server speaking the chat completion protocol, on
+// an in-memory network (internal/memnet) so that a test may run in a
+// synctest bubble. handle answers the n-th request (0-based); nil answers
+// every request with "ok".
 type fakeOpenAI struct {
 	*httptest.Server
+	net    *memnet.Network
 	mu     sync.Mutex
 	reqs   []recorded
 	handle func(n int, rec recorded, w http.ResponseWriter, r *http.Request)
@@ -37,8 +41,9 @@ type fakeOpenAI struct {
 
 func newFakeOpenAI(t *testing.T, handle func(n int, rec recorded, w http.ResponseWriter, r *http.Request)) *fakeOpenAI {
 	t.Helper()
-	f := &fakeOpenAI{handle: handle}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f := &fakeOpenAI{handle: handle, net: memnet.New()}
+	t.Cleanup(f.net.Close)
+	f.Server = f.net.Server(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadRequest)
@@ -103,7 +108,7 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 // mod adjusts the config before New.
 func newTestClient(t *testing.T, f *fakeOpenAI, mod func(*Config)) *Client {
 	t.Helper()
-	cfg := Config{BaseURL: f.URL + "/v1", Model: "test-model", Timeout: 2 * time.Second}
+	cfg := Config{BaseURL: f.URL + "/v1", Model: "test-model", Timeout: 2 * time.Second, Transport: f.net.Transport()}
 	if mod != nil {
 		mod(&cfg)
 	}

@@ -7,10 +7,19 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
+// The tests of waits run in a synctest bubble over an in-memory server
+// (fakeOpenAI): the bubble's clock moves only when every goroutine waits, so
+// a duration measured in it is the one the code asked for, on any machine.
+
 func TestTimeout(t *testing.T) {
+	synctest.Test(t, testTimeout)
+}
+
+func testTimeout(t *testing.T) {
 	f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-r.Context().Done():
@@ -24,8 +33,8 @@ func TestTimeout(t *testing.T) {
 	if !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v; want ErrTimeout", err)
 	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("call took %s; want it to end soon after the 150ms timeout", d)
+	if d := time.Since(start); d != 150*time.Millisecond {
+		t.Errorf("call took %s of the bubble's clock; want it to end at the 150ms timeout", d)
 	}
 	if got := len(f.requests()); got != 1 {
 		t.Errorf("requests = %d; want 1 (timeouts are not retried)", got)
@@ -33,6 +42,10 @@ func TestTimeout(t *testing.T) {
 }
 
 func TestCancelStopsRetries(t *testing.T) {
+	synctest.Test(t, testCancelStopsRetries)
+}
+
+func testCancelStopsRetries(t *testing.T) {
 	f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusServiceUnavailable, "down")
 	})
@@ -46,12 +59,16 @@ func TestCancelStopsRetries(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v; want the cancellation", err)
 	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("call took %s; want it to stop when the context ends", d)
+	if d := time.Since(start); d != 100*time.Millisecond {
+		t.Errorf("call took %s of the bubble's clock; want it to stop when the context ends, at 100ms", d)
 	}
 }
 
 func TestBusy(t *testing.T) {
+	synctest.Test(t, testBusy)
+}
+
+func testBusy(t *testing.T) {
 	arrived := make(chan struct{}, 4)
 	unblock := make(chan struct{})
 	f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
@@ -66,12 +83,9 @@ func TestBusy(t *testing.T) {
 	wg.Go(func() { _, errs[0] = c.Answer(context.Background(), AnswerRequest{Question: "첫째"}) })
 	<-arrived // the first call is in flight
 	wg.Go(func() { _, errs[1] = c.Answer(context.Background(), AnswerRequest{Question: "둘째"}) })
-	deadline := time.Now().Add(2 * time.Second)
-	for c.pool.queued() != 1 {
-		if time.Now().After(deadline) {
-			t.Fatal("second call never queued")
-		}
-		time.Sleep(time.Millisecond)
+	synctest.Wait()
+	if c.pool.queued() != 1 {
+		t.Fatal("second call never queued")
 	}
 
 	start := time.Now()
@@ -79,8 +93,8 @@ func TestBusy(t *testing.T) {
 	if !errors.Is(err, ErrBusy) {
 		t.Errorf("third call err = %v; want ErrBusy", err)
 	}
-	if d := time.Since(start); d > 100*time.Millisecond {
-		t.Errorf("ErrBusy took %s; want it at once", d)
+	if d := time.Since(start); d != 0 {
+		t.Errorf("ErrBusy took %s of the bubble's clock; want it at once", d)
 	}
 	close(unblock)
 	wg.Wait()
@@ -95,6 +109,10 @@ func TestBusy(t *testing.T) {
 }
 
 func TestQueuedCallCancelled(t *testing.T) {
+	synctest.Test(t, testQueuedCallCancelled)
+}
+
+func testQueuedCallCancelled(t *testing.T) {
 	unblock := make(chan struct{})
 	arrived := make(chan struct{}, 1)
 	f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
@@ -122,6 +140,10 @@ func TestQueuedCallCancelled(t *testing.T) {
 // freed slot goes to the users in turn, so another user's call is served
 // after one of the burst's, not after all of them.
 func TestFairness(t *testing.T) {
+	synctest.Test(t, testFairness)
+}
+
+func testFairness(t *testing.T) {
 	var mu sync.Mutex
 	var order []string
 	next := make(chan struct{})
@@ -143,12 +165,9 @@ func TestFairness(t *testing.T) {
 	}
 	waitQueued := func(n int) {
 		t.Helper()
-		deadline := time.Now().Add(2 * time.Second)
-		for c.pool.queued() != n {
-			if time.Now().After(deadline) {
-				t.Fatalf("queued = %d; want %d", c.pool.queued(), n)
-			}
-			time.Sleep(time.Millisecond)
+		synctest.Wait()
+		if c.pool.queued() != n {
+			t.Fatalf("queued = %d; want %d", c.pool.queued(), n)
 		}
 	}
 	var wg sync.WaitGroup
@@ -163,8 +182,9 @@ func TestFairness(t *testing.T) {
 		})
 	}
 	start("UA", "A1")
-	for len(f.requests()) == 0 {
-		time.Sleep(time.Millisecond)
+	synctest.Wait()
+	if len(f.requests()) == 0 {
+		t.Fatal("the first call never reached the server")
 	}
 	start("UA", "A2")
 	waitQueued(1)
@@ -177,8 +197,8 @@ func TestFairness(t *testing.T) {
 		if err := ask("UA", q); !errors.Is(err, ErrBusy) {
 			t.Errorf("%s: err = %v; want ErrBusy past the user's share", q, err)
 		}
-		if d := time.Since(began); d > 100*time.Millisecond {
-			t.Errorf("%s: ErrBusy after %s; want it at once", q, d)
+		if d := time.Since(began); d != 0 {
+			t.Errorf("%s: ErrBusy after %s of the bubble's clock; want it at once", q, d)
 		}
 	}
 	start("UB", "B1")
@@ -201,48 +221,52 @@ func TestFairness(t *testing.T) {
 // waiting for a slot, or facing a backoff longer than the time left, ends
 // within it with ErrTimeout or the server's error, never later.
 func TestTimeoutCoversQueueAndRetries(t *testing.T) {
-	t.Run("queue wait", func(t *testing.T) {
-		unblock := make(chan struct{})
-		arrived := make(chan struct{}, 1)
-		f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, r *http.Request) {
-			arrived <- struct{}{}
-			select {
-			case <-unblock:
-			case <-r.Context().Done():
-			}
-			writeChat(w, "ok")
-		})
-		c := newTestClient(t, f, func(cfg *Config) { cfg.MaxConcurrent, cfg.Timeout = 1, 300*time.Millisecond })
-		var wg sync.WaitGroup
-		wg.Go(func() { _, _ = c.Answer(context.Background(), AnswerRequest{Question: "첫째"}) })
-		<-arrived
-		start := time.Now()
-		_, err := c.Answer(context.Background(), AnswerRequest{Question: "둘째"})
-		if !errors.Is(err, ErrTimeout) {
-			t.Errorf("queued call: err = %v; want ErrTimeout", err)
+	t.Run("queue wait", func(t *testing.T) { synctest.Test(t, testTimeoutCoversQueue) })
+	t.Run("backoff longer than the time left", func(t *testing.T) { synctest.Test(t, testTimeoutCoversBackoff) })
+}
+
+func testTimeoutCoversQueue(t *testing.T) {
+	unblock := make(chan struct{})
+	arrived := make(chan struct{}, 1)
+	f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, r *http.Request) {
+		arrived <- struct{}{}
+		select {
+		case <-unblock:
+		case <-r.Context().Done():
 		}
-		if d := time.Since(start); d > 600*time.Millisecond {
-			t.Errorf("queued call ended after %s; want about the 300ms timeout", d)
-		}
-		close(unblock)
-		wg.Wait()
+		writeChat(w, "ok")
 	})
-	t.Run("backoff longer than the time left", func(t *testing.T) {
-		f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
-			w.Header().Set("Retry-After", "5")
-			writeError(w, http.StatusServiceUnavailable, "down")
-		})
-		c := newTestClient(t, f, func(cfg *Config) { cfg.Timeout = time.Second })
-		start := time.Now()
-		_, err := c.Answer(context.Background(), AnswerRequest{Question: "질문"})
-		if httpStatus(err) != http.StatusServiceUnavailable {
-			t.Errorf("err = %v; want the 503", err)
-		}
-		if d := time.Since(start); d > 500*time.Millisecond {
-			t.Errorf("call took %s; want no wait for a retry that cannot happen in time", d)
-		}
-		if n := len(f.requests()); n != 1 {
-			t.Errorf("requests = %d; want 1", n)
-		}
+	c := newTestClient(t, f, func(cfg *Config) { cfg.MaxConcurrent, cfg.Timeout = 1, 300*time.Millisecond })
+	var wg sync.WaitGroup
+	wg.Go(func() { _, _ = c.Answer(context.Background(), AnswerRequest{Question: "첫째"}) })
+	<-arrived
+	start := time.Now()
+	_, err := c.Answer(context.Background(), AnswerRequest{Question: "둘째"})
+	if !errors.Is(err, ErrTimeout) {
+		t.Errorf("queued call: err = %v; want ErrTimeout", err)
+	}
+	if d := time.Since(start); d != 300*time.Millisecond {
+		t.Errorf("queued call ended after %s of the bubble's clock; want it at the 300ms timeout", d)
+	}
+	close(unblock)
+	wg.Wait()
+}
+
+func testTimeoutCoversBackoff(t *testing.T) {
+	f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "5")
+		writeError(w, http.StatusServiceUnavailable, "down")
 	})
+	c := newTestClient(t, f, func(cfg *Config) { cfg.Timeout = time.Second })
+	start := time.Now()
+	_, err := c.Answer(context.Background(), AnswerRequest{Question: "질문"})
+	if httpStatus(err) != http.StatusServiceUnavailable {
+		t.Errorf("err = %v; want the 503", err)
+	}
+	if d := time.Since(start); d != 0 {
+		t.Errorf("call took %s of the bubble's clock; want no wait for a retry that cannot happen in time", d)
+	}
+	if n := len(f.requests()); n != 1 {
+		t.Errorf("requests = %d; want 1", n)
+	}
 }

@@ -53,7 +53,7 @@ func TestHostGuard(t *testing.T) {
 	var reached atomic.Int64
 	other := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { reached.Add(1) }))
 	defer other.Close()
-	hc := newHTTPClient("http://model.example:8000/v1")
+	hc := newHTTPClient("http://model.example:8000/v1", nil)
 	req, _ := http.NewRequest(http.MethodPost, other.URL, nil)
 	req.Header.Set("Authorization", "Bearer sk-secret")
 	if _, err := hc.Do(req); !errors.Is(err, ErrRedirect) {

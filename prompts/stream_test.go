@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 	"unicode/utf8"
 )
@@ -317,15 +318,17 @@ func TestAnswerStreamFailures(t *testing.T) {
 		}
 	})
 	t.Run("timeout covers the stream", func(t *testing.T) {
-		f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
-			writeSSE(w, []string{"첫", "둘", "셋", "넷"}, nil, 150*time.Millisecond)
+		synctest.Test(t, func(t *testing.T) {
+			f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
+				writeSSE(w, []string{"첫", "둘", "셋", "넷"}, nil, 150*time.Millisecond)
+			})
+			c := newTestClient(t, f, func(cfg *Config) { cfg.Timeout = 300 * time.Millisecond })
+			start := time.Now()
+			_, err := c.AnswerStream(context.Background(), fixedAnswer(), func(string) {})
+			if err == nil || time.Since(start) != 300*time.Millisecond {
+				t.Errorf("err = %v after %v of the bubble's clock; want a failure at the 300ms timeout", err, time.Since(start))
+			}
 		})
-		c := newTestClient(t, f, func(cfg *Config) { cfg.Timeout = 300 * time.Millisecond })
-		start := time.Now()
-		_, err := c.AnswerStream(context.Background(), fixedAnswer(), func(string) {})
-		if err == nil || time.Since(start) > time.Second {
-			t.Errorf("err = %v after %v; want a failure at the timeout", err, time.Since(start))
-		}
 	})
 	t.Run("busy", func(t *testing.T) {
 		unblock := make(chan struct{})
@@ -355,6 +358,10 @@ func TestAnswerStreamFailures(t *testing.T) {
 // The first delta arrives as soon as the server sends it, not when the
 // answer is complete.
 func TestAnswerStreamFirstDelta(t *testing.T) {
+	synctest.Test(t, testAnswerStreamFirstDelta)
+}
+
+func testAnswerStreamFirstDelta(t *testing.T) {
 	const pause = 100 * time.Millisecond
 	f := newFakeOpenAI(t, func(_ int, _ recorded, w http.ResponseWriter, _ *http.Request) {
 		writeSSE(w, []string{"72시간 ", "이내에 ", "통지합니다 ", "[1]."}, nil, pause)
@@ -366,9 +373,9 @@ func TestAnswerStreamFirstDelta(t *testing.T) {
 	if _, err := c.AnswerStream(context.Background(), fixedAnswer(), got.add); err != nil {
 		t.Fatal(err)
 	}
+	// The bubble's clock: the server pauses before each of its 4 chunks.
 	first, total := got.first.Sub(start), time.Since(start)
-	t.Logf("first delta after %v, whole answer after %v", first, total)
-	if first > total-2*pause {
-		t.Errorf("first delta after %v of %v; want it with the first chunk", first, total)
+	if first != pause || total != 4*pause {
+		t.Errorf("first delta after %v of %v; want it with the first chunk, after %v of %v", first, total, pause, 4*pause)
 	}
 }
