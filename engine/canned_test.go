@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/selfcheck/selfcheck/retrieval"
@@ -231,27 +232,30 @@ func TestCannedFirstAsksShareOneLoad(t *testing.T) {
 	}
 }
 
-// WatchCanned loads at once and picks up changes in the background.
+// WatchCanned loads at once and picks up changes in the background, at
+// its next tick (on a synctest clock: no real wait, no deadline).
 func TestWatchCanned(t *testing.T) {
-	src := newFakeCanned()
-	e := newCannedEngine(t, src)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { e.WatchCanned(ctx, 5*time.Millisecond); close(done) }()
-	src.put(staffAnswers[0])
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		a, _ := e.Ask(context.Background(), "고객의견 수렴채널은 몇 개?")
-		if a.Canned != nil {
-			break
+	synctest.Test(t, func(t *testing.T) {
+		const every = 15 * time.Second
+		const q = "고객의견 수렴채널은 몇 개?"
+		src := newFakeCanned()
+		e := newCannedEngine(t, src)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { e.WatchCanned(ctx, every); close(done) }()
+		synctest.Wait()
+		src.put(staffAnswers[0])
+		if a, _ := e.Ask(context.Background(), q); a.Canned != nil {
+			t.Errorf("canned answer %q offered before the watch read the store again", a.Canned.Name)
 		}
-		if time.Now().After(deadline) {
-			t.Fatal("WatchCanned did not pick up a new answer within 5 s")
+		time.Sleep(every)
+		synctest.Wait()
+		if a, _ := e.Ask(context.Background(), q); a.Canned == nil {
+			t.Error("WatchCanned did not pick up a new answer at its next tick")
 		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	cancel()
-	<-done
+		cancel()
+		<-done
+	})
 }
 
 // RefreshCanned after a change does not settle for an update that read

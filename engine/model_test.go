@@ -12,20 +12,24 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	openai "github.com/sashabaranov/go-openai"
 
+	"github.com/selfcheck/selfcheck/internal/memnet"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
 	"github.com/selfcheck/selfcheck/retrieval"
 )
 
-// fakeChat is an httptest server speaking the OpenAI chat completion
-// protocol (POST /v1/chat/completions). handle answers the n-th request
-// (0-based); nil answers every request with "ok".
+// fakeChat is an HTTP server speaking the OpenAI chat completion protocol
+// (POST /v1/chat/completions), on an in-memory network (internal/memnet)
+// so that a test may run in a synctest bubble. handle answers the n-th
+// request (0-based); nil answers every request with "ok".
 type fakeChat struct {
 	*httptest.Server
+	net    *memnet.Network
 	mu     sync.Mutex
 	reqs   []openai.ChatCompletionRequest
 	handle func(n int, w http.ResponseWriter, r *http.Request)
@@ -33,8 +37,9 @@ type fakeChat struct {
 
 func newFakeChat(t *testing.T, handle func(n int, w http.ResponseWriter, r *http.Request)) *fakeChat {
 	t.Helper()
-	f := &fakeChat{handle: handle}
-	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f := &fakeChat{handle: handle, net: memnet.New()}
+	t.Cleanup(f.net.Close)
+	f.Server = f.net.Server(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost || r.URL.Path != "/v1/chat/completions" {
 			http.NotFound(w, r)
 			return
@@ -146,7 +151,7 @@ func newModelEngine(t *testing.T, f *fakeChat, mod func(*prompts.Config)) *Engin
 	}
 	cfg := Config{Knowledge: testKB, Index: testIndex}
 	if f != nil {
-		pc := prompts.Config{BaseURL: f.URL + "/v1", Model: "test-model", Timeout: 5 * time.Second, MaxRetries: -1}
+		pc := prompts.Config{BaseURL: f.URL + "/v1", Model: "test-model", Timeout: 5 * time.Second, MaxRetries: -1, Transport: f.net.Transport()}
 		if mod != nil {
 			mod(&pc)
 		}
@@ -318,40 +323,44 @@ func TestModelOutage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := newFakeChat(t, tt.handle)
-			e := newModelEngine(t, f, func(c *prompts.Config) {
-				c.Timeout = 300 * time.Millisecond
-				c.MaxRetries = 1
-			})
-			start := time.Now()
-			rep, err := e.Review(t.Context(), "1.3", draftAbroad)
-			if err != nil {
-				t.Fatalf("Review: got error %v; want the deterministic report", err)
-			}
-			if rep.LLM || !slices.Equal(rep.Notices, append(slices.Clone(wantRep.Notices), noticeReviewFailed)) {
-				t.Errorf("got llm %v notices %q; want llm false and the fallback notice", rep.LLM, rep.Notices)
-			}
-			if rep.Summary != wantRep.Summary {
-				t.Errorf("got summary %+v; want the deterministic %+v", rep.Summary, wantRep.Summary)
-			}
-			if tt.name == "not JSON" {
-				return // an answer that is not a review is no outage for Ask
-			}
-			a, err := e.Ask(t.Context(), q)
-			if err != nil {
-				t.Fatalf("Ask: got error %v; want the deterministic answer", err)
-			}
-			if a.LLM || a.Answer != wantAns.Answer || !slices.Equal(a.Notices, []string{noticeAnswerFailed}) {
-				t.Errorf("got llm %v notices %q; want llm false, the deterministic answer and the fallback notice", a.LLM, a.Notices)
-			}
-			if d := time.Since(start); d > 5*time.Second {
-				t.Errorf("took %s; want the fallback within a few seconds", d)
-			}
-			for _, n := range append(a.Notices, rep.Notices...) {
-				if strings.Contains(n, "500") || strings.Contains(strings.ToLower(n), "upstream") || strings.Contains(n, "timed out") {
-					t.Errorf("notice %q shows internal error details", n)
+			synctest.Test(t, func(t *testing.T) {
+				const timeout = 300 * time.Millisecond
+				f := newFakeChat(t, tt.handle)
+				e := newModelEngine(t, f, func(c *prompts.Config) {
+					c.Timeout = timeout
+					c.MaxRetries = 1
+				})
+				start := time.Now()
+				rep, err := e.Review(t.Context(), "1.3", draftAbroad)
+				if err != nil {
+					t.Fatalf("Review: got error %v; want the deterministic report", err)
 				}
-			}
+				if rep.LLM || !slices.Equal(rep.Notices, append(slices.Clone(wantRep.Notices), noticeReviewFailed)) {
+					t.Errorf("got llm %v notices %q; want llm false and the fallback notice", rep.LLM, rep.Notices)
+				}
+				if rep.Summary != wantRep.Summary {
+					t.Errorf("got summary %+v; want the deterministic %+v", rep.Summary, wantRep.Summary)
+				}
+				if tt.name == "not JSON" {
+					return // an answer that is not a review is no outage for Ask
+				}
+				a, err := e.Ask(t.Context(), q)
+				if err != nil {
+					t.Fatalf("Ask: got error %v; want the deterministic answer", err)
+				}
+				if a.LLM || a.Answer != wantAns.Answer || !slices.Equal(a.Notices, []string{noticeAnswerFailed}) {
+					t.Errorf("got llm %v notices %q; want llm false, the deterministic answer and the fallback notice", a.LLM, a.Notices)
+				}
+				// The bubble's clock: each call gives up at its timeout.
+				if d := time.Since(start); d > 2*timeout {
+					t.Errorf("took %s; want the fallback within the two calls' timeouts", d)
+				}
+				for _, n := range append(a.Notices, rep.Notices...) {
+					if strings.Contains(n, "500") || strings.Contains(strings.ToLower(n), "upstream") || strings.Contains(n, "timed out") {
+						t.Errorf("notice %q shows internal error details", n)
+					}
+				}
+			})
 		})
 	}
 }

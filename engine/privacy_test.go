@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	openai "github.com/sashabaranov/go-openai"
+
+	"github.com/selfcheck/selfcheck/internal/memnet"
 )
 
 // privateDraft is a 1.3 draft with one of every kind of personal datum,
@@ -38,14 +40,16 @@ var privateData = []string{
 // bodyRecorder is a chat completion server that keeps every request body.
 type bodyRecorder struct {
 	*httptest.Server
+	net    *memnet.Network
 	mu     sync.Mutex
 	bodies []string
 }
 
 func newBodyRecorder(t *testing.T, answer func(req openai.ChatCompletionRequest) string) *bodyRecorder {
 	t.Helper()
-	b := &bodyRecorder{}
-	b.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b := &bodyRecorder{net: memnet.New()}
+	t.Cleanup(b.net.Close)
+	b.Server = b.net.Server(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
 		var req openai.ChatCompletionRequest
 		if err := json.Unmarshal(raw, &req); err != nil {
@@ -76,7 +80,7 @@ func TestNothingPersonalReachesTheModel(t *testing.T) {
 		}
 		return "담당자에게 문의하세요 [1]."
 	})
-	e := newModelEngine(t, &fakeChat{Server: rec.Server}, nil)
+	e := newModelEngine(t, &fakeChat{Server: rec.Server, net: rec.net}, nil)
 	rep, err := e.Review(t.Context(), "1.3", privateDraft)
 	if err != nil {
 		t.Fatalf("Review: %v", err)

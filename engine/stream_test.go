@@ -130,7 +130,7 @@ func TestAskInThreadStream(t *testing.T) {
 func TestAskStreamWithCanned(t *testing.T) {
 	const modelText = "보안인증서가 있으면 1.2는 작성하지 않아도 됩니다 [1]."
 	f := newFakeChat(t, chatStream("보안인증서가 ", "있으면 1.2는 ", "작성하지 않아도 됩니다 [1]."))
-	c, err := prompts.New(prompts.Config{BaseURL: f.URL + "/v1", Model: "test-model", Timeout: 5 * time.Second, MaxRetries: -1})
+	c, err := prompts.New(prompts.Config{BaseURL: f.URL + "/v1", Model: "test-model", Timeout: 5 * time.Second, MaxRetries: -1, Transport: f.net.Transport()})
 	if err != nil {
 		t.Fatal(err)
 	}
