@@ -3,7 +3,6 @@ package knowledge
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // realisticDraft is a long draft of the kind applicants paste: the masked
@@ -52,29 +51,6 @@ func BenchmarkReview(b *testing.B) {
 					}
 				}
 			})
-		}
-	}
-}
-
-// TestReviewTimeBounded fails when a review of a 200 KB input takes far
-// longer than the 50 ms target (a generous bound, for shared machines):
-// a rule that scans without a bounded window shows up here as seconds.
-func TestReviewTimeBounded(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
-	}
-	c := mustLoad(t)
-	inputs := pathologicalDrafts()
-	inputs["realistic-200KB"] = realisticDraft(c, MaxDraftBytes)
-	for name, draft := range inputs {
-		for _, item := range c.ItemIDs() {
-			start := time.Now()
-			if _, err := c.Review(item, draft, ReviewOptions{}); err != nil {
-				t.Fatalf("%s %s: %v", name, item, err)
-			}
-			if d := time.Since(start); d > raceSlowdown*500*time.Millisecond {
-				t.Errorf("%s: review %s took %v; want well under 50 ms", name, item, d)
-			}
 		}
 	}
 }

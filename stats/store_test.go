@@ -188,15 +188,14 @@ func TestRecordNeverBlocks(t *testing.T) {
 			_, err = tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, int64(writeLock))
 			must(t, err)
 		}
-		start := time.Now()
+		// The loop must finish while the lock is held: a RecordAsk that
+		// waited for the writer would never return (and go test's
+		// -timeout would say where it hangs).
 		dropped := 0
 		for range queueSize + 1000 {
 			if err := s.RecordAsk(ctx, Ask{Kind: "guidance", Outcome: OutcomeAnswered}); err == ErrQueueFull {
 				dropped++
 			}
-		}
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("%d records took %s with the writer stuck; want no waiting", queueSize+100, d)
 		}
 		if dropped == 0 {
 			t.Errorf("no event dropped with the writer stuck and %d queued", queueSize+100)

@@ -1,5 +1,0 @@
-//go:build race
-
-package knowledge
-
-func init() { raceEnabled = true }
