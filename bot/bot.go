@@ -110,6 +110,13 @@ type Config struct {
 	// staff by DM.
 	SupportChannel string
 	SupportGroup   string
+	// History keeps each user's latest element statuses per item, so that
+	// a review leads with what changed since the previous one
+	// (progress.go); nil compares nothing.
+	History ReviewHistory
+	// ChecklistVersion is printed on the cover of the report files a
+	// review offers (reports.go).
+	ChecklistVersion string
 	// Logger receives structured logs; nil discards them.
 	Logger *slog.Logger
 	// HTTPClient is used for the Web API and response_url; nil means a
@@ -181,6 +188,10 @@ type Bot struct {
 	// Config.Canned rather than by a CommandFunc.
 	builtinCanned bool
 
+	// reports keeps the reviews whose report file may be asked for
+	// (reports.go), in memory only.
+	reports *reportCache
+
 	botUserID atomic.Value // string; set by Run from auth.test
 	state     State
 	// viewing is the channel each user last looked at (app_context_changed).
@@ -243,6 +254,7 @@ func New(cfg Config) (*Bot, error) {
 		state:    cfg.State,
 		abort:    make(chan struct{}),
 		drain:    make(chan struct{}),
+		reports:  newReportCache(nil),
 	}
 	if b.state == nil {
 		st, err := memoryState()

@@ -140,6 +140,8 @@ func (b *Bot) onButtons(ctx context.Context, log *slog.Logger, ic slack.Interact
 			b.onResolve(ctx, log, clickOf(ic), a)
 		case actionCannedFull:
 			b.onCannedFull(ctx, log, clickOf(ic), a)
+		case actionReport:
+			b.onReport(ctx, log, clickOf(ic), a)
 		}
 	}
 }

@@ -48,7 +48,7 @@ const textNeedForm = "📝 자가 점검표 전체를 함께 붙여 넣어 주�
 // formReview is "/selfcheck all <paste>": every item of a whole pasted
 // form, reviewed as a file holding that text would be, in one reply: the
 // overview, then each item's review.
-func (b *Bot) formReview(ctx context.Context, text string) (doc, error) {
+func (b *Bot) formReview(ctx context.Context, log *slog.Logger, text string, o origin) (doc, error) {
 	if b.cfg.Files == nil {
 		return renderNotice(fmt.Sprintf(textNotAvailable, formWord)), nil
 	}
@@ -59,15 +59,21 @@ func (b *Bot) formReview(ctx context.Context, text string) (doc, error) {
 	if err != nil {
 		return doc{}, err
 	}
+	leads := b.compareReviews(ctx, log, o.userID, rep.Items)
 	d := renderFormOverview(rep, "", 1, "항목별 결과가 아래에 이어져요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요. 이 메시지는 나에게만 보여요.")
 	d.Title = "자가 점검표 전체 검토 결과"
 	d.Body[0] = headerBlock("📋 자가 점검표 전체 검토 결과")
 	for _, r := range rep.Items {
-		rd := renderReport(r)
+		rd := withLead(renderReport(r), leads[r.Item])
 		d.Body = append(append(d.Body, slack.NewDividerBlock()), rd.Body...)
 	}
 	if len(rep.Items) > 0 {
 		d.Footer = answerFooter("review", "review", formWord)
+		thread := ""
+		if o.conversation != nil {
+			thread = o.conversation.thread
+		}
+		d.Footer = append(d.Footer, b.offerReport(o.userID, o.channelID, thread, "", rep, leads)...)
 	}
 	return d, nil
 }
@@ -213,11 +219,16 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 		return paginate(b.renderError(err))
 	}
 	attrs = append(attrs, "items", len(rep.Items))
+	leads := b.compareReviews(ctx, log, ev.User, rep.Items)
 	out := paginate(renderFormOverview(rep, item, len(files), "항목별 결과가 이어서 이 스레드에 올라와요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요."))
 	for _, r := range rep.Items {
-		out = append(out, paginate(renderReport(r))...)
+		out = append(out, paginate(withLead(renderReport(r), leads[r.Item]))...)
 	}
-	return out
+	thread := ev.ThreadTS
+	if thread == "" {
+		thread = ev.TS
+	}
+	return withReportOffer(out, b.offerReport(ev.User, ev.Channel, thread, info.Name, rep, leads))
 }
 
 // fileItem is the item a message with a file names ("1.3", "1.3 검토"),

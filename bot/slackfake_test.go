@@ -156,6 +156,9 @@ type fakeSlack struct {
 	// reply missing fields or with the wrong types), after recording the
 	// call with Err "raw".
 	raw map[string]string
+	// uploads are the files received through files.uploadV2
+	// (uploadfake_test.go), by file ID.
+	uploads map[string]*uploadedFile
 }
 
 func newFakeSlack(t *testing.T) *fakeSlack {
@@ -222,6 +225,9 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if f.serveUpload(w, r, method, form, body) {
+		return
+	}
 	if isRaw {
 		f.record(apiCall{Method: method, Channel: form.Get("channel"), Err: "raw"})
 		w.Header().Set("Content-Type", "application/json")

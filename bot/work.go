@@ -113,7 +113,7 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 	case intentNeedItem:
 		return renderNotice(textNeedItem), nil
 	case intentReviewForm:
-		return b.formReview(ctx, in.text)
+		return b.formReview(ctx, log, in.text, o)
 	case intentDraftInPublic:
 		item := in.item
 		if item == "" {
@@ -161,7 +161,8 @@ func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin)
 			r.Title = b.items[r.Item].Title
 		}
 		b.rememberTopic(ctx, log, o, r.Item, "")
-		return renderReport(r), nil
+		leads := b.compareReviews(ctx, log, o.userID, []knowledge.Report{r})
+		return withLead(renderReport(r), leads[r.Item]), nil
 	default:
 		a, err := b.ask(ctx, in, o)
 		if err != nil {

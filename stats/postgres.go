@@ -53,5 +53,20 @@ func pgMigrations() [][]string {
 			PRIMARY KEY (day, item)
 		)`,
 		},
+		{
+			`CREATE TABLE install (
+			one    boolean PRIMARY KEY DEFAULT true CHECK (one),
+			secret bytea NOT NULL
+		)`,
+			`CREATE TABLE review_history (
+			id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+			at       timestamptz NOT NULL,
+			user_key text NOT NULL,
+			item     text NOT NULL,
+			statuses text NOT NULL
+		)`,
+			`CREATE INDEX review_history_user ON review_history (user_key, item, at)`,
+			`CREATE INDEX review_history_at ON review_history (at)`,
+		},
 	}
 }

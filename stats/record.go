@@ -69,6 +69,7 @@ type event struct {
 	review   *Review
 	feedback *Feedback
 	escalate *Escalation
+	history  *history
 	flushed  chan struct{} // a Flush marker
 }
 
@@ -261,6 +262,8 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, ev event) error {
 			ON CONFLICT (day, item, kind) DO UPDATE SET up = feedback.up + excluded.up, down = feedback.down + excluded.down`), d, f.Item, f.Kind, up, down); err != nil {
 			return fmt.Errorf("count feedback: %w", err)
 		}
+	case ev.history != nil:
+		return s.writeHistory(ctx, tx, ev.at, ev.history)
 	case ev.escalate != nil:
 		opened, resolved := 1, 0
 		if ev.escalate.Resolved {

@@ -43,6 +43,11 @@ type Report struct {
 	// Escalations per item: handed to the support team, and marked
 	// resolved, in the period.
 	Escalations []EscalationCount `json:"escalations"`
+	// ReviewedAgain is how many applicants reviewed an item more than
+	// once in the period; Progress, per item, how the missing elements
+	// moved between their first and last review (history.go).
+	ReviewedAgain int            `json:"reviewed_again"`
+	Progress      []ItemProgress `json:"progress"`
 	// KeptQuestions is how many masked questions are stored (see
 	// Store.Unanswered).
 	KeptQuestions int `json:"kept_questions"`
@@ -110,7 +115,7 @@ func (s *Store) Report(ctx context.Context, days int) (Report, error) {
 	if days < 1 {
 		return Report{}, fmt.Errorf("statistics: days must be 1 or more, got %d", days)
 	}
-	r := Report{Days: days, ByItem: []ItemQuestions{}, ByDay: []DayCount{}, ByKind: map[string]int{}, Reviews: []ItemReviews{}, Feedback: []FeedbackCount{}, Escalations: []EscalationCount{}}
+	r := Report{Days: days, ByItem: []ItemQuestions{}, ByDay: []DayCount{}, ByKind: map[string]int{}, Reviews: []ItemReviews{}, Feedback: []FeedbackCount{}, Escalations: []EscalationCount{}, Progress: []ItemProgress{}}
 	r.From, r.To = s.since(days)
 	if err := s.askCounts(ctx, &r); err != nil {
 		return Report{}, err
@@ -122,6 +127,9 @@ func (s *Store) Report(ctx context.Context, days int) (Report, error) {
 		return Report{}, err
 	}
 	if err := s.escalationCounts(ctx, &r); err != nil {
+		return Report{}, err
+	}
+	if err := s.progressCounts(ctx, &r); err != nil {
 		return Report{}, err
 	}
 	cutoff := s.db.Time(s.now().Add(-s.retention))

@@ -84,6 +84,8 @@ type Store struct {
 	now       func() time.Time
 	retention time.Duration
 
+	secret []byte // hashes user IDs (history.go)
+
 	mu      sync.RWMutex // guards closed against sends on a closed queue
 	closed  bool
 	queue   chan event
@@ -111,6 +113,10 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		s.retention = DefaultRetention
 	}
 	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open statistics %s: %w", path, err)
+	}
+	if err := s.loadSecret(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open statistics %s: %w", path, err)
 	}
@@ -169,8 +175,8 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Purge deletes the question texts older than the retention period and
-// reports how many it deleted.
+// Purge deletes the question texts and the kept reviews (history.go)
+// older than the retention period and reports how many it deleted.
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	cutoff := s.db.Time(s.now().Add(-s.retention))
 	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM questions WHERE at < ?`), cutoff)
@@ -178,6 +184,14 @@ func (s *Store) Purge(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("delete expired questions: %w", err)
 	}
 	n, _ := res.RowsAffected()
+	res, err = s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM review_history WHERE at < ?`), cutoff)
+	if err != nil {
+		return 0, fmt.Errorf("delete expired reviews: %w", err)
+	}
+	m, _ := res.RowsAffected()
+	if m > 0 {
+		s.log.Info("expired reviews deleted", "count", m)
+	}
 	if n > 0 {
 		s.log.Info("expired questions deleted", "count", n)
 	}
@@ -247,6 +261,24 @@ func sqliteMigrations() [][]string {
 			resolved INTEGER NOT NULL,
 			PRIMARY KEY (day, item)
 		) STRICT, WITHOUT ROWID`,
+		},
+		// 2: element statuses of each review by a hashed user, for the
+		// comparison with the previous review (history.go), and the
+		// installation's secret that hashes the user IDs.
+		{
+			`CREATE TABLE install (
+			one    INTEGER PRIMARY KEY CHECK (one = 1),
+			secret BLOB NOT NULL
+		) STRICT`,
+			`CREATE TABLE review_history (
+			id       INTEGER PRIMARY KEY,
+			at       TEXT NOT NULL,
+			user_key TEXT NOT NULL,
+			item     TEXT NOT NULL,
+			statuses TEXT NOT NULL
+		) STRICT`,
+			`CREATE INDEX review_history_user ON review_history (user_key, item, at)`,
+			`CREATE INDEX review_history_at ON review_history (at)`,
 		},
 	}
 }

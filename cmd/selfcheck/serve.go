@@ -43,6 +43,11 @@ type serveDeps struct {
 	// nil with STATS=off. Feedback counts the votes (the engine).
 	Stats    bot.StatsStore
 	Feedback bot.FeedbackRecorder
+	// History keeps each user's element statuses per item (hashed user
+	// IDs, in the statistics) for the comparison with their previous
+	// review; nil with STATS=off. ChecklistVersion goes on report covers.
+	History          bot.ReviewHistory
+	ChecklistVersion string
 }
 
 // serveConfig is the Slack part of the environment. docs/slack.md
@@ -182,8 +187,10 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		Stats:         deps.Stats,
 		Feedback:      deps.Feedback,
 
-		SupportChannel: sc.SupportChannel,
-		SupportGroup:   sc.SupportGroup,
+		History:          deps.History,
+		ChecklistVersion: deps.ChecklistVersion,
+		SupportChannel:   sc.SupportChannel,
+		SupportGroup:     sc.SupportGroup,
 	})
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)

@@ -68,18 +68,20 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 	log.Info("shared state", "backend", store.Backend(), "canned_refresh", refresh)
 	go e.WatchCanned(ctx, refresh)
 	return runServe(ctx, getenv, serveDeps{
-		Answerer:      e,
-		Reviewer:      e,
-		Items:         kb.Infos(),
-		Logger:        log,
-		Canned:        store,
-		CannedWriter:  store,
-		RefreshCanned: e.RefreshCanned,
-		Files:         fileReviewer{e: e, cfg: cfg.extractConfig()},
-		MaxFileBytes:  cfg.MaxFileBytes,
-		State:         state,
-		Stats:         botStats(st),
-		Feedback:      e,
+		Answerer:         e,
+		Reviewer:         e,
+		Items:            kb.Infos(),
+		Logger:           log,
+		Canned:           store,
+		CannedWriter:     store,
+		RefreshCanned:    e.RefreshCanned,
+		Files:            fileReviewer{e: e, cfg: cfg.extractConfig()},
+		MaxFileBytes:     cfg.MaxFileBytes,
+		State:            state,
+		Stats:            botStats(st),
+		Feedback:         e,
+		History:          reviewHistoryOf(st),
+		ChecklistVersion: kb.Version,
 		QuickReview: func(ctx context.Context, itemID, draft string) (knowledge.Report, error) {
 			if err := ctx.Err(); err != nil {
 				return knowledge.Report{}, err

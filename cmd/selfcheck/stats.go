@@ -120,6 +120,16 @@ func renderStats(w io.Writer, r stats.Report, off bool) {
 			fmt.Fprintf(w, "       %-7s 누락 %d · 일부 %d\n", el.Element, el.Missing, el.Partial)
 		}
 	}
+	fmt.Fprintf(w, "\n다시 검토한 신청자 %d명 (applicants who reviewed an item again; 첫 검토 → 마지막 검토의 누락 수)\n", r.ReviewedAgain)
+	for _, p := range r.Progress {
+		fmt.Fprintf(w, "  %-4s 신청자 %d명\n", p.Item, p.Applicants)
+		for _, el := range p.Elements {
+			if el.MissingFirst == 0 && el.MissingLast == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "       %-7s 누락 %d → %d\n", el.Element, el.MissingFirst, el.MissingLast)
+		}
+	}
 	fmt.Fprintln(w, "\n피드백 (feedback: item, kind of answer, 👍, 👎)")
 	if len(r.Feedback) == 0 {
 		fmt.Fprintln(w, "  없음 (none)")

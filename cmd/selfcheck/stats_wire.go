@@ -12,6 +12,8 @@ import (
 
 	"github.com/selfcheck/selfcheck/bot"
 	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/progress"
 	"github.com/selfcheck/selfcheck/stats"
 )
 
@@ -49,11 +51,15 @@ func openStats(ctx context.Context, cfg config, log *slog.Logger) (*stats.Store,
 			return nil, nil, err
 		}
 		n, err := s.ForgetQuestions(ctx)
+		var m int64
+		if err == nil {
+			m, err = s.ForgetReviews(ctx)
+		}
 		s.Close()
 		if err != nil {
 			return nil, nil, fmt.Errorf("STATS=off: %w", err)
 		}
-		log.Info("statistics off", "questions_deleted", n)
+		log.Info("statistics off", "questions_deleted", n, "reviews_deleted", m)
 		return nil, func() {}, nil
 	}
 	s, err := stats.Open(ctx, statsConfig(cfg, log))
@@ -83,4 +89,38 @@ func botStats(s *stats.Store) bot.StatsStore {
 		return nil
 	}
 	return s
+}
+
+// reviewHistory adapts the statistics store to what the bot compares a
+// review with: the store hashes the user IDs and keeps element statuses
+// only.
+type reviewHistory struct{ s *stats.Store }
+
+func (h reviewHistory) Previous(ctx context.Context, user, item string) (progress.Snapshot, bool, error) {
+	at, st, ok, err := h.s.LastReview(ctx, user, item, time.Now().Add(-progress.Window))
+	if err != nil || !ok {
+		return progress.Snapshot{}, false, err
+	}
+	snap := progress.Snapshot{Item: item, At: at, Statuses: make(map[string]knowledge.Status, len(st))}
+	for id, status := range st {
+		snap.Statuses[id] = knowledge.Status(status)
+	}
+	return snap, true, nil
+}
+
+func (h reviewHistory) Remember(ctx context.Context, user string, snap progress.Snapshot) error {
+	st := make(map[string]string, len(snap.Statuses))
+	for id, status := range snap.Statuses {
+		st[id] = string(status)
+	}
+	return h.s.RememberReview(ctx, user, snap.Item, st)
+}
+
+// reviewHistoryOf returns the bot's review history: nil (off) for a nil
+// store.
+func reviewHistoryOf(s *stats.Store) bot.ReviewHistory {
+	if s == nil {
+		return nil
+	}
+	return reviewHistory{s}
 }
