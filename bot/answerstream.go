@@ -322,7 +322,7 @@ func (s *answerStream) finish(ctx context.Context, log *slog.Logger, msgs []mess
 	}
 	rest := msgs
 	if final != nil {
-		rest = paginate(renderStreamedAnswer(*final, shown))
+		rest = s.b.guided(paginate(renderStreamedAnswer(*final, shown)))
 	}
 	s.b.stopStream(ctx, log, s.ev.Channel, s.threadTS, ts, rest, msgs, eventID)
 	return true

@@ -79,6 +79,9 @@ type Config struct {
 	// Items lists the items the knowledge base has guidance for; it feeds
 	// the help text and the "unknown item" replies.
 	Items []knowledge.ItemInfo
+	// Guide is the checklist the knowledge follows; every answer and the
+	// Home tab name it in one line (guide.go). Zero shows no line.
+	Guide knowledge.GuideVersion
 	// Commands adds subcommands to /selfcheck, keyed by their first word.
 	// An entry for "canned" replaces the built-in canned commands.
 	Commands map[string]CommandFunc

@@ -134,7 +134,7 @@ func (b *Bot) onCannedFull(ctx context.Context, log *slog.Logger, c click, a *sl
 		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textCannedFullGone)
 		return
 	}
-	msgs := paginate(renderAnswer(own, "ask", ""))
+	msgs := b.guided(paginate(renderAnswer(own, "ask", "")))
 	b.spawn(log, "canned full answer", func() {
 		dctx, cancel := b.detach(ctx, deliveryTimeout)
 		defer cancel()

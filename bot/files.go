@@ -228,7 +228,7 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 	if thread == "" {
 		thread = ev.TS
 	}
-	return withReportOffer(out, b.offerReport(ev.User, ev.Channel, thread, info.Name, rep, leads))
+	return withReportOffer(b.guided(out), b.offerReport(ev.User, ev.Channel, thread, info.Name, rep, leads))
 }
 
 // fileItem is the item a message with a file names ("1.3", "1.3 검토"),

@@ -65,7 +65,11 @@ func (b *Bot) guideHome() []slack.Block {
 	if b.builtinCanned {
 		extra = append(extra, cannedHelpLine)
 	}
-	return renderHelp(b.cfg.Items, extra...).Body
+	blocks := renderHelp(b.cfg.Items, extra...).Body
+	if line := guideLine(b.cfg.Guide); line != "" {
+		blocks = append(blocks, contextBlock(line))
+	}
+	return blocks
 }
 
 // staffHome is the overview for staff, then the guide.

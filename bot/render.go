@@ -249,7 +249,12 @@ func renderAnswer(a engine.Answer, kind, header string) doc {
 				break
 			}
 			kind := cmp.Or(s.KindName, s.Kind)
-			b.WriteString("\n• " + escapeText(strings.Join(nonEmpty(s.Item, kind, s.Title), " · ")))
+			line := escapeText(strings.Join(nonEmpty(s.Item, kind, s.Title), " · "))
+			if safeLink(s.URL) {
+				// The knowledge data's own address of the source's public page.
+				line = "<" + s.URL + "|" + strings.ReplaceAll(line, "|", "¦") + ">"
+			}
+			b.WriteString("\n• " + line)
 		}
 		ctx = append(ctx, b.String())
 	}

@@ -98,7 +98,7 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 	if in.edited {
 		d.Body = append([]slack.Block{contextBlock(textEditedAnswer)}, d.Body...)
 	}
-	return paginate(d)
+	return b.guided(paginate(d))
 }
 
 func (b *Bot) render(ctx context.Context, log *slog.Logger, in intent, o origin) (doc, error) {

@@ -43,6 +43,8 @@ type Source struct {
 	KindName string  `json:"kind_name"`
 	Title    string  `json:"title"`
 	Score    float64 `json:"score"`
+	// URL is the source's public page, when the knowledge data has one.
+	URL string `json:"url,omitempty"`
 	// Text is the entry's text (examples are masked); it is what a model is
 	// given, and what a reader can open.
 	Text string `json:"-"`

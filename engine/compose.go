@@ -329,6 +329,7 @@ func sources(hits []retrieval.Hit, item string, t topic) []Source {
 func (e *Engine) nameKinds(srcs []Source, l lang) {
 	for i := range srcs {
 		srcs[i].KindName = e.kb.SourceKindName(srcs[i].Kind, l == langEnglish)
+		srcs[i].URL = e.sourceURL(srcs[i])
 	}
 }
 

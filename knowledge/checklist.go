@@ -13,7 +13,9 @@ import (
 type Checklist struct {
 	// Version identifies the knowledge content; it changes whenever any
 	// data file changes, so that indexes built from it can be refreshed.
-	Version  string
+	Version string
+	// Guide is the checklist's own edition (guide.yaml), which answers name.
+	Guide    GuideVersion
 	Usage    Entry
 	About    []Entry
 	Classes  []ServiceClass
@@ -43,6 +45,9 @@ type Entry struct {
 	Title  string `yaml:"title"`
 	Text   string `yaml:"text"`
 	Source string `yaml:"source"`
+	// URL is the public page the entry's facts can be read on, when the
+	// data knows one (https only); answers link their source to it.
+	URL string `yaml:"url"`
 }
 
 // ServiceClass is one kind of service in section I (디지털서비스 해당여부).

@@ -73,12 +73,21 @@ func Load(fsys fs.FS) (*Checklist, error) {
 	if err := requireFields("usage.yaml", "", map[string]string{"title": c.Usage.Title, "text": c.Usage.Text}); err != nil {
 		return nil, err
 	}
+	if err := read("guide.yaml", &c.Guide); err != nil {
+		return nil, err
+	}
+	if err := c.Guide.check(); err != nil {
+		return nil, err
+	}
 	if err := read("about.yaml", &c.About); err != nil {
 		return nil, err
 	}
 	for i, a := range c.About {
 		if err := requireFields("about.yaml", fmt.Sprintf("[%d].", i), map[string]string{"id": a.ID, "title": a.Title, "text": a.Text, "source": a.Source}); err != nil {
 			return nil, err
+		}
+		if a.URL != "" && !strings.HasPrefix(a.URL, "https://") {
+			return nil, &LoadError{File: "about.yaml", Field: fmt.Sprintf("[%d].url", i), Err: fmt.Errorf("%q is not an https:// address", a.URL)}
 		}
 	}
 	if err := read("classification.yaml", &c.Classes); err != nil {

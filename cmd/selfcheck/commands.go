@@ -111,6 +111,13 @@ func newModel(cfg config, log *slog.Logger) (engine.Model, error) {
 	return c, nil
 }
 
+// itemsJSON is what `items --json` prints: the guide the knowledge
+// follows and the items it has guidance for.
+type itemsJSON struct {
+	Version knowledge.GuideVersion `json:"version"`
+	Items   []knowledge.ItemInfo   `json:"items"`
+}
+
 func runItems(_ context.Context, cfg config, args []string, stdout io.Writer) error {
 	fs := newFlagSet("items")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -124,8 +131,9 @@ func runItems(_ context.Context, cfg config, args []string, stdout io.Writer) er
 		return err
 	}
 	if *asJSON {
-		return writeJSON(stdout, kb.Infos())
+		return writeJSON(stdout, itemsJSON{Version: kb.Guide, Items: kb.Infos()})
 	}
+	fmt.Fprintf(stdout, "안내 기준: %s\n\n", kb.Guide.Label())
 	for _, it := range kb.Items {
 		fmt.Fprintf(stdout, "%s  %s (%d개 요소)\n", it.ID, it.Title, len(it.Elements))
 	}

@@ -314,3 +314,24 @@ func TestServeFailsFastOnSettings(t *testing.T) {
 		t.Errorf("DATA_DIR has %d entries; want nothing built before the settings are checked", len(entries))
 	}
 }
+
+// items --json names the guide the knowledge follows, as the checklist
+// states it, next to the items.
+func TestItemsJSONHasVersion(t *testing.T) {
+	out, stderr, code := cli(t, nil, "", "items", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var got struct {
+		Version struct {
+			Title, Basis, Round, Date string
+		} `json:"version"`
+		Items []struct{ ID string } `json:"items"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("items --json: %v\n%s", err, out)
+	}
+	if got.Version.Title == "" || got.Version.Basis == "" || len(got.Items) == 0 {
+		t.Errorf("items --json = %+v; want the guide's title and basis and the items", got)
+	}
+}

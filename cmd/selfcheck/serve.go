@@ -22,7 +22,9 @@ type serveDeps struct {
 	Answerer bot.Answerer
 	Reviewer bot.Reviewer
 	Items    []knowledge.ItemInfo
-	Logger   *slog.Logger
+	// Guide is the checklist the answers follow, named under each.
+	Guide  knowledge.GuideVersion
+	Logger *slog.Logger
 	// Canned and CannedWriter serve /selfcheck canned; nil leaves it
 	// unavailable.
 	Canned       bot.CannedReader
@@ -174,6 +176,7 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		Answerer:      deps.Answerer,
 		Reviewer:      deps.Reviewer,
 		Items:         deps.Items,
+		Guide:         deps.Guide,
 		Logger:        log,
 		Canned:        deps.Canned,
 		CannedWriter:  deps.CannedWriter,

@@ -71,6 +71,7 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		Answerer:         e,
 		Reviewer:         e,
 		Items:            kb.Infos(),
+		Guide:            kb.Guide,
 		Logger:           log,
 		Canned:           store,
 		CannedWriter:     store,
