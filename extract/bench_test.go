@@ -2,6 +2,10 @@ package extract_test
 
 import (
 	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -79,6 +83,62 @@ func BenchmarkHostileChild(b *testing.B) {
 			}
 			b.ReportMetric(float64(cpu.Milliseconds())/float64(len(runs)), "child-cpu-ms/op")
 			b.ReportMetric(float64(rss>>20), "child-max-rss-MB")
+		})
+	}
+}
+
+// BenchmarkExtractSideBySide reads the same 50-page files as poppler's
+// pdftotext and pandoc do, in the same run, each a process started per
+// file as a user runs it (selfcheck's child included), and selfcheck
+// in the process as well. The tools' benchmarks skip where they are not
+// installed. The targets: PDF no slower than pdftotext, DOCX at
+// least 5× faster than pandoc.
+func BenchmarkExtractSideBySide(b *testing.B) {
+	pdfData, _ := fiftyPagePDF()
+	blocks, _ := fiftyPages()
+	docxData := extracttest.DOCX(blocks)
+	dir := b.TempDir()
+	for _, f := range []struct {
+		name string
+		data []byte
+		tool []string // the other tool's command line, the file last
+	}{
+		{"pdf", pdfData, []string{"pdftotext", "-enc", "UTF-8"}},
+		{"docx", docxData, []string{"pandoc", "-t", "plain"}},
+	} {
+		path := filepath.Join(dir, "50pages."+f.name)
+		if err := os.WriteFile(path, f.data, 0o600); err != nil {
+			b.Fatal(err)
+		}
+		b.Run(f.name+"/selfcheck", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := extract.Bytes(context.Background(), f.data, extract.Config{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(f.name+"/selfcheck-child", func(b *testing.B) {
+			var runs []extract.ChildRun
+			sb := sandbox("", &runs)
+			for b.Loop() {
+				if _, err := sb.Bytes(context.Background(), f.data, extract.Config{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(f.name+"/"+f.tool[0], func(b *testing.B) {
+			if _, err := exec.LookPath(f.tool[0]); err != nil {
+				b.Skipf("%s is not installed", f.tool[0])
+			}
+			args := append(slices.Clone(f.tool[1:]), path)
+			if f.tool[0] == "pdftotext" {
+				args = append(args, "-")
+			}
+			for b.Loop() {
+				if out, err := exec.Command(f.tool[0], args...).Output(); err != nil || len(out) == 0 {
+					b.Fatalf("%s: %v", f.tool[0], err)
+				}
+			}
 		})
 	}
 }

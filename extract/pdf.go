@@ -73,15 +73,16 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 		return Document{}, damaged("PDF", errors.New("no pages"))
 	}
 	w := &textWriter{limit: x.cfg.MaxTextBytes}
+	doc := newPDFDoc(x)
 	for i, p := range pages {
 		if err := x.ctx.Err(); err != nil {
 			return Document{}, err
 		}
-		if err := x.pdfMeasure(p); err != nil {
-			return Document{}, x.fail("PDF", err)
-		}
-		s, err := pageTextOf(p)
+		s, err := doc.pageTextOf(p)
 		if err != nil {
+			if errors.Is(err, errBudget) || x.ctx.Err() != nil {
+				return Document{}, x.fail("PDF", err)
+			}
 			return Document{}, damaged("PDF", fmt.Errorf("page %d: %w", i+1, err))
 		}
 		s = strings.Trim(s, "\n")
@@ -102,65 +103,14 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 }
 
 // pageTextOf is pageText with the library's panics (its way of
-// reporting malformed content) as errors.
-func pageTextOf(p pdfPage) (s string, err error) {
+// reporting malformed objects) as errors.
+func (d *pdfDoc) pageTextOf(p pdfPage) (s string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			s, err = "", fmt.Errorf("%v", r)
 		}
 	}()
-	return pageText(p), nil
-}
-
-// pdfMeasure decompresses, within the budget, what pageText will read of
-// a page: its content streams, its fonts' ToUnicode maps, and the form
-// XObjects it may draw, with theirs.
-func (x *extraction) pdfMeasure(p pdfPage) error {
-	var streams []pdf.Value
-	c := p.v.Key("Contents")
-	if c.Kind() == pdf.Array {
-		for i := 0; i < c.Len(); i++ {
-			streams = append(streams, c.Index(i))
-		}
-	} else {
-		streams = append(streams, c)
-	}
-	var resources func(res pdf.Value, depth int)
-	resources = func(res pdf.Value, depth int) {
-		fonts := res.Key("Font")
-		for _, name := range fonts.Keys() {
-			streams = append(streams, fonts.Key(name).Key("ToUnicode"))
-		}
-		if depth >= maxFormDepth {
-			return
-		}
-		xobjects := res.Key("XObject")
-		for _, name := range xobjects.Keys() {
-			if len(streams) > maxForms {
-				return
-			}
-			if f := xobjects.Key(name); f.Kind() == pdf.Stream && f.Key("Subtype").Name() == "Form" {
-				streams = append(streams, f)
-				resources(f.Key("Resources"), depth+1)
-			}
-		}
-	}
-	resources(p.res, 0)
-	for _, s := range streams {
-		if s.Kind() != pdf.Stream {
-			continue
-		}
-		rc := s.Reader()
-		n, err := io.Copy(io.Discard, io.LimitReader(rc, x.budget+1))
-		rc.Close()
-		if x.budget -= n; x.budget < 0 {
-			return errBudget
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return d.pageText(p)
 }
 
 // patchedHeader shows a different header over the first bytes of a file.
