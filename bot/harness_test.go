@@ -48,8 +48,9 @@ type fakeEngine struct {
 	review      func(id, draft string) (knowledge.Report, error)
 
 	mu      sync.Mutex
-	calls   []string // "ask:Q", "guide:ID", "review:ID:DRAFT"
-	users   []string // the user each review's model calls would count for
+	calls   []string        // "ask:Q", "guide:ID", "review:ID:DRAFT"
+	users   []string        // the user each review's model calls would count for
+	waits   []time.Duration // the queue wait each review's model calls would count
 	ncalled atomic.Int64
 }
 
@@ -106,6 +107,7 @@ func (e *fakeEngine) Review(ctx context.Context, id, draft string) (knowledge.Re
 	e.note("review:" + id + ":" + draft)
 	e.mu.Lock()
 	e.users = append(e.users, prompts.UserOf(ctx))
+	e.waits = append(e.waits, prompts.QueueWaitOf(ctx))
 	e.mu.Unlock()
 	if err := e.wait(ctx, e.reviewDelay); err != nil {
 		return knowledge.Report{}, err

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/selfcheck/selfcheck/knowledge"
 )
 
 // With every worker busy and the queue full, a request gets a polite
@@ -45,5 +47,33 @@ func TestBusyWhenPoolFull(t *testing.T) {
 	}
 	if reviews != 2 {
 		t.Errorf("reviews delivered = %d; want the two that got a worker or a place", reviews)
+	}
+}
+
+// A review that waited for a worker tells the model's client how long, so
+// that the model's timeout counts from the request's arrival.
+func TestQueueWaitReachesTheModel(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.MaxWorkers = 1 })
+	hold := make(chan struct{})
+	h.eng.review = func(id, draft string) (knowledge.Report, error) {
+		if strings.Contains(draft, "첫째") {
+			<-hold
+		}
+		return sampleReport(id, 4), nil
+	}
+	h.slash(t, "1.2 첫째 초안: 72시간 이내에 통지한다", h.resp.url("first"))
+	for len(h.eng.called()) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	h.slash(t, "1.2 둘째 초안: 72시간 이내에 통지한다", h.resp.url("second"))
+	for !h.bot.pool.backlog() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	close(hold)
+	h.settle(t)
+	h.eng.mu.Lock()
+	defer h.eng.mu.Unlock()
+	if len(h.eng.waits) != 2 || h.eng.waits[1] <= h.eng.waits[0] {
+		t.Fatalf("queue waits = %v; want the second review's wait for the worker passed on", h.eng.waits)
 	}
 }

@@ -20,6 +20,7 @@ type responsePost struct {
 	Text            string           `json:"text"`
 	Blocks          []map[string]any `json:"blocks"`
 	Err             string
+	At              time.Time `json:"-"` // when it arrived
 }
 
 // fakeResponder serves response_urls (/resp/<id>) and enforces the same
@@ -40,7 +41,7 @@ func newFakeResponder(t *testing.T) *fakeResponder {
 		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
 			p.Err = "invalid_payload"
 		}
-		p.Path = r.URL.Path
+		p.Path, p.At = r.URL.Path, time.Now()
 		if strings.HasPrefix(p.Path, "/expired/") {
 			f.mu.Lock()
 			f.posts = append(f.posts, responsePost{Path: p.Path, Err: "expired_url"})

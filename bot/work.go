@@ -81,6 +81,9 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 			return paginate(renderNotice(textBusy))
 		}
 		defer release()
+		// The model's timeout counts from here, the request's arrival, not
+		// from when a worker took it.
+		ctx = engine.WithQueueWait(ctx, time.Since(start))
 	}
 	var d doc
 	d, err = b.render(ctx, log, in, o)

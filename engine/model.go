@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
@@ -39,6 +40,14 @@ const (
 // others. Without it, calls share one turn.
 func WithUser(ctx context.Context, user string) context.Context {
 	return prompts.WithUser(ctx, user)
+}
+
+// WithQueueWait returns a context whose model calls know that the request
+// already waited d for a worker: the model's timeout counts from when it
+// entered that queue, and past it the review or answer goes out without
+// the model, with a notice, at once.
+func WithQueueWait(ctx context.Context, d time.Duration) context.Context {
+	return prompts.WithQueueWait(ctx, d)
 }
 
 // modelOff reports whether m is no model at all: nil, or a nil

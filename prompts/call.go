@@ -38,7 +38,8 @@ const (
 
 // complete sends c's prompt and returns the model's text, its reasoning
 // removed. The whole call (the wait for a pool slot, every attempt and the
-// waits between them) is bounded by Timeout: nobody waits longer. It fails
+// waits between them) is bounded by Timeout, less what the request waited
+// before (WithQueueWait): nobody waits longer. It fails
 // at once with ErrBusy past the queue (or past the user's share of it);
 // retries 429, 5xx and network errors with exponential backoff and jitter
 // (honouring Retry-After, capped, and only while time is left); never
@@ -49,7 +50,15 @@ const (
 // without any prompt text.
 func (c *Client) complete(ctx context.Context, cl call) (string, error) {
 	start := time.Now()
-	dctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	// The timeout counts from when the request entered the first queue it
+	// waited in (WithQueueWait), not from this call.
+	budget := c.cfg.Timeout - QueueWaitOf(ctx)
+	if budget <= 0 {
+		err := c.callError(ctx, context.DeadlineExceeded)
+		c.logCall(ctx, cl, "", start, QueueWaitOf(ctx), 0, 0, err)
+		return "", err
+	}
+	dctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	release, err := c.pool.acquire(dctx, UserOf(ctx))
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 )
 
 // userKey is the context key of the user a call is made for.
@@ -15,6 +16,25 @@ type userKey struct{}
 // one turn.
 func WithUser(ctx context.Context, user string) context.Context {
 	return context.WithValue(ctx, userKey{}, user)
+}
+
+// queueWaitKey carries how long the request waited before its work began.
+type queueWaitKey struct{}
+
+// WithQueueWait returns a context whose model calls know that their
+// request already waited d in a queue before its work began (a worker of
+// the bot): the call's Timeout counts from when the request entered that
+// queue, so that a long queue cannot make the user wait past it. Past the
+// timeout a call fails at once with ErrTimeout, and the caller shows what
+// it has without the model.
+func WithQueueWait(ctx context.Context, d time.Duration) context.Context {
+	return context.WithValue(ctx, queueWaitKey{}, d)
+}
+
+// QueueWaitOf returns what WithQueueWait set, or 0.
+func QueueWaitOf(ctx context.Context) time.Duration {
+	d, _ := ctx.Value(queueWaitKey{}).(time.Duration)
+	return max(d, 0)
 }
 
 // UserOf returns the user the calls under ctx count for, or "".
