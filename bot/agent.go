@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"github.com/selfcheck/selfcheck/botstate"
 )
 
 // The agent messaging experience (features.agent_view): the app's
@@ -41,7 +43,7 @@ func (b *Bot) onMessagesOpened(ctx context.Context, log *slog.Logger, user, chan
 	day := b.now().In(greetZone).Format(time.DateOnly)
 	key := "greet:" + user + ":" + day
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
-	first, err := b.state.FirstSeen(sctx, key, greetTTL)
+	first, err := b.state.Claim(sctx, key, botstate.NewClaimToken(), greetTTL)
 	cancel()
 	if err != nil {
 		// Better no greeting than one on every opening.

@@ -163,6 +163,9 @@ type Config struct {
 	// memory, lost on restart. cmd/selfcheck passes a *botstate.Store
 	// under DATA_DIR.
 	State State
+	// Ready are the conditions GET /readyz checks (ready.go); Socket Mode
+	// connects only once they all hold. None: always ready.
+	Ready []ReadyCheck
 }
 
 // Defaults applied by New for zero durations and sizes.
@@ -199,7 +202,12 @@ type Bot struct {
 	state     State
 	// viewing is the channel each user last looked at (app_context_changed).
 	viewing viewing
-	pool    *pool
+	// claims is the ack path's memory of the events taken on (claim.go).
+	claims *claimMemory
+	// claimPatience is how long a durable claim is retried (claim.go);
+	// tests shorten it.
+	claimPatience time.Duration
+	pool          *pool
 
 	jobs     sync.WaitGroup
 	inFlight atomic.Int64
@@ -217,6 +225,8 @@ type Bot struct {
 	// /healthz listens (tests bind port 0).
 	link       linkState
 	healthAddr atomic.Value // string
+	// feedback is what /healthz shows of the votes (health.go).
+	feedback feedbackCache
 }
 
 // New checks cfg, fills in defaults and builds a Bot. It does no I/O.
@@ -266,6 +276,7 @@ func New(cfg Config) (*Bot, error) {
 		}
 		b.state = st
 	}
+	b.claims, b.claimPatience = newClaimMemory(claimMemorySize, cfg.DedupTTL), claimPatience
 	b.pool = newPool(cfg.MaxWorkers, cfg.MaxQueue)
 	b.botUserID.Store(cfg.BotUserID)
 	for _, name := range reservedCommands {

@@ -103,11 +103,7 @@ func (b *Bot) acceptChannelMessage(ctx context.Context, log *slog.Logger, outer 
 		log.Debug("channel message ignored", "reason", reason)
 		return
 	}
-	if !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
-		log.Info("duplicate event dropped")
-		return
-	}
-	b.spawn(log, "channel message", func() { b.onChannelMessage(ctx, log, outer, ev) })
+	b.takeOn(log, "channel message", func() { b.onChannelMessage(ctx, log, outer, ev) }, prefixed("event:", outer.EventID))
 }
 
 // onChannelMessage decides what a channel message gets. Staff and
@@ -143,7 +139,7 @@ func (b *Bot) onChannelMessage(ctx context.Context, log *slog.Logger, outer oute
 		log.Debug("auto: not a question about the checklist")
 		return
 	}
-	if !b.firstSeen(ctx, prefixed("msg:"+ev.Channel+":", ev.TS)) || !b.once(ctx, log, "auto:"+ev.Channel+"/"+ev.TS, "auto answer") {
+	if !b.claimNow(log, prefixed("msg:"+ev.Channel+":", ev.TS)) || !b.once(ctx, log, "auto:"+ev.Channel+"/"+ev.TS, "auto answer") {
 		log.Info("duplicate event dropped")
 		return
 	}

@@ -85,9 +85,11 @@ func parseEvent(raw []byte) (outer outerEvent, inner innerEvent, err error) {
 	return outer, inner, nil
 }
 
-// acceptEvent filters and deduplicates an event and answers it in the
-// background; it returns at once so that the ack is immediate. retry is
-// Slack's X-Slack-Retry-Num (or Socket Mode retry_attempt), for logs.
+// acceptEvent filters an event, drops one this replica has already taken
+// on, and answers the others in the background once their durable claim
+// is won (claim.go); it returns at once, touching no database, so that
+// the ack is immediate. retry is Slack's X-Slack-Retry-Num (or Socket
+// Mode retry_attempt), for logs.
 func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEvent, ev innerEvent, retry string) {
 	log = log.With("event_id", outer.EventID, "event_type", ev.Type, "channel", ev.Channel, "user", ev.User)
 	if retry != "" && retry != "0" {
@@ -95,23 +97,23 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 	}
 	switch ev.Type {
 	case "assistant_thread_started":
-		if ev.AssistantThread == nil || !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
+		if ev.AssistantThread == nil {
 			return
 		}
 		at := *ev.AssistantThread
-		b.spawn(log, "assistant thread", func() { b.onThreadStarted(ctx, log, at) })
+		b.takeOn(log, "assistant thread", func() { b.onThreadStarted(ctx, log, at) }, prefixed("event:", outer.EventID))
 		return
 	case "app_home_opened":
-		if ev.User == "" || (ev.Tab != "home" && ev.Tab != "messages") || !b.firstSeen(ctx, prefixed("event:", outer.EventID)) {
+		if ev.User == "" || (ev.Tab != "home" && ev.Tab != "messages") {
 			return
 		}
 		user, channel := ev.User, ev.Channel
 		if ev.Tab == "messages" {
 			b.viewing.set(user, ev.Context.channel())
-			b.spawn(log, "dm opened", func() { b.onMessagesOpened(ctx, log, user, channel) })
+			b.takeOn(log, "dm opened", func() { b.onMessagesOpened(ctx, log, user, channel) }, prefixed("event:", outer.EventID))
 			return
 		}
-		b.spawn(log, "home tab", func() { b.onHomeOpened(ctx, log, user) })
+		b.takeOn(log, "home tab", func() { b.onHomeOpened(ctx, log, user) }, prefixed("event:", outer.EventID))
 		return
 	case "app_context_changed":
 		// Kept in memory for the user's next question only; the channel
@@ -149,15 +151,40 @@ func (b *Bot) acceptEvent(ctx context.Context, log *slog.Logger, outer outerEven
 		msgKey += "@" + ev.Edited.TS
 		log = log.With("edited", true)
 	}
-	if !b.firstSeen(ctx, prefixed("event:", outer.EventID)) || !b.firstSeen(ctx, msgKey) {
-		log.Info("duplicate event dropped")
-		return
-	}
+	keys := []string{prefixed("event:", outer.EventID), msgKey}
 	if files := eventFiles(outer.Event); len(files) > 0 && b.cfg.Files != nil {
-		b.spawn(log, "file", func() { b.reviewFiles(ctx, log, ev, files) })
+		b.takeOn(log, "file", func() { b.reviewFiles(ctx, log, ev, files) }, keys...)
 		return
 	}
-	b.spawn(log, "event", func() { b.answerInThread(ctx, log, ev, outer.TeamID, outer.EventID) })
+	b.takeOn(log, "event", func() { b.answerInThread(ctx, log, ev, outer.TeamID, outer.EventID) }, keys...)
+}
+
+// claimNow claims keys in work already in the background: memory first,
+// then the durable claim. It reports whether this replica answers.
+func (b *Bot) claimNow(log *slog.Logger, keys ...string) bool {
+	if !b.claims.take(keys...) {
+		return false
+	}
+	return b.claim(context.Background(), log, keys...) == claimWon
+}
+
+// takeOn runs work in the background for an event claimed by keys: at
+// once dropped when this replica's memory has one of them, else after
+// the durable claim is won.
+func (b *Bot) takeOn(log *slog.Logger, what string, work func(), keys ...string) {
+	if !b.claims.take(keys...) {
+		log.Info("duplicate event dropped", "by", "memory")
+		return
+	}
+	b.spawn(log, what, func() {
+		// The claim is not the request's: its context ends with the ack.
+		switch b.claim(context.Background(), log, keys...) {
+		case claimDuplicate:
+			log.Info("duplicate event dropped", "by", "state")
+		case claimWon:
+			work()
+		}
+	})
 }
 
 // prefixed namespaces a dedup key; an empty value stays empty so that it

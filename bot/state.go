@@ -15,8 +15,10 @@ import (
 // *botstate.Store implements it in SQLite; a database shared by several
 // replicas can implement it too, since every method is one atomic step.
 type State interface {
-	// FirstSeen records key and reports whether it was new within ttl.
-	FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error)
+	// Claim records key for token and reports whether the claim is
+	// token's: new within ttl, or recorded by this same token before (a
+	// retry of a claim whose answer was lost). See claim.go.
+	Claim(ctx context.Context, key, token string, ttl time.Duration) (bool, error)
 	// Vote records one user's vote on one message and reports whether it
 	// changed the counts.
 	Vote(ctx context.Context, message, user, item, vote string) (bool, error)
@@ -69,26 +71,8 @@ func memoryState() (State, error) {
 	return s, nil
 }
 
-// stateTimeout bounds one call to the State; on the ack path a slow store
-// must not push the ack past Slack's 3 s.
+// stateTimeout bounds one call to the State where a user waits on it.
 const stateTimeout = 500 * time.Millisecond
-
-// firstSeen is State.FirstSeen bounded by stateTimeout. When the store
-// fails the event counts as new: a possibly doubled answer is better than
-// a lost one.
-func (b *Bot) firstSeen(ctx context.Context, key string) bool {
-	if key == "" {
-		return true
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
-	defer cancel()
-	first, err := b.state.FirstSeen(ctx, key, b.cfg.DedupTTL)
-	if err != nil {
-		b.log.Error("event dedupe unavailable", "error", err)
-		return true
-	}
-	return first
-}
 
 // once is State.Once bounded by stateTimeout. When the store fails it
 // counts as the first time: a doubled escalation or resolution beats a

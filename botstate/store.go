@@ -22,6 +22,7 @@ package botstate
 import (
 	"cmp"
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -62,6 +63,9 @@ type Store struct {
 	inserts atomic.Int64
 	// onceInserts counts Once and Keep calls between their purges.
 	onceInserts atomic.Int64
+	// claims writes SQLite's event claims in groups (claim.go); nil with
+	// PostgreSQL.
+	claims *claimer
 }
 
 // Open opens (creating if needed) the state cfg names and brings its
@@ -75,6 +79,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if _, _, err := db.Migrate(ctx, migrations().For(db.Backend)); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open bot state %s: %w", db.Where, err)
+	}
+	if db.Backend == storage.SQLite {
+		s.claims = newClaimer(s)
 	}
 	return s, nil
 }
@@ -99,16 +106,25 @@ func openDB(ctx context.Context, cfg Config) (*storage.DB, error) {
 		}
 	}
 	if db.Backend == storage.SQLite {
-		// One connection: an in-memory database lives and dies with its
-		// connection, and every statement here is a short single write, so
-		// serialising them in the process costs less than SQLite's busy waits.
-		db.SQL.SetMaxOpenConns(1)
-		db.SQL.SetMaxIdleConns(1)
+		// A file in WAL mode takes readers alongside its one writer: a
+		// small pool, so that reading a thread's topic or a vote does not
+		// queue behind a group of claims. An in-memory database lives and
+		// dies with its connection: one, kept forever.
+		conns := sqliteConns
+		if cfg.Dir == "" {
+			conns = 1
+		}
+		db.SQL.SetMaxOpenConns(conns)
+		db.SQL.SetMaxIdleConns(conns)
 		db.SQL.SetConnMaxLifetime(0)
 		db.SQL.SetConnMaxIdleTime(0)
 	}
 	return db, nil
 }
+
+// sqliteConns is the pool of a SQLite file: one writer at a time, the
+// rest read.
+const sqliteConns = 4
 
 // dsn: WAL with synchronous(NORMAL): a commit survives a crash of the
 // process; only a power cut may lose the last few, which costs at worst
@@ -136,8 +152,12 @@ func migrations() storage.Migrations {
 // Backend says where the state is kept.
 func (s *Store) Backend() storage.Backend { return s.db.Backend }
 
-// Close releases the database.
+// Close releases the database. Claims still waiting for their group
+// fail; they were not recorded.
 func (s *Store) Close() error {
+	if s.claims != nil {
+		s.claims.close()
+	}
 	if err := s.db.SQL.Close(); err != nil {
 		return fmt.Errorf("close bot state: %w", err)
 	}
@@ -185,7 +205,10 @@ func sqliteMigrations() [][]string {
 		at    INTEGER NOT NULL
 	) STRICT`,
 		`CREATE INDEX IF NOT EXISTS kept_at ON kept (at)`,
-	}, sqliteChannelStep}
+	}, sqliteChannelStep, {
+		// The claim that recorded an event (see Claim).
+		`ALTER TABLE seen ADD COLUMN owner TEXT NOT NULL DEFAULT ''`,
+	}}
 }
 
 // sqliteChannelStep adds the help channel's state: channel modes, staff
@@ -276,7 +299,9 @@ func pgMigrations() [][]string {
 		at    bigint NOT NULL
 	)`,
 		`CREATE INDEX kept_at ON kept (at)`,
-	}, pgChannelStep}
+	}, pgChannelStep, {
+		`ALTER TABLE seen ADD COLUMN owner text NOT NULL DEFAULT ''`,
+	}}
 }
 
 // pgChannelStep is sqliteChannelStep for PostgreSQL.
@@ -326,16 +351,33 @@ var pgChannelStep = []string{
 }
 
 // FirstSeen records key and reports whether it had not been recorded
-// within ttl. Keys are opaque (the bot uses Slack event IDs and message
-// timestamps).
+// within ttl: Claim with a token of its own.
 func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	return s.Claim(ctx, key, NewClaimToken(), ttl)
+}
+
+// NewClaimToken returns a token for Claim, unique to one claim.
+func NewClaimToken() string { return rand.Text() }
+
+// Claim records key for token and reports whether the claim is token's:
+// true when key was not recorded within ttl, or was recorded by this
+// same token. Keys are opaque (the bot uses Slack event IDs and message
+// timestamps). An error leaves the claim unknown: it may or may not have
+// been recorded, and a retry with the same token says which, so that an
+// event is neither lost nor answered twice. In SQLite the claims of a
+// burst commit together (see claim.go).
+func (s *Store) Claim(ctx context.Context, key, token string, ttl time.Duration) (bool, error) {
 	if key == "" {
 		return true, nil
 	}
+	if token == "" {
+		return false, errors.New("record event: empty claim token")
+	}
+	if s.claims != nil {
+		return s.claims.claim(ctx, key, token, ttl)
+	}
 	now := s.now()
-	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`INSERT INTO seen (key, at) VALUES (?, ?)
-		 ON CONFLICT (key) DO UPDATE SET at = excluded.at WHERE seen.at < ?`),
-		key, now.UnixMilli(), now.Add(-ttl).UnixMilli())
+	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(upsertSeen), key, now.UnixMilli(), token, now.Add(-ttl).UnixMilli())
 	if err != nil {
 		return false, fmt.Errorf("record event: %w", err)
 	}
@@ -344,9 +386,8 @@ func (s *Store) FirstSeen(ctx context.Context, key string, ttl time.Duration) (b
 		return false, fmt.Errorf("record event: %w", err)
 	}
 	if s.inserts.Add(1)%purgeEvery == 0 {
-		if _, err := s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM seen WHERE at < ?`), now.Add(-ttl).UnixMilli()); err != nil {
-			return n == 1, fmt.Errorf("purge events: %w", err)
-		}
+		// A failed purge loses nothing: the next one takes it.
+		_, _ = s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM seen WHERE at < ?`), now.Add(-ttl).UnixMilli())
 	}
 	return n == 1, nil
 }
