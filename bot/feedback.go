@@ -151,6 +151,9 @@ func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.Interac
 		prev, perr := b.state.UserVote(sctx, msgKey, ic.User.ID)
 		changed, err := b.state.Vote(sctx, msgKey, ic.User.ID, fv.item, fv.vote)
 		cancel()
+		if changed {
+			b.feedbackChanged()
+		}
 		if err != nil {
 			log.Error("feedback not recorded", "error", err)
 			continue

@@ -25,6 +25,7 @@ type slackHandler func(w http.ResponseWriter, r *http.Request, log *slog.Logger,
 //	POST /slack/events        Events API
 //	POST /slack/interactions  button clicks, shortcuts, modal submissions
 //	GET  /healthz             liveness and counters (JSON)
+//	GET  /readyz              readiness: 200 once every Config.Ready check holds, else 503
 //
 // Every POST must carry a valid Slack signature, except Slack's
 // certificate check (ssl_check=1, GET or POST), which is answered 200
@@ -42,6 +43,7 @@ func (b *Bot) Handler() http.Handler {
 	mux.Handle("POST /slack/events", b.wrap("events", b.signed(b.serveEvent)))
 	mux.Handle("POST /slack/interactions", b.wrap("interactions", b.signed(b.serveInteraction)))
 	mux.HandleFunc("GET /healthz", b.serveHealth)
+	mux.HandleFunc("GET /readyz", b.serveReady)
 	return mux
 }
 
@@ -200,7 +202,7 @@ type health struct {
 // serveHealth answers 200 while the bot can hear Slack; in Socket Mode,
 // 503 once the connection has been down longer than deafAfter.
 func (b *Bot) serveHealth(w http.ResponseWriter, r *http.Request) {
-	h := health{Status: "ok", Mode: "http", InFlight: b.inFlight.Load(), Feedback: b.FeedbackCounts()}
+	h := health{Status: "ok", Mode: "http", InFlight: b.inFlight.Load(), Feedback: b.healthFeedback()}
 	status := http.StatusOK
 	if b.cfg.AppToken != "" {
 		h.Mode = "socket"

@@ -27,9 +27,14 @@ const ackTimeout = 2 * time.Second
 func (b *Bot) runSocketMode(ctx context.Context) error {
 	smLog := b.log.With("component", "socketmode")
 	sm := socketmode.New(b.api, socketmode.OptionLog(slogOutput{log: smLog}))
-	b.link.down(time.Now())
 	stopHealth := b.serveHealthOnly(smLog)
 	defer stopHealth()
+	// Not connected while loading is not deaf: /healthz counts the link
+	// as down only from here.
+	if !b.waitReady(ctx, smLog) {
+		return nil
+	}
+	b.link.down(time.Now())
 	// The connection lives a little longer than ctx: see above.
 	smCtx, closeConn := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeConn()
