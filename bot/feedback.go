@@ -23,13 +23,14 @@ const (
 	actionFeedbackDown = "feedback_down"
 )
 
-// Block IDs of the feedback row and of the line with its counts.
-const (
-	blockFeedback      = "feedback"
-	blockFeedbackTally = "feedback_tally"
-)
+// blockFeedback is the block ID of the feedback row.
+const blockFeedback = "feedback"
 
-const textFeedbackTally = "👍 %d · 👎 %d — 의견 고마워요! 더 나은 답변을 만드는 데 참고할게요."
+// Texts of the private acknowledgements of a vote.
+const (
+	textThanksUp   = "👍 의견 고마워요! 더 나은 답변을 만드는 데 참고할게요. (나에게만 보여요)"
+	textThanksDown = "👎 의견 고마워요. 무엇이 아쉬웠는지 알려 주시면 지원 담당자가 살펴볼게요. (나에게만 보여요)"
+)
 
 // Tally counts 👍 and 👎 votes.
 type Tally = botstate.Tally
@@ -121,24 +122,19 @@ func parseInteraction(raw []byte) (slack.InteractionCallback, error) {
 
 // onFeedback records feedback clicks, one vote per user per message (a
 // second click on the same button does not count again, the other one
-// moves the vote), and updates the message in place with the counts.
-// Other buttons are ignored.
+// moves the vote; the State is shared by replicas), and answers the voter
+// alone: a 👍 with a private thank-you, a 👎 with a form asking what went
+// wrong (views.open with the click's trigger_id). No message shows
+// counts. Other buttons are ignored.
 func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.InteractionCallback) {
-	channel := ic.Channel.ID
-	if channel == "" {
-		channel = ic.Container.ChannelID
-	}
-	msgTS := ic.Container.MessageTs
-	if msgTS == "" {
-		msgTS = ic.Message.Timestamp
-	}
+	c := clickOf(ic)
+	channel, msgTS := c.channel, c.msgTS
 	msgKey := channel + "/" + msgTS
 	if msgTS == "" {
 		// Without a ts of its own the message cannot be told apart;
 		// the action's ts stands in, and a double click may count twice.
 		msgKey = channel + "/ephemeral/" + ic.User.ID
 	}
-	counted := false
 	for _, a := range ic.ActionCallback.BlockActions {
 		fv, ok := vote(a)
 		if !ok {
@@ -168,30 +164,37 @@ func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.Interac
 			b.cfg.Feedback.RecordFeedback(ctx, engine.FeedbackEvent{Item: fv.item, Kind: fv.answerKind,
 				Helpful: fv.vote == botstate.VoteUp, Changed: prev != "" && prev != fv.vote})
 		}
-		counted = counted || changed
 		if changed && fv.vote == botstate.VoteDown && fv.kind == kindAuto {
 			// A 👎 on an answer nobody asked the bot for calls the staff
 			// at once (channel.go).
 			b.onEscalate(ctx, log, clickOf(ic), &slack.BlockAction{ActionID: actionEscalate, Value: kindAuto + "|" + fv.item + "|", ActionTs: a.ActionTs})
 		}
+		if fv.vote == botstate.VoteUp {
+			if changed && prev == botstate.VoteDown {
+				b.withdrawDownVote(ctx, log, msgKey, ic.User.ID)
+			}
+			if changed {
+				b.ackVote(ctx, log, c, textThanksUp)
+			}
+			continue
+		}
+		b.askWhatWentWrong(ctx, log, ic, c, fv, msgKey)
 	}
-	// An ephemeral message cannot be edited by ts and its blocks do not
-	// come with the click; Slack's buttons show the choice there.
-	if !counted || ic.Container.IsEphemeral || msgTS == "" || len(ic.Message.Blocks.BlockSet) == 0 {
+}
+
+// ackVote tells the voter alone that the vote counted: an ephemeral
+// message in the answer's thread, or through the response_url of a
+// private answer.
+func (b *Bot) ackVote(ctx context.Context, log *slog.Logger, c click, text string) {
+	if c.ephemeral || c.msgTS == "" {
+		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, text)
 		return
 	}
-	blocks, text := ic.Message.Blocks.BlockSet, ic.Message.Text
-	b.spawn(log, "feedback update", func() {
+	b.spawn(log, "feedback ack", func() {
 		dctx, cancel := b.detach(ctx, deliveryTimeout)
 		defer cancel()
-		t, err := b.state.MessageVotes(dctx, msgKey)
-		if err != nil {
-			log.Warn("feedback counts unavailable", "error", err)
-			return
-		}
-		m := message{Text: text, Blocks: withTally(blocks, t)}
-		if err := b.updateMessage(dctx, log, channel, msgTS, m); err != nil {
-			log.Warn("feedback not shown on the message", "error", err)
+		if err := b.postEphemeral(dctx, log, c.channel, c.user, c.threadTS, paginate(renderNotice(text))[0]); err != nil {
+			log.Info("feedback ack not delivered", "error", err)
 		}
 	})
 }
@@ -201,26 +204,4 @@ func cmpItem(item string) string {
 		return "-"
 	}
 	return item
-}
-
-// withTally returns blocks with the counts line after the feedback row,
-// replacing an earlier one.
-func withTally(blocks []slack.Block, t Tally) []slack.Block {
-	line := slack.NewContextBlock(blockFeedbackTally, mrkdwn(fmt.Sprintf(textFeedbackTally, t.Up, t.Down)))
-	out := make([]slack.Block, 0, len(blocks)+1)
-	placed := false
-	for _, bl := range blocks {
-		if bl.ID() == blockFeedbackTally {
-			continue
-		}
-		out = append(out, bl)
-		if bl.ID() == blockFeedback {
-			out = append(out, line)
-			placed = true
-		}
-	}
-	if !placed {
-		out = append(out, line)
-	}
-	return out
 }

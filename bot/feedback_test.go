@@ -15,18 +15,33 @@ import (
 // value, on the message at msgTS whose blocks are given (nil for an
 // ephemeral message, whose blocks Slack does not send).
 func clickPayload(user, action, value, msgTS string, blocks []map[string]any) []byte {
+	return clickPayloadAt(user, action, value, "C1", msgTS, "", "https://hooks.slack.com/actions/T1/1/x", blocks)
+}
+
+// clickPayloadAt is clickPayload on a message in the thread threadTS
+// ("" at the top level), with its response_url.
+func clickPayloadAt(user, action, value, channel, msgTS, threadTS, responseURL string, blocks []map[string]any) []byte {
+	container := map[string]any{"type": "message", "message_ts": msgTS, "channel_id": channel, "is_ephemeral": blocks == nil}
+	if threadTS != "" {
+		container["thread_ts"] = threadTS
+	}
 	p := map[string]any{
 		"type":         "block_actions",
 		"user":         map[string]any{"id": user},
-		"channel":      map[string]any{"id": "C1"},
-		"container":    map[string]any{"type": "message", "message_ts": msgTS, "channel_id": "C1", "is_ephemeral": blocks == nil},
-		"response_url": "https://hooks.slack.com/actions/T1/1/x",
+		"channel":      map[string]any{"id": channel},
+		"container":    container,
+		"response_url": responseURL,
+		"trigger_id":   "trig-" + user,
 		"actions": []map[string]any{{
 			"action_id": action, "block_id": "feedback", "value": value, "type": "feedback_buttons", "action_ts": "1700000100.000001",
 		}},
 	}
 	if blocks != nil {
-		p["message"] = map[string]any{"type": "message", "ts": msgTS, "text": "답변", "blocks": blocks}
+		m := map[string]any{"type": "message", "ts": msgTS, "text": "답변", "blocks": blocks}
+		if threadTS != "" {
+			m["thread_ts"] = threadTS
+		}
+		p["message"] = m
 	}
 	raw, _ := json.Marshal(p)
 	return []byte(url.Values{"payload": {string(raw)}}.Encode())
@@ -41,10 +56,25 @@ func (h *harness) click(t *testing.T, body []byte) {
 	h.settle(t)
 }
 
-// An answer carries Slack's native feedback buttons; a click updates the
-// message in place with the counts (no extra message), each user counts
-// once per message, and the votes survive a restart.
-func TestFeedbackUpdatedInPlaceOncePerUser(t *testing.T) {
+// feedbackValues returns the values of the native 👍 and 👎 buttons of
+// an answer.
+func feedbackValues(t *testing.T, answer apiCall) (up, down string) {
+	t.Helper()
+	for _, b := range answer.Blocks {
+		if b["type"] == "context_actions" {
+			el := b["elements"].([]any)[0].(map[string]any)
+			return el["positive_button"].(map[string]any)["value"].(string), el["negative_button"].(map[string]any)["value"].(string)
+		}
+	}
+	t.Fatalf("answer has no native feedback buttons: %v", answer.Blocks)
+	return "", ""
+}
+
+// An answer carries Slack's native feedback buttons; a 👍 is acknowledged
+// to the voter alone (ephemeral, in the answer's thread), no message
+// shows counts, each user counts once per message, and the votes survive
+// a restart.
+func TestFeedbackAcknowledgedPrivatelyOncePerUser(t *testing.T) {
 	dir := t.TempDir()
 	st, err := botstate.Open(context.Background(), botstate.Config{Dir: dir})
 	if err != nil {
@@ -58,61 +88,43 @@ func TestFeedbackUpdatedInPlaceOncePerUser(t *testing.T) {
 		t.Fatalf("posts = %d", len(posts))
 	}
 	answer := posts[0]
-	var row map[string]any
-	for _, b := range answer.Blocks {
-		if b["type"] == "context_actions" {
-			row = b
-		}
-	}
-	if row == nil {
-		t.Fatalf("answer has no native feedback buttons: %v", answer.Blocks)
-	}
-	el := row["elements"].([]any)[0].(map[string]any)
-	up := el["positive_button"].(map[string]any)["value"].(string)
-	down := el["negative_button"].(map[string]any)["value"].(string)
+	up, down := feedbackValues(t, answer)
 
 	steps := []struct {
-		user, value     string
-		wantUp, wantDn  int
-		wantUpdateTally string // "" when the click changes nothing
+		user, value    string
+		wantUp, wantDn int
+		wantAck        bool
 	}{
-		{"U1", up, 1, 0, "👍 1 · 👎 0"},
-		{"U1", up, 1, 0, ""}, // double click
-		{"U2", down, 1, 1, "👍 1 · 👎 1"},
-		{"U2", up, 2, 0, "👍 2 · 👎 0"}, // change of mind
+		{"U1", up, 1, 0, true},
+		{"U1", up, 1, 0, false}, // double click
+		{"U2", down, 1, 1, false},
+		{"U2", up, 2, 0, true}, // change of mind
 	}
-	blocks := answer.Blocks
 	for i, s := range steps {
-		before := len(h.slack.accepted("chat.update"))
-		h.click(t, clickPayload(s.user, actionFeedback, s.value, answer.TS, blocks))
+		before := len(h.slack.accepted("chat.postEphemeral"))
+		h.click(t, clickPayloadAt(s.user, actionFeedback, s.value, "C1", answer.TS, answer.ThreadTS, h.resp.url("fb"), answer.Blocks))
 		if got := h.bot.FeedbackCounts(); got.Up != s.wantUp || got.Down != s.wantDn || got.ByItem["1.3"] != (Tally{Up: s.wantUp, Down: s.wantDn}) {
 			t.Errorf("step %d: counts = %+v; want 👍%d 👎%d on 1.3", i, got, s.wantUp, s.wantDn)
 		}
-		updates := h.slack.accepted("chat.update")
-		if s.wantUpdateTally == "" {
-			if len(updates) != before {
-				t.Errorf("step %d: an unchanged vote updated the message", i)
+		acks := h.slack.accepted("chat.postEphemeral")
+		if !s.wantAck {
+			if len(acks) != before {
+				t.Errorf("step %d: acknowledged a vote that changed nothing, or a 👎 without its form", i)
 			}
 			continue
 		}
-		if len(updates) != before+1 {
-			t.Fatalf("step %d: updates = %d; want one more", i, len(updates))
+		if len(acks) != before+1 {
+			t.Fatalf("step %d: acks = %d; want one more", i, len(acks))
 		}
-		u := updates[len(updates)-1]
-		text := blockTexts(u.Blocks)
-		if u.TS != answer.TS || u.Channel != "C1" || !strings.Contains(text, s.wantUpdateTally) || !strings.Contains(text, "피해 구제") {
-			t.Errorf("step %d: update %s/%s:\n%s\nwant the answer kept, with %q", i, u.Channel, u.TS, text, s.wantUpdateTally)
+		if a := acks[len(acks)-1]; a.User != s.user || a.Channel != "C1" || a.ThreadTS != "1700001200.000100" || !strings.Contains(a.Text, "고마워요") {
+			t.Errorf("step %d: ack = %+v; want a thank-you to %s alone, in the answer's thread", i, a, s.user)
 		}
-		if strings.Count(text, "의견 고마워요") != 1 {
-			t.Errorf("step %d: the counts line is repeated:\n%s", i, text)
-		}
-		blocks = u.Blocks
+	}
+	if got := h.slack.accepted("chat.update"); len(got) != 0 {
+		t.Errorf("the answer was updated %d times; want no public counts", len(got))
 	}
 	if got := h.slack.accepted("chat.postMessage"); len(got) != 1 {
-		t.Errorf("feedback posted %d extra messages; want none", len(got)-1)
-	}
-	if got := h.slack.accepted("chat.postEphemeral"); len(got) != 0 {
-		t.Errorf("feedback posted %d ephemeral messages; want none", len(got))
+		t.Errorf("feedback posted %d public messages; want none", len(got)-1)
 	}
 
 	// After a restart U1's second click on 👍 still does not count.
@@ -123,28 +135,37 @@ func TestFeedbackUpdatedInPlaceOncePerUser(t *testing.T) {
 	}
 	defer st2.Close()
 	h2 := newHarness(t, func(c *Config) { c.State = st2 })
-	h2.click(t, clickPayload("U1", actionFeedback, up, answer.TS, blocks))
+	h2.click(t, clickPayload("U1", actionFeedback, up, answer.TS, answer.Blocks))
 	if got := h2.bot.FeedbackCounts(); got.Up != 2 || got.Down != 0 {
 		t.Errorf("counts after restart = %+v; want 👍2 👎0, U1 not counted again", got)
 	}
-	if got := h2.slack.accepted("chat.update"); len(got) != 0 {
-		t.Errorf("a repeated vote after restart updated the message")
+	if got := h2.slack.accepted(""); len(got) != 0 {
+		t.Errorf("a repeated vote after restart answered: %+v", got)
 	}
 }
 
 // Clicks on ephemeral answers and on the buttons of older messages
-// count; other buttons do not; the log names the vote, never text.
+// count; other buttons do not. On a private answer the 👍 is acknowledged
+// through its response_url and the 👎 opens the form; the log names the
+// vote, never text.
 func TestFeedbackOtherClicks(t *testing.T) {
 	h := newHarness(t)
-	h.click(t, clickPayload("U1", actionFeedback, "up|review|1.2", "1.01", nil))
-	h.click(t, clickPayload("U2", actionFeedbackDown, "ask|", "1.02", nil))
-	h.click(t, clickPayload("U3", "other_action", "x", "1.03", nil))
+	respURL := h.resp.url("private")
+	h.click(t, clickPayloadAt("U1", actionFeedback, "up|review|1.2", "C1", "1.01", "", respURL, nil))
+	h.click(t, clickPayloadAt("U2", actionFeedbackDown, "ask|", "C1", "1.02", "", respURL, nil))
+	h.click(t, clickPayloadAt("U3", "other_action", "x", "C1", "1.03", "", respURL, nil))
 	got := h.bot.FeedbackCounts()
 	if got.Up != 1 || got.Down != 1 || got.ByItem["1.2"] != (Tally{Up: 1}) || got.ByItem["-"] != (Tally{Down: 1}) {
 		t.Errorf("counts = %+v; want 1.2 👍1 and - 👎1", got)
 	}
-	if n := len(h.slack.allCalls()); n != 0 {
-		t.Errorf("Slack calls = %d; want none for ephemeral answers", n)
+	if acks := h.resp.all(); len(acks) != 1 || acks[0].ReplaceOriginal || !strings.Contains(acks[0].Text, "고마워요") {
+		t.Errorf("response_url posts = %+v; want one private thank-you that keeps the answer", acks)
+	}
+	if opened := h.slack.callsOf("views.open"); len(opened) != 1 || opened[0].TriggerID != "trig-U2" {
+		t.Errorf("views.open = %+v; want the 👎 form for U2", opened)
+	}
+	if n := len(h.slack.accepted("")); n != 0 {
+		t.Errorf("chat calls = %d; want none for private answers", n)
 	}
 	logs := h.logs.String()
 	for _, want := range []string{`"msg":"feedback"`, `"action":"up"`, `"user":"U1"`, `"channel":"C1"`, `"item":"1.2"`} {

@@ -30,6 +30,10 @@ const (
 	textHomeUnanswered = "*답하지 못한 질문* %d건 (연결 약함 %d건). 가려진 질문 내용은 `selfcheck stats unanswered`로 볼 수 있어요. 자주 나오는 질문은 `selfcheck canned add`로 준비된 답변을 만들어 주세요."
 	textHomeFeedback   = "*피드백*"
 	textHomeFeedLine   = "• %s · %s — 👍 %d · 👎 %d"
+	textHomeDownVotes  = "*이번 주 👎* %d건 — 무엇이 아쉬웠는지 (질문은 가려서 보여요)"
+	textHomeDownLine   = "• %s · %s — %s"
+	textHomeDownMore   = "그 밖의 %d건: `selfcheck stats feedback`"
+	textHomeThread     = "<%s|스레드 보기>"
 	textHomeEscalation = "*담당자 요청* 열림 %d · 해결 %d"
 	textHomeEscLine    = "• %s — 요청 %d · 해결 %d"
 	textHomeNone       = "• 아직 없어요."
@@ -86,6 +90,7 @@ func (b *Bot) staffHome(ctx context.Context, log *slog.Logger) []slack.Block {
 			break
 		}
 		blocks = append(blocks, renderOverview(r)...)
+		blocks = append(blocks, b.downVoteBlocks(ctx, log)...)
 	}
 	blocks = append(blocks, sectionBlock(b.channelModesHome(ctx, log)))
 	blocks = append(blocks, contextBlock(textHomeStaffNote), slack.NewDividerBlock())
@@ -160,4 +165,46 @@ func listText(title string, lines []string) string {
 		lines = []string{textHomeNone}
 	}
 	return title + "\n" + strings.Join(lines, "\n")
+}
+
+// downVoteBlocks lists the week's 👎 with their reason, item, masked
+// question and comment, and a link to the thread, for staff.
+func (b *Bot) downVoteBlocks(ctx context.Context, log *slog.Logger) []slack.Block {
+	store := b.downVotes()
+	if store == nil {
+		return nil
+	}
+	dv, err := store.DownVotes(ctx, homeDays)
+	if err != nil {
+		log.Warn("👎 reasons unavailable for the home tab", "error", err)
+		return nil
+	}
+	var lines []string
+	for _, d := range dv[:min(len(dv), homeTop)] {
+		what := cmp.Or(quoteLine(d.Question), "(질문 없음)")
+		if d.Comment != "" {
+			what += " · 의견: " + quoteLine(d.Comment)
+		}
+		line := fmt.Sprintf(textHomeDownLine, itemName(d.Item), escapeText(stats.ReasonLabel(d.Reason)), what)
+		if strings.HasPrefix(d.Link, "https://") {
+			line += " " + fmt.Sprintf(textHomeThread, d.Link)
+		}
+		lines = append(lines, line)
+	}
+	if len(dv) > homeTop {
+		lines = append(lines, fmt.Sprintf(textHomeDownMore, len(dv)-homeTop))
+	}
+	return []slack.Block{sectionBlock(listText(fmt.Sprintf(textHomeDownVotes, len(dv)), lines))}
+}
+
+// quoteLine is a kept text on one short line, escaped for mrkdwn.
+func quoteLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[:119]) + "…"
+	}
+	if s == "" {
+		return ""
+	}
+	return "“" + escapeText(s) + "”"
 }

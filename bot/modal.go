@@ -66,6 +66,8 @@ func (b *Bot) onInteraction(ctx context.Context, log *slog.Logger, ic slack.Inte
 		b.onSaveShortcut(ctx, log, ic)
 	case ic.Type == slack.InteractionTypeViewSubmission && ic.View.CallbackID == callbackSaveCanned:
 		return b.onSaveSubmission(ctx, log, ic)
+	case ic.Type == slack.InteractionTypeViewSubmission && ic.View.CallbackID == callbackFeedbackReason:
+		return b.onFeedbackSubmission(ctx, log, ic)
 	default:
 		log.Debug("interaction ignored", "type", string(ic.Type), "callback_id", ic.CallbackID)
 	}

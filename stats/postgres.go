@@ -68,5 +68,18 @@ func pgMigrations() [][]string {
 			`CREATE INDEX review_history_user ON review_history (user_key, item, at)`,
 			`CREATE INDEX review_history_at ON review_history (at)`,
 		},
+		{
+			`CREATE TABLE downvotes (
+			key      text PRIMARY KEY,
+			at       timestamptz NOT NULL,
+			item     text NOT NULL,
+			kind     text NOT NULL,
+			reason   text NOT NULL,
+			comment  text NOT NULL,
+			question text NOT NULL,
+			link     text NOT NULL
+		)`,
+			`CREATE INDEX downvotes_at ON downvotes (at)`,
+		},
 	}
 }

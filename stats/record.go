@@ -70,6 +70,7 @@ type event struct {
 	feedback *Feedback
 	escalate *Escalation
 	history  *history
+	downvote *DownVote
 	flushed  chan struct{} // a Flush marker
 }
 
@@ -264,6 +265,8 @@ func (s *Store) write(ctx context.Context, tx *sql.Tx, ev event) error {
 		}
 	case ev.history != nil:
 		return s.writeHistory(ctx, tx, ev.at, ev.history)
+	case ev.downvote != nil:
+		return s.writeDownVote(ctx, tx, ev.at, ev.downvote)
 	case ev.escalate != nil:
 		opened, resolved := 1, 0
 		if ev.escalate.Resolved {

@@ -175,8 +175,9 @@ func (s *Store) Close() error {
 	return nil
 }
 
-// Purge deletes the question texts and the kept reviews (history.go)
-// older than the retention period and reports how many it deleted.
+// Purge deletes the question texts, the kept reviews (history.go) and
+// the 👎 with their texts (downvotes.go) older than the retention period
+// and reports how many questions and 👎 it deleted.
 func (s *Store) Purge(ctx context.Context) (int64, error) {
 	cutoff := s.db.Time(s.now().Add(-s.retention))
 	res, err := s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM questions WHERE at < ?`), cutoff)
@@ -195,18 +196,32 @@ func (s *Store) Purge(ctx context.Context) (int64, error) {
 	if n > 0 {
 		s.log.Info("expired questions deleted", "count", n)
 	}
-	return n, nil
+	res, err = s.db.SQL.ExecContext(ctx, s.db.Q(`DELETE FROM downvotes WHERE at < ?`), cutoff)
+	if err != nil {
+		return n, fmt.Errorf("delete expired 👎: %w", err)
+	}
+	d, _ := res.RowsAffected()
+	if d > 0 {
+		s.log.Info("expired 👎 deleted", "count", d)
+	}
+	return n + d, nil
 }
 
-// ForgetQuestions deletes every question text, expired or not (statistics
-// were turned off); the counts stay.
+// ForgetQuestions deletes every question text, expired or not, and every
+// 👎 with its reason and texts (statistics were turned off); the counts
+// stay.
 func (s *Store) ForgetQuestions(ctx context.Context) (int64, error) {
 	res, err := s.db.SQL.ExecContext(ctx, `DELETE FROM questions`)
 	if err != nil {
 		return 0, fmt.Errorf("delete questions: %w", err)
 	}
 	n, _ := res.RowsAffected()
-	return n, nil
+	res, err = s.db.SQL.ExecContext(ctx, `DELETE FROM downvotes`)
+	if err != nil {
+		return n, fmt.Errorf("delete 👎: %w", err)
+	}
+	d, _ := res.RowsAffected()
+	return n + d, nil
 }
 
 // sqliteMigrations lists the schema changes of the SQLite file in order
@@ -279,6 +294,21 @@ func sqliteMigrations() [][]string {
 		) STRICT`,
 			`CREATE INDEX review_history_user ON review_history (user_key, item, at)`,
 			`CREATE INDEX review_history_at ON review_history (at)`,
+		},
+		// 3: the 👎 with their reason, masked comment and question, and
+		// a link to the thread, for the retention period (downvotes.go).
+		{
+			`CREATE TABLE downvotes (
+			key      TEXT PRIMARY KEY,
+			at       TEXT NOT NULL,
+			item     TEXT NOT NULL,
+			kind     TEXT NOT NULL,
+			reason   TEXT NOT NULL,
+			comment  TEXT NOT NULL,
+			question TEXT NOT NULL,
+			link     TEXT NOT NULL
+		) STRICT`,
+			`CREATE INDEX downvotes_at ON downvotes (at)`,
 		},
 	}
 }

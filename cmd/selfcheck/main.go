@@ -39,7 +39,7 @@ Usage:
   selfcheck index                               (re)build the search index under DATA_DIR
   selfcheck serve                               run the Slack bot
   selfcheck canned SUBCOMMAND ...               canned answers for support staff
-  selfcheck stats [unanswered] [--json] [--days N]
+  selfcheck stats [unanswered|feedback] [--json] [--days N]
                                                 what applicants asked, missed and voted (support staff)
   selfcheck db status                           where the shared state is (SQLite or PostgreSQL), schema versions
 

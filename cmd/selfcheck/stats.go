@@ -14,7 +14,12 @@ import (
 const statsUsage = `Usage:
   selfcheck stats [--json] [--days N]              questions, reviews and feedback of the last N days (default 30)
   selfcheck stats unanswered [--json] [--days N]   the masked questions the bot could not answer or only guessed at
+  selfcheck stats feedback [--json] [--days N]     the 👎 with their reason, item, masked question and a link to the thread (default 7 days)
 `
+
+// defaultFeedbackDays is the period "selfcheck stats feedback" reports by
+// default: the week, as the App Home shows it.
+const defaultFeedbackDays = 7
 
 // defaultStatsDays is the period "selfcheck stats" reports by default:
 // the retention of question texts, so that both views cover the same days.
@@ -26,7 +31,7 @@ func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 		sub, args = args[0], args[1:]
 	}
 	switch sub {
-	case "", "unanswered":
+	case "", "unanswered", "feedback":
 	case "help":
 		_, err := io.WriteString(stdout, statsUsage)
 		return err
@@ -35,7 +40,11 @@ func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 	}
 	fs := newFlagSet("stats")
 	asJSON := fs.Bool("json", false, "print JSON")
-	days := fs.Int("days", defaultStatsDays, "days to report, today included")
+	defDays := defaultStatsDays
+	if sub == "feedback" {
+		defDays = defaultFeedbackDays
+	}
+	days := fs.Int("days", defDays, "days to report, today included")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -51,6 +60,17 @@ func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 		return err
 	}
 	defer s.Close()
+	if sub == "feedback" {
+		dv, err := s.DownVotes(ctx, *days)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(stdout, feedbackJSON(dv))
+		}
+		renderDownVotes(stdout, dv, *days, cfg.StatsOff)
+		return nil
+	}
 	if sub == "unanswered" {
 		qs, err := s.Unanswered(ctx, *days)
 		if err != nil {
@@ -157,6 +177,50 @@ func renderUnanswered(w io.Writer, qs []stats.Question, days int) {
 		fmt.Fprintf(w, "%s  %-10s %-4s %s\n", q.At.UTC().Format("2006-01-02 15:04"), q.Outcome, orNone(q.Item), text)
 	}
 	fmt.Fprintf(w, "\n%d개. 자주 나오는 질문은 canned answer로 만들어 두세요: selfcheck canned add NAME --item ITEM --text \"…\"\n", len(qs))
+}
+
+// downVoteJSON is one 👎 in `stats feedback --json`: the stored fields
+// and the reason's label.
+type downVoteJSON struct {
+	stats.DownVote
+	ReasonLabel string `json:"reason_label"`
+}
+
+func feedbackJSON(dv []stats.DownVote) []downVoteJSON {
+	out := make([]downVoteJSON, 0, len(dv))
+	for _, d := range dv {
+		out = append(out, downVoteJSON{DownVote: d, ReasonLabel: stats.ReasonLabel(d.Reason)})
+	}
+	return out
+}
+
+// renderDownVotes prints the 👎 newest first: when, item, reason, the
+// masked question and comment, and the link to the thread.
+func renderDownVotes(w io.Writer, dv []stats.DownVote, days int, off bool) {
+	if off {
+		fmt.Fprintln(w, "STATS=off: 👎의 이유는 기록하지도 보관하지도 않습니다 (statistics are off).")
+	}
+	if len(dv) == 0 {
+		fmt.Fprintf(w, "최근 %d일 동안 이유가 남은 👎가 없습니다 (none in the last %d days).\n", days, days)
+		return
+	}
+	for _, d := range dv {
+		fmt.Fprintf(w, "%s  %-4s %s", d.At.UTC().Format("2006-01-02 15:04"), orNone(d.Item), stats.ReasonLabel(d.Reason))
+		if d.Kind != "" {
+			fmt.Fprintf(w, " (%s)", d.Kind)
+		}
+		fmt.Fprintln(w)
+		if d.Question != "" {
+			fmt.Fprintf(w, "    질문: %s\n", strings.Join(strings.Fields(d.Question), " "))
+		}
+		if d.Comment != "" {
+			fmt.Fprintf(w, "    의견: %s\n", strings.Join(strings.Fields(d.Comment), " "))
+		}
+		if d.Link != "" {
+			fmt.Fprintf(w, "    스레드: %s\n", d.Link)
+		}
+	}
+	fmt.Fprintf(w, "\n👎 %d개 (최근 %d일, UTC). 질문과 의견은 가려서 보관합니다.\n", len(dv), days)
 }
 
 func sortedKeys(m map[string]int) []string {
