@@ -3,6 +3,7 @@ package extract
 import (
 	"encoding/xml"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -25,7 +26,10 @@ var skipped = map[string]bool{
 // and per table row, a tab between the cells of a row. Paragraphs inside a
 // cell are joined with a space, and nested tables are flattened into the
 // cell that holds them, so that a row stays one line.
-func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
+//
+// d, for a Word document, numbers list paragraphs and writes footnotes
+// and endnotes after the paragraph (or table) that refers to them.
+func (x *extraction) xmlText(r io.Reader, w *textWriter, doc *docxDoc) error {
 	d := xml.NewDecoder(newXMLGuard(r))
 	var (
 		skip      int  // depth inside a skipped element
@@ -36,7 +40,20 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
 		ended     bool // a table ended inside the open paragraph (HWPX)
 		firstCell bool
 		tokens    int
+		inPPr     bool // in a paragraph's properties (DOCX)
+		numID     string
+		ilvl      = -1
+		style     string
+		notes     []string // notes referred to in the open paragraph or table
 	)
+	writeNotes := func() {
+		for _, n := range notes {
+			w.newline()
+			w.writeString(n)
+			w.writeByte('\n')
+		}
+		notes = notes[:0]
+	}
 	for {
 		tok, err := d.Token()
 		if err == io.EOF {
@@ -57,8 +74,28 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
 		case xml.StartElement:
 			name := t.Name.Local
 			if skip > 0 || skipped[name] {
+				if doc != nil && skip == 0 && name == "pPr" {
+					inPPr, numID, ilvl, style = true, "", -1, ""
+				}
+				if inPPr {
+					switch name {
+					case "numId":
+						numID = attr(t, "val")
+					case "ilvl":
+						if n, err := strconv.Atoi(attr(t, "val")); err == nil {
+							ilvl = n
+						}
+					case "pStyle":
+						style = attr(t, "val")
+					}
+				}
 				skip++
 				continue
+			}
+			if doc != nil && (name == "footnoteReference" || name == "endnoteReference") {
+				if n := doc.note(strings.TrimSuffix(name, "Reference"), attr(t, "id")); n != "" && len(notes) < 1024 {
+					notes = append(notes, n)
+				}
 			}
 			switch name {
 			case "p":
@@ -109,7 +146,18 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
 			}
 		case xml.EndElement:
 			if skip > 0 {
-				skip--
+				if skip--; skip == 0 && inPPr {
+					inPPr = false
+					if m := doc.marker(numID, ilvl, style); m != "" {
+						if tables > 0 && pending {
+							pending = false
+							if !w.atLineStart() && !endsWith(w, '\t') && !endsWith(w, ' ') {
+								w.writeByte(' ')
+							}
+						}
+						w.writeString(m)
+					}
+				}
 				continue
 			}
 			switch t.Name.Local {
@@ -122,6 +170,7 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
 					}
 					ended = false
 					paras = max(paras-1, 0)
+					writeNotes()
 				}
 			case "t":
 				inText--
@@ -130,6 +179,7 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
 				if tables == 0 {
 					w.newline()
 					ended = paras > 0
+					writeNotes()
 				}
 			case "tr":
 				if tables == 1 {
@@ -153,6 +203,16 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter) error {
 
 // cleanChars keeps a paragraph on its line: text nodes carry no layout.
 var cleanChars = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ")
+
+// attr is the value of the attribute of t with the local name name.
+func attr(t xml.StartElement, name string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == name {
+			return a.Value
+		}
+	}
+	return ""
+}
 
 func endsWith(w *textWriter, c byte) bool {
 	s := w.String()

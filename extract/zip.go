@@ -41,7 +41,7 @@ func (x *extraction) zip(data []byte) (Document, error) {
 	}
 	if entries["[Content_Types].xml"] != nil {
 		if main := x.docxMain(entries); main != nil {
-			return x.docx(main)
+			return x.docx(main, x.docxParts(entries, main))
 		}
 	}
 	return Document{}, unsupported()
@@ -132,14 +132,14 @@ func (x *extraction) docxMain(entries map[string]*zip.File) *zip.File {
 }
 
 // docx reads the body of a Word document.
-func (x *extraction) docx(main *zip.File) (Document, error) {
+func (x *extraction) docx(main *zip.File, parts *docxDoc) (Document, error) {
 	rc, err := x.open(main)
 	if err != nil {
 		return Document{}, x.fail("DOCX", err)
 	}
 	defer rc.Close()
 	w := &textWriter{limit: x.cfg.MaxTextBytes}
-	if err := x.xmlText(rc, w); err != nil {
+	if err := x.xmlText(rc, w, parts); err != nil {
 		return Document{}, x.fail("DOCX", err)
 	}
 	return Document{Format: FormatDOCX, Text: w.String()}, nil
@@ -162,7 +162,7 @@ func (x *extraction) hwpx(entries map[string]*zip.File) (Document, error) {
 		if err != nil {
 			return Document{}, x.fail("HWPX", err)
 		}
-		err = x.xmlText(rc, w)
+		err = x.xmlText(rc, w, nil)
 		rc.Close()
 		if err != nil {
 			return Document{}, x.fail("HWPX", err)

@@ -1,0 +1,112 @@
+package extract_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/selfcheck/selfcheck/extract"
+	"github.com/selfcheck/selfcheck/extract/extracttest"
+)
+
+// TestDOCXLists: list paragraphs carry their numbers and bullets as Word
+// shows them (decimal, 가나다, ㄱㄴㄷ, circled, roman, letters, bullets;
+// levels; a list that restarts; a heading numbered by its style);
+// footnotes and endnotes follow their paragraph; comments stay out.
+func TestDOCXLists(t *testing.T) {
+	lv := func(format, text string) extracttest.DOCXLevel {
+		return extracttest.DOCXLevel{Format: format, Text: text}
+	}
+	lists := []extracttest.DOCXList{
+		{ID: "0", Levels: []extracttest.DOCXLevel{lv("decimal", "%1."), lv("ganada", "%2."), lv("chosung", "%3)"), lv("decimalEnclosedCircle", "%4")}},
+		{ID: "1", Levels: []extracttest.DOCXLevel{lv("bullet", "\uF0B7"), lv("bullet", "-")}},
+		{ID: "2", Levels: []extracttest.DOCXLevel{lv("upperRoman", "%1."), lv("lowerLetter", "(%2)")}},
+		{ID: "3", Levels: []extracttest.DOCXLevel{lv("decimal", "%1."), lv("decimal", "%1.%2.")}},
+		{ID: "4", Levels: []extracttest.DOCXLevel{{Format: "decimal", Text: "제%1조", Start: 1}}},
+	}
+	nums := []extracttest.DOCXNum{
+		{ID: "1", List: "0"},
+		{ID: "2", List: "1"},
+		{ID: "3", List: "2"},
+		{ID: "4", List: "0", Restart: map[int]int{0: 1}}, // the same list, numbered anew
+		{ID: "5", List: "3"},
+		{ID: "6", List: "4"},
+	}
+	p := func(text, num string, level int) extracttest.DOCXListPara {
+		return extracttest.DOCXListPara{Text: text, NumID: num, Level: level}
+	}
+	paras := []extracttest.DOCXListPara{
+		{Text: "침해사고 대응 절차", Style: "Heading1"},
+		p("사고를 인지하면 보안담당자에게 보고합니다.", "1", 0),
+		p("영향 범위를 확인합니다.", "1", 1),
+		p("로그를 보존합니다.", "1", 1),
+		p("접근 기록", "1", 2),
+		p("변경 기록", "1", 2),
+		p("웹 서버", "1", 3),
+		p("DB 서버", "1", 3),
+		p("이용자에게 통지합니다.", "1", 0),
+		{Text: "통지는 72시간 안에 합니다.", NumID: "1", Level: 1, Footnote: "개인정보 유출 시 지체 없이 통지합니다."},
+		p("통지 수단", "2", 0),
+		p("이메일", "2", 1),
+		p("공지사항", "2", 1),
+		p("사후 관리", "3", 0),
+		p("원인 분석", "3", 1),
+		p("재발 방지 대책", "3", 1),
+		{Text: "교육과 훈련", NumID: "3", Level: 0, Endnote: "연 2회 모의 훈련을 합니다.", Comment: "검토자 메모: 일정 확인 필요"},
+		{Text: "고객 대응 절차", Style: "Heading1"},
+		p("문의를 접수합니다.", "4", 0),
+		p("담당자를 배정합니다.", "4", 0),
+		p("처리 결과를 회신합니다.", "4", 1),
+		p("보관 기간", "5", 0),
+		p("접속 기록은 1년간 보관합니다.", "5", 1),
+		p("백업은 30일간 보관합니다.", "5", 1),
+		p("목적", "6", 0),
+		p("정의", "6", 0),
+		p("번호 없는 문단입니다.", "", 0),
+	}
+	want := `1. 침해사고 대응 절차
+1. 사고를 인지하면 보안담당자에게 보고합니다.
+가. 영향 범위를 확인합니다.
+나. 로그를 보존합니다.
+ㄱ) 접근 기록
+ㄴ) 변경 기록
+① 웹 서버
+② DB 서버
+2. 이용자에게 통지합니다.
+가. 통지는 72시간 안에 합니다.
+[각주 1] 개인정보 유출 시 지체 없이 통지합니다.
+• 통지 수단
+- 이메일
+- 공지사항
+I. 사후 관리
+(a) 원인 분석
+(b) 재발 방지 대책
+II. 교육과 훈련
+[미주 1] 연 2회 모의 훈련을 합니다.
+2. 고객 대응 절차
+1. 문의를 접수합니다.
+2. 담당자를 배정합니다.
+가. 처리 결과를 회신합니다.
+1. 보관 기간
+1.1. 접속 기록은 1년간 보관합니다.
+1.2. 백업은 30일간 보관합니다.
+제1조 목적
+제2조 정의
+번호 없는 문단입니다.
+`
+	// The heading style numbers its paragraphs with a list of its own.
+	lists = append(lists, extracttest.DOCXList{ID: "5", Levels: []extracttest.DOCXLevel{lv("decimal", "%1.")}})
+	nums = append(nums, extracttest.DOCXNum{ID: "7", List: "5"})
+	data := extracttest.ListDOCX(lists, nums, "7", paras)
+	doc, err := extract.Bytes(context.Background(), data, extract.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Text != want {
+		n, got, w := firstDiff(doc.Text, want)
+		t.Errorf("line %d is %q; want %q\n--- got\n%s", n, got, w, doc.Text)
+	}
+	if strings.Contains(doc.Text, "검토자 메모") {
+		t.Error("a comment was read as body text")
+	}
+}
