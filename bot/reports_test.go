@@ -4,8 +4,10 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -211,5 +213,38 @@ func TestReviewLeadsWithProgress(t *testing.T) {
 		if len(s.Statuses) != 4 {
 			t.Errorf("snapshot %+v", s)
 		}
+	}
+}
+
+// TestFormReviewInDMOffersReport: /selfcheck all typed in the DM ends
+// with the report buttons, and a click uploads the report into that DM.
+func TestFormReviewInDMOffersReport(t *testing.T) {
+	h, _ := newFileHarness(t, &fakeFiles{})
+	v := url.Values{
+		"command": {"/selfcheck"}, "text": {"all 검토 항목 1.2 ..."}, "user_id": {"U1"}, "channel_id": {"D1"},
+		"team_id": {"T1"}, "response_url": {h.resp.url("dm")}, "trigger_id": {"trig"},
+	}
+	resp, body := h.do(t, h.signedRequest(t, "/slack/commands", "application/x-www-form-urlencoded", []byte(v.Encode())))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("slash: %d", resp.StatusCode)
+	}
+	h.settle(t)
+	var ack responsePost
+	_ = json.Unmarshal(body, &ack)
+	blocks := ack.Blocks
+	for _, p := range h.resp.all() {
+		blocks = append(blocks, p.Blocks...)
+	}
+	values := reportButtons(blocks)
+	if len(values) != 2 {
+		t.Fatalf("a form review in the DM offers %v; want the DOCX and HTML buttons", values)
+	}
+	h.clickButton(t, buttonClick("U1", "D1", "", "", actionReport, values[1], h.resp.url("click"), nil))
+	done := h.slack.callsOf("files.completeUploadExternal")
+	if len(done) != 1 || done[0].Channel != "D1" || done[0].ThreadTS != "" {
+		t.Fatalf("uploads %+v; want one into the DM", done)
+	}
+	if u, _ := h.slack.uploaded(done[0].TS); !strings.Contains(string(u.Data), "1.3-d") {
+		t.Error("the uploaded HTML does not hold the review")
 	}
 }
