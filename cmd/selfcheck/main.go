@@ -35,6 +35,9 @@ Usage:
   selfcheck review [--json] [--service KIND] ITEM [FILE|-]
                                                 review a draft (from FILE, or stdin)
   selfcheck review [--json] all FILE            review every item of a whole form
+      --report FILE.docx|FILE.md|FILE.html      also write the review as a report file to keep
+      --no-history                              neither compare with nor keep the statuses of the
+                                                previous review (DATA_DIR/review-history.json)
   selfcheck extract [--json] FILE               print the text read from a file
   selfcheck index                               (re)build the search index under DATA_DIR
   selfcheck serve                               run the Slack bot
