@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -61,8 +62,12 @@ type Config struct {
 	// SigningSecret verifies HTTP requests from Slack.
 	SigningSecret string
 	// APIURL overrides the Slack Web API base URL ("http://host/api/"),
-	// for tests and proxies.
+	// for tests and proxies. Its origin is also accepted for response_urls.
 	APIURL string
+	// ResponseURLOrigins are origins ("http://127.0.0.1:8080") besides
+	// https://hooks.slack.com (and APIURL's) that response_urls may point
+	// at: a proxy, a test fake. Any other response_url is not posted to.
+	ResponseURLOrigins []string
 	// ListenAddr is where HTTP mode listens; ":3000" by default.
 	ListenAddr string
 	// BotUserID is the bot's own user ID. When empty, Run asks auth.test,
@@ -244,6 +249,10 @@ func New(cfg Config) (*Bot, error) {
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 15 * time.Second}
+	}
+	hc = withAuthRedirects(hc)
+	if cfg.APIURL != "" {
+		cfg.ResponseURLOrigins = append(slices.Clone(cfg.ResponseURLOrigins), cfg.APIURL)
 	}
 	opts := []slack.Option{
 		slack.OptionHTTPClient(hc),

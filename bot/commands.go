@@ -129,7 +129,7 @@ func (b *Bot) deliverLater(ctx context.Context, log *slog.Logger, responseURL st
 func responseURLGone(err error) bool {
 	var re *responseURLError
 	if !errors.As(err, &re) {
-		return errors.Is(err, errNoResponseURL)
+		return errors.Is(err, errNoResponseURL) || errors.Is(err, errResponseURLHost)
 	}
 	switch re.Code {
 	case "expired_url", "used_url", "invalid_url", "no_service", "no_active_hooks":

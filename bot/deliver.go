@@ -64,6 +64,9 @@ func (b *Bot) respond(ctx context.Context, log *slog.Logger, url string, msgs []
 	if url == "" {
 		return 0, errNoResponseURL
 	}
+	if !responseURLAllowed(url, b.cfg.ResponseURLOrigins) {
+		return 0, errResponseURLHost
+	}
 	for i, m := range msgs {
 		// A public message is posted anew rather than replacing the
 		// placeholder: the placeholder is ephemeral, and Slack does not

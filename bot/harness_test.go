@@ -198,7 +198,9 @@ func newHarness(t *testing.T, opts ...func(*Config)) *harness {
 		Answerer:      h.eng,
 		Reviewer:      h.eng,
 		Items:         testItems,
-		Logger:        slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		// The fake response_urls are on loopback, not hooks.slack.com.
+		ResponseURLOrigins: []string{h.resp.srv.URL},
+		Logger:             slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	for _, o := range opts {
 		o(&cfg)

@@ -282,7 +282,7 @@ func savedText(name string, existed bool) string {
 // tellLater sends text privately to the user in the background: through
 // responseURL when the interaction has one, else as in notifyUser.
 func (b *Bot) tellLater(ctx context.Context, log *slog.Logger, responseURL, channel, user, text string) {
-	if responseURL == "" {
+	if responseURL == "" || !responseURLAllowed(responseURL, b.cfg.ResponseURLOrigins) {
 		b.notifyUser(ctx, log, channel, user, text)
 		return
 	}
