@@ -178,6 +178,8 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	if err != nil {
 		return err
 	}
+	// The model's links are shown by their targets, as in Slack.
+	ans.Answer = engine.PlainLinks(ans.Answer)
 	if *asJSON {
 		return writeJSON(stdout, ans)
 	}

@@ -166,6 +166,22 @@ func TestAskJSONWithModel(t *testing.T) {
 	}
 }
 
+// A link the model writes whose text is not its target is printed by its
+// target in the terminal and in JSON, as in Slack.
+func TestAskShowsLinkTargets(t *testing.T) {
+	srv, _ := fakeModel(t, http.StatusOK, "자세한 내용은 <https://evil.example/x|https://www.digital.go.kr/guide> 를 보세요 [1].")
+	for _, args := range [][]string{{"ask"}, {"ask", "--json"}} {
+		var out, errOut bytes.Buffer
+		err := run(t.Context(), append(args, "1.3에는 무엇이 포함되어야 하나요?"), modelTestEnv(t, modelEnv(srv)), strings.NewReader(""), &out, &errOut)
+		if err != nil {
+			t.Fatalf("%v: %v\nstderr: %s", args, err, errOut.String())
+		}
+		if got := out.String(); !strings.Contains(got, "https://evil.example/x") || strings.Contains(got, "digital.go.kr/guide") {
+			t.Errorf("%v printed\n%s\nwant the link shown by its target only", args, got)
+		}
+	}
+}
+
 func TestModelConfigErrors(t *testing.T) {
 	tests := []struct {
 		vars map[string]string

@@ -36,7 +36,7 @@ func renderReport(w io.Writer, r knowledge.Report) {
 			fmt.Fprintf(w, "   %d행: \"%s\"\n", e.Line, e.Evidence)
 		}
 		if e.Note != "" && e.Status != knowledge.StatusPresent {
-			fmt.Fprintf(w, "   %s\n", e.Note)
+			fmt.Fprintf(w, "   %s\n", engine.PlainLinks(e.Note))
 		}
 		if e.Example != "" {
 			fmt.Fprintf(w, "   예시: \"%s\"\n", e.Example)
