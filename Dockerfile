@@ -17,5 +17,8 @@ ENV DATA_DIR=/data LISTEN_ADDR=:3000
 VOLUME ["/data"]
 USER nonroot:nonroot
 EXPOSE 3000
+# Any other command runs as well; one that reads stdin needs -i, without
+# which the container's stdin is empty:
+#   docker run -i selfcheck review 1.2 - < draft.txt
 ENTRYPOINT ["/usr/local/bin/selfcheck"]
 CMD ["serve"]

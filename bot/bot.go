@@ -30,7 +30,8 @@ type Answerer interface {
 // Reviewer reviews drafts.
 type Reviewer interface {
 	// Review checks a draft against one item. It returns a
-	// *knowledge.UnknownItemError or a *knowledge.DraftError for bad input.
+	// user error (usererr) for bad input: a *knowledge.UnknownItemError
+	// for an item without guidance.
 	Review(ctx context.Context, itemID, draft string) (knowledge.Report, error)
 }
 
@@ -87,6 +88,10 @@ type Config struct {
 	// Guide is the checklist the knowledge follows; every answer and the
 	// Home tab name it in one line (guide.go). Zero shows no line.
 	Guide knowledge.GuideVersion
+	// Numbers reports whether the checklist has an item number (1.4 yes,
+	// 9.9 no), so that the reply to an item without guidance says which;
+	// nil takes every number for one the checklist has.
+	Numbers func(id string) bool
 	// Commands adds subcommands to /selfcheck, keyed by their first word.
 	// An entry for "canned" replaces the built-in canned commands.
 	Commands map[string]CommandFunc
@@ -379,7 +384,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.userID() == "" {
 		resp, err := b.api.AuthTestContext(ctx)
 		if err != nil {
-			return fmt.Errorf("slack auth.test: %w", err)
+			return fmt.Errorf("slack auth.test: %w", rejectedToken("SLACK_BOT_TOKEN", err))
 		}
 		if resp.UserID == "" {
 			// Without its own user the bot would take its posts for questions.

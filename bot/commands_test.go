@@ -11,6 +11,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 func TestSlashRouting(t *testing.T) {
@@ -38,7 +39,7 @@ func TestSlashRouting(t *testing.T) {
 		{name: "unknown item from the engine", text: "1.3",
 			engine: func(e *fakeEngine) {
 				e.guide = func(string) (engine.Answer, error) {
-					return engine.Answer{}, &knowledge.UnknownItemError{ID: "1.3", Known: []string{"1.2"}}
+					return engine.Answer{}, &knowledge.UnknownItemError{ID: "1.3", Known: []string{"1.2"}, Numbered: true}
 				}
 			},
 			wantCalls: []string{"guide:1.3"}, wantText: []string{"1.3", "안내할 수 있는 내용이 없어요", "1.2"}},
@@ -46,7 +47,7 @@ func TestSlashRouting(t *testing.T) {
 		{name: "draft error shown", text: "1.2 짧은 초안",
 			engine: func(e *fakeEngine) {
 				e.review = func(string, string) (knowledge.Report, error) {
-					return knowledge.Report{}, &knowledge.DraftError{Reason: "초안이 너무 짧아요."}
+					return knowledge.Report{}, usererr.New(usererr.EmptyDraft, "초안이 너무 짧아요.", "draft too short")
 				}
 			},
 			wantCalls: []string{"review:1.2:짧은 초안"}, wantText: []string{"초안이 너무 짧아요."}},

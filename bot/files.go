@@ -14,6 +14,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // FileReviewer reviews the files users send the bot.
@@ -22,7 +23,7 @@ type FileReviewer interface {
 	// told by its content) and reviews it: every item of a whole form
 	// when itemID is "", else that item alone. A file that cannot be
 	// read (protected, scanned, damaged, unsupported) is a
-	// *knowledge.DraftError whose message is for the user.
+	// user error (usererr) whose message says what to fix.
 	ReviewFile(ctx context.Context, data []byte, itemID string) (engine.FormReport, error)
 }
 
@@ -210,8 +211,7 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 	attrs = append(attrs, "bytes", len(buf.b))
 	rep, err := b.cfg.Files.ReviewFile(ctx, buf.b, item)
 	if err != nil {
-		var de *knowledge.DraftError
-		if errors.As(err, &de) {
+		if usererr.Is(err) {
 			attrs = append(attrs, "rejected", "unreadable")
 		} else {
 			log.Error("file review failed", "file", f.ID, "error", err)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // fileHost serves files.info and file downloads in front of the fake Web
@@ -252,7 +253,7 @@ func TestFileProblems(t *testing.T) {
 		{name: "download refused", size: 10, data: []byte("x"), denied: true, want: "파일을 받지 못했어요"},
 		{name: "protected", size: 10, data: []byte("x"), want: "this file is protected", downloads: 1,
 			review: func([]byte, string) (engine.FormReport, error) {
-				return engine.FormReport{}, &knowledge.DraftError{Reason: "보호된 HWP 파일입니다. (this file is protected; save it as a normal HWP/HWPX/PDF)"}
+				return engine.FormReport{}, usererr.New(usererr.File, "보호된 HWP 파일입니다.", "this file is protected; save it as a normal HWP/HWPX/PDF")
 			}},
 		{name: "no headings", size: 10, data: []byte("x"), want: "검토 항목의 제목", downloads: 1,
 			review: func([]byte, string) (engine.FormReport, error) {

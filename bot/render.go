@@ -11,6 +11,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // Per-field caps inside one element of a review, so that one verbose
@@ -309,12 +310,33 @@ func itemList(items []knowledge.ItemInfo) string {
 
 // renderUnknownItem tells the user the item has no guidance and lists the
 // items that do.
-func renderUnknownItem(id string, known []knowledge.ItemInfo) doc {
+// A number the checklist does not have (9.9) is told apart from an item
+// it numbers without guidance here (1.4).
+func renderUnknownItem(id string, numbered bool, known []knowledge.ItemInfo) doc {
+	fallback := escapeText(id) + " 항목은 안내할 수 있는 내용이 없어요."
 	text := fmt.Sprintf("❓ *%s* 항목은 안내할 수 있는 내용이 없어요.", escapeText(id))
+	if !numbered {
+		fallback = "체크리스트에 " + escapeText(id) + " 항목은 없어요."
+		text = fmt.Sprintf("❓ 체크리스트에 *%s* 항목은 없어요. 항목 번호를 확인해 주세요.", escapeText(id))
+	}
 	if len(known) > 0 {
 		text += "\n*안내할 수 있는 항목*\n" + itemList(known)
 	}
-	return doc{Fallback: escapeText(id) + " 항목은 안내할 수 있는 내용이 없어요.", Body: sections(text)}
+	return doc{Fallback: fallback, Body: sections(text)}
+}
+
+// renderUserError tells the user what to fix, in Korean with the English
+// after it; a question too long to be one is pointed at the review.
+func renderUserError(e *usererr.Error) doc {
+	text := "⚠️ " + escapeText(e.Korean)
+	if e.Code == usererr.LongQuestion {
+		text += "\n초안 점검: `/selfcheck 1.2 &lt;초안&gt;`처럼 항목 번호 뒤에 붙여 넣거나, 파일을 DM으로 보내 주세요."
+	}
+	blocks := []slack.Block{sectionBlock(text)}
+	if e.English != "" {
+		blocks = append(blocks, contextBlock(escapeText(e.English)))
+	}
+	return doc{Fallback: "⚠️ " + escapeText(e.Korean), Body: blocks}
 }
 
 // renderNotice is a one-section reply: errors, pointers, "검토 중…".

@@ -14,6 +14,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -68,7 +69,9 @@ func TestRenderGolden(t *testing.T) {
 		}, "ask", ""))},
 		{"guide", paginate(renderAnswer(sampleAnswer(), "guide", "📘 1.3 이용자 보호 및 피해 구제 작성 안내"))},
 		{"help", paginate(renderHelp(testItems))},
-		{"unknown_item", paginate(renderUnknownItem("4.4", testItems))},
+		{"unknown_item", paginate(renderUnknownItem("1.4", true, testItems))},
+		{"no_such_item", paginate(renderUnknownItem("9.9", false, testItems))},
+		{"long_question", paginate(renderUserError(usererr.New(usererr.LongQuestion, "질문이 너무 깁니다(1500자).", "question too long (4500 bytes, limit 4000)")))},
 		{"draft_in_public", paginate(renderNotice("🔒 초안은 채널에 올리지 말아 주세요."))},
 	}
 	for _, c := range cases {

@@ -71,7 +71,7 @@ func (b *Bot) runSocketMode(ctx context.Context) error {
 			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.cfg.ShutdownGrace)
 			defer cancel()
 			_ = b.Shutdown(sctx)
-			return fmt.Errorf("socket mode: %w", err)
+			return fmt.Errorf("socket mode: %w", rejectedToken("SLACK_APP_TOKEN", err))
 		case evt := <-sm.Events:
 			b.onSocketEvent(ctx, smLog, sm, evt)
 		}

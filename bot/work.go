@@ -13,6 +13,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // User-facing texts that are not rendered from engine results.
@@ -89,9 +90,7 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 	d, err = b.render(ctx, log, in, o)
 	if err != nil {
 		d = b.renderError(err)
-		var ue *knowledge.UnknownItemError
-		var de *knowledge.DraftError
-		if errors.As(err, &ue) || errors.As(err, &de) {
+		if usererr.Is(err) {
 			// The user's mistake, already explained to them: not an error
 			// of the bot.
 			attrs = append(attrs, "rejected", err.Error())
@@ -211,7 +210,8 @@ func (b *Bot) checkItem(id string) error {
 	for _, it := range b.cfg.Items {
 		known = append(known, it.ID)
 	}
-	return &knowledge.UnknownItemError{ID: id, Known: known}
+	numbered := b.cfg.Numbers == nil || b.cfg.Numbers(id)
+	return &knowledge.UnknownItemError{ID: id, Known: known, Numbered: numbered}
 }
 
 func (b *Bot) itemTitle(id string) string {
@@ -221,11 +221,11 @@ func (b *Bot) itemTitle(id string) string {
 	return id
 }
 
-// renderError turns an error into what the user may see: the reason for
-// bad input, a generic line for anything internal.
+// renderError turns an error into what the user may see: for a user
+// error (usererr) what to fix, a generic line for anything internal.
 func (b *Bot) renderError(err error) doc {
 	var ue *knowledge.UnknownItemError
-	var de *knowledge.DraftError
+	user, isUser := usererr.As(err)
 	switch {
 	case errors.As(err, &ue):
 		known := b.cfg.Items
@@ -238,9 +238,9 @@ func (b *Bot) renderError(err error) doc {
 				return !slices.Contains(ue.Known, it.ID)
 			})
 		}
-		return renderUnknownItem(ue.ID, known)
-	case errors.As(err, &de):
-		return renderNotice("⚠️ " + escapeText(de.Reason))
+		return renderUnknownItem(ue.ID, ue.Numbered, known)
+	case isUser:
+		return renderUserError(user)
 	case errors.Is(err, context.DeadlineExceeded):
 		return renderNotice(textTimeout)
 	}

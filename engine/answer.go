@@ -1,6 +1,10 @@
 package engine
 
-import "github.com/selfcheck/selfcheck/knowledge"
+import (
+	"encoding/json"
+
+	"github.com/selfcheck/selfcheck/knowledge"
+)
 
 // Answer is the engine's reply to a question. Its JSON form is the output
 // of `selfcheck ask --json` and part of the public contract.
@@ -9,7 +13,7 @@ type Answer struct {
 	// or empty when the question matches no item.
 	Item string `json:"item"`
 	// Element is the element the question was about ("1.3-d"), or empty.
-	Element string `json:"element,omitempty"`
+	Element string `json:"element"`
 	// Answer is the text of the answer, in Slack-compatible plain text
 	// (*bold*, • bullets), readable in a terminal as well.
 	Answer string `json:"answer"`
@@ -29,7 +33,21 @@ type Answer struct {
 	Canned *CannedRef `json:"canned,omitempty"`
 	// Notices are remarks about how the answer was made (the model was
 	// unavailable, a canned answer was offered …).
-	Notices []string `json:"notices,omitempty"`
+	Notices []string `json:"notices"`
+}
+
+// MarshalJSON writes the answer as ask --json documents it: sources and
+// notices are lists, [] when there are none (never null or absent).
+func (a Answer) MarshalJSON() ([]byte, error) {
+	type plain Answer // without this method
+	p := plain(a)
+	if p.Sources == nil {
+		p.Sources = []Source{}
+	}
+	if p.Notices == nil {
+		p.Notices = []string{}
+	}
+	return json.Marshal(p)
 }
 
 // Source is one knowledge entry an answer draws on.

@@ -54,19 +54,20 @@ func (e *Engine) knownItems(l lang) string {
 		}
 		fmt.Fprintf(&b, "• %s %s\n", it.ID, title)
 	}
-	if l == langEnglish {
-		b.WriteString("• I Service classification (digital service types)\n")
-	} else {
-		b.WriteString("• I 디지털서비스 해당여부 (서비스 유형 분류)\n")
-	}
+	fmt.Fprintf(&b, "• I %s\n", e.kb.SectionI(l == langEnglish).Title)
 	return b.String()
 }
 
 func (e *Engine) noGuidance(ref string, l lang) Answer {
 	var text string
-	if l == langEnglish {
+	switch {
+	case !e.kb.Numbers(ref) && l == langEnglish:
+		text = fmt.Sprintf("The checklist has no item %s. Check the number; the items with guidance are:\n%s", ref, e.knownItems(l))
+	case !e.kb.Numbers(ref):
+		text = fmt.Sprintf("체크리스트에 %s 항목은 없습니다. 항목 번호를 확인해 주세요. 안내가 있는 항목:\n%s", ref, e.knownItems(l))
+	case l == langEnglish:
 		text = fmt.Sprintf("There is no guidance for item %s yet. The checklist only numbers that item; its content is not in the knowledge base, so selfcheck does not guess.\n\nItems with guidance:\n%s", ref, e.knownItems(l))
-	} else {
+	default:
 		text = fmt.Sprintf("%s 항목에 대한 안내는 아직 없습니다. 체크리스트에 번호만 나오고 내용은 지식 베이스에 없는 항목이라, 추측해서 답하지 않습니다.\n\n안내가 있는 항목:\n%s", ref, e.knownItems(l))
 	}
 	return Answer{Item: ref, Answer: text, Known: false, Sources: []Source{}}

@@ -8,9 +8,11 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/retrieval"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // Config wires an engine.
@@ -79,12 +81,6 @@ func New(cfg Config) (*Engine, error) {
 // Items lists the items the engine has guidance for.
 func (e *Engine) Items() []knowledge.ItemInfo { return e.kb.Infos() }
 
-// QuestionError reports a question that cannot be answered as asked
-// (empty, too long). Its message is fit for the user.
-type QuestionError struct{ Reason string }
-
-func (e *QuestionError) Error() string { return e.Reason }
-
 // MaxQuestionBytes bounds a question; longer text is a draft, not a
 // question.
 const MaxQuestionBytes = 4000
@@ -104,10 +100,12 @@ func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
 	start := time.Now()
 	q := strings.TrimSpace(knowledge.Normalize(question))
 	if q == "" {
-		return Answer{}, &QuestionError{Reason: "질문이 비어 있습니다. 예: selfcheck ask \"1.3에는 무엇이 포함되어야 하나요?\" (empty question)"}
+		return Answer{}, usererr.New(usererr.EmptyQuestion, "질문이 비어 있습니다. 예: \"1.3에는 무엇이 포함되어야 하나요?\"", "empty question; for example: \"What must 1.3 include?\"")
 	}
 	if len(q) > MaxQuestionBytes {
-		return Answer{}, &QuestionError{Reason: fmt.Sprintf("질문이 너무 깁니다(%d바이트, 최대 %d). 초안 검토는 review를 쓰세요. (question too long)", len(q), MaxQuestionBytes)}
+		return Answer{}, usererr.New(usererr.LongQuestion,
+			fmt.Sprintf("질문이 너무 깁니다(%d자). 질문은 한글 약 %d자(%d바이트)까지이니 짧게 줄여 주세요. 초안을 점검하려면 질문 대신 항목 번호와 함께 검토를 요청하세요.", utf8.RuneCountInString(q), MaxQuestionBytes/3, MaxQuestionBytes),
+			fmt.Sprintf("question too long (%d bytes, limit %d): shorten it, or send a draft for review with its item number instead", len(q), MaxQuestionBytes))
 	}
 	lang := languageOf(q)
 	named := knowledge.FindItemRef(q)
@@ -174,7 +172,7 @@ func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
 	}
 	it, ok := e.kb.Item(itemID)
 	if !ok {
-		return Answer{}, &knowledge.UnknownItemError{ID: itemID, Known: e.kb.ItemIDs()}
+		return Answer{}, e.kb.UnknownItem(itemID)
 	}
 	hits, err := e.search(ctx, it.ID+" "+it.Title, 12)
 	if err != nil {
@@ -201,7 +199,7 @@ func (e *Engine) ReviewWith(ctx context.Context, itemID, draft string, opts know
 		return knowledge.Report{}, err
 	}
 	if _, ok := e.kb.Item(itemID); !ok {
-		return knowledge.Report{}, &knowledge.UnknownItemError{ID: itemID, Known: e.kb.ItemIDs()}
+		return knowledge.Report{}, e.kb.UnknownItem(itemID)
 	}
 	// The draft is prepared once; the review and the model's part read it.
 	dr, err := e.kb.PrepareDraft(draft)

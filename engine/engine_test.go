@@ -10,6 +10,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/retrieval"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 func newTestEngine(t testing.TB) *Engine {
@@ -214,11 +215,24 @@ func TestAskNFD(t *testing.T) {
 
 func TestAskInputErrors(t *testing.T) {
 	e := newTestEngine(t)
-	for _, q := range []string{"", "   ", strings.Repeat("가", MaxQuestionBytes)} {
-		_, err := e.Ask(context.Background(), q)
-		var qe *QuestionError
-		if !errors.As(err, &qe) {
-			t.Errorf("Ask(%d bytes) = %v; want a QuestionError", len(q), err)
+	tests := []struct {
+		q    string
+		code usererr.Code
+	}{
+		{"", usererr.EmptyQuestion},
+		{"   ", usererr.EmptyQuestion},
+		// 1,500 Korean characters: a paste, not a question.
+		{strings.Repeat("가", 1500), usererr.LongQuestion},
+	}
+	for _, tt := range tests {
+		_, err := e.Ask(context.Background(), tt.q)
+		ue, ok := usererr.As(err)
+		if !ok || ue.Code != tt.code {
+			t.Errorf("Ask(%d bytes) = %v; want a user error %s", len(tt.q), err, tt.code)
+			continue
+		}
+		if ue.Korean == "" || ue.English == "" {
+			t.Errorf("Ask(%d bytes): %+v; want a message in Korean and in English", len(tt.q), ue)
 		}
 	}
 }

@@ -30,7 +30,7 @@ type FormReport struct {
 // every one with ReviewWith on the same text, so that each item's report
 // equals the review of the form pasted for that item (the review keeps to
 // the item's section by itself, and reads the kind of service from the
-// form's header). Its input errors are *knowledge.DraftError.
+// form's header). Its input errors are user errors (usererr).
 func (e *Engine) ReviewForm(ctx context.Context, draft string, opts knowledge.ReviewOptions) (FormReport, error) {
 	start := time.Now()
 	// The form is prepared once, for finding its sections and reviewing

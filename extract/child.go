@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // Untrusted files are parsed in a child process, so that a file that
@@ -83,9 +83,13 @@ type childRequest struct {
 type childAnswer struct {
 	Format Format `json:"format,omitempty"`
 	Pages  int    `json:"pages,omitempty"`
-	// Error is "user" (Reason is for the user), "canceled" or "internal".
-	Error  string `json:"error,omitempty"`
-	Reason string `json:"reason,omitempty"`
+	// Error is "user" (a user error: Code, Korean and English say what
+	// to fix), "canceled" or "internal" (Reason says what failed).
+	Error   string       `json:"error,omitempty"`
+	Reason  string       `json:"reason,omitempty"`
+	Code    usererr.Code `json:"code,omitempty"`
+	Korean  string       `json:"korean,omitempty"`
+	English string       `json:"english,omitempty"`
 }
 
 const frameMagic = "SCX1"
@@ -198,7 +202,7 @@ func readAnswer(b []byte) (Document, error) {
 	switch a.Error {
 	case "":
 	case "user":
-		return Document{}, &knowledge.DraftError{Reason: a.Reason}
+		return Document{}, usererr.New(a.Code, a.Korean, a.English)
 	case "canceled":
 		return Document{}, fmt.Errorf("extract: %w", context.Canceled)
 	default:
@@ -265,12 +269,12 @@ func serveChild(stdin io.Reader, stdout io.Writer, extract func(context.Context,
 	if err == nil {
 		doc, err = extract(context.Background(), data, cfg)
 	}
-	var de *knowledge.DraftError
+	ue, isUser := usererr.As(err)
 	switch {
 	case err == nil:
 		a = childAnswer{Format: doc.Format, Pages: doc.Pages}
-	case errors.As(err, &de):
-		a = childAnswer{Error: "user", Reason: de.Reason}
+	case isUser:
+		a = childAnswer{Error: "user", Code: ue.Code, Korean: ue.Korean, English: ue.English}
 	case errors.Is(err, context.Canceled):
 		a = childAnswer{Error: "canceled"}
 	default:

@@ -119,7 +119,7 @@ func TestHostileFiles(t *testing.T) {
 					return
 				}
 				if !isDraftError(err) || !strings.Contains(err.Error(), tt.want) {
-					t.Fatalf("%s: got %v; want a *knowledge.DraftError saying %q", where, err, tt.want)
+					t.Fatalf("%s: got %v; want a user error saying %q", where, err, tt.want)
 				}
 			}
 			doc, err := sandbox("", &runs).Bytes(context.Background(), data, extract.Config{})

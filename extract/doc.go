@@ -6,7 +6,7 @@
 // pages, extracted text, time), so that a hostile or broken file yields an
 // error and never a hang, a crash or unbounded memory. Errors a user can
 // fix (a protected, scanned, damaged, unsupported or oversized file) are
-// *knowledge.DraftError, which the CLI and the Slack bot already show as
+// user errors (package usererr), which the CLI and the Slack bot show as
 // input errors; their messages name the problem and what to do.
 //
 // The package does no network I/O, runs no external program and needs no

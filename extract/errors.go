@@ -1,25 +1,20 @@
 package extract
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
-// userError is a problem with the file that its sender can fix. It is a
-// *knowledge.DraftError, the one input-error type the CLI (exit 2) and the
-// Slack bot (a clear reply) already map, with the message in Korean and,
-// in parentheses, in English, like the review's own draft errors.
+// userError is a problem with the file that its sender can fix: a user
+// error (usererr.File), which the CLI maps to exit 2 and the Slack bot to
+// a reply saying what to do.
 func userError(ko, en string) error {
-	return &knowledge.DraftError{Reason: ko + " (" + en + ")"}
+	return usererr.New(usererr.File, ko, en)
 }
 
-func isUserError(err error) bool {
-	var de *knowledge.DraftError
-	return errors.As(err, &de)
-}
+func isUserError(err error) bool { return usererr.Is(err) }
 
 func tooLarge(limit int64) error {
 	return userError(fmt.Sprintf("파일이 너무 큽니다. %s 이하의 파일을 보내 주세요.", size(limit)),

@@ -16,6 +16,7 @@ import (
 	"github.com/selfcheck/selfcheck/extract"
 	"github.com/selfcheck/selfcheck/extract/extracttest"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // pdfForm is the form as a PDF shows it: cells of a row apart by spaces
@@ -214,7 +215,7 @@ func TestDetectByContent(t *testing.T) {
 }
 
 // TestBadFiles: every file that cannot be read gives a
-// *knowledge.DraftError (exit 2 in the CLI, a clear reply in Slack) whose
+// user error, usererr.File (exit 2 in the CLI, a clear reply in Slack), whose
 // message says what is wrong.
 func TestBadFiles(t *testing.T) {
 	blocks := extracttest.Blocks(extracttest.Form)
@@ -262,9 +263,8 @@ func TestBadFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := extract.Bytes(context.Background(), tt.data, tt.cfg)
-			var de *knowledge.DraftError
-			if !errors.As(err, &de) {
-				t.Fatalf("got %v; want a *knowledge.DraftError", err)
+			if ue, ok := usererr.As(err); !ok || ue.Code != usererr.File {
+				t.Fatalf("got %v; want a user error %s", err, usererr.File)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("message %q; want it to say %q", err, tt.want)
@@ -299,10 +299,7 @@ func TestExtractTimeout(t *testing.T) {
 	}
 }
 
-func isDraftError(err error) bool {
-	var de *knowledge.DraftError
-	return errors.As(err, &de)
-}
+func isDraftError(err error) bool { return usererr.Is(err) }
 
 // TestMalformedNeverPanics: every prefix and many corruptions of each
 // fixture give a document or an error, never a panic or a hang.

@@ -11,7 +11,7 @@ type Draft struct {
 	doc *document
 }
 
-// PrepareDraft checks and prepares a draft. Its errors are *DraftError,
+// PrepareDraft checks and prepares a draft. Its errors are user errors (usererr),
 // with messages fit for the user.
 func (c *Checklist) PrepareDraft(draft string) (*Draft, error) {
 	text, err := CheckDraft(draft)

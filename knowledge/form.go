@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // Form is the self-check form itself (form.yaml): the texts an applicant
@@ -21,6 +22,14 @@ type Form struct {
 	// CertificateExemptRange names the items a security certificate
 	// exempts ("1.2~1.5").
 	CertificateExemptRange string `yaml:"certificate_exempt_range"`
+	// NumberedItems are the item numbers the checklist has, with or
+	// without guidance here; NumberedSections the sections whose every
+	// item number it has ("2": 2.1, 2.2 …).
+	NumberedItems    []string `yaml:"numbered_items"`
+	NumberedSections []string `yaml:"numbered_sections"`
+	// SectionI names section I (service classification), which is
+	// answered but has no elements to review.
+	SectionI KindName `yaml:"section_i"`
 	// ServiceKinds names each kind of service of section I.
 	ServiceKinds map[ServiceKind]string `yaml:"service_kinds"`
 	// SourceKinds names the kinds of an answer's sources for readers.
@@ -46,6 +55,32 @@ func (c *Checklist) SourceKindName(kind string, english bool) string {
 	return n.KO
 }
 
+// Numbers reports whether the checklist has an item with this number,
+// whether or not selfcheck has guidance for it: 1.4 yes, 9.9 no.
+func (c *Checklist) Numbers(id string) bool {
+	id = canonicalItemID(id)
+	if _, ok := c.Item(id); ok || id == "I" || slices.Contains(c.form.NumberedItems, id) {
+		return true
+	}
+	section, _, _ := strings.Cut(id, ".")
+	return slices.Contains(c.form.NumberedSections, section)
+}
+
+// SectionI names section I for listings, in Korean or English: it is
+// answered, not reviewed, so it is not among Items.
+func (c *Checklist) SectionI(english bool) ItemInfo {
+	if english {
+		return ItemInfo{ID: "I", Title: c.form.SectionI.EN}
+	}
+	return ItemInfo{ID: "I", Title: c.form.SectionI.KO}
+}
+
+// UnknownItem is the error for an item without guidance: one the
+// checklist numbers (1.4) or a number it does not have (9.9).
+func (c *Checklist) UnknownItem(id string) *UnknownItemError {
+	return &UnknownItemError{ID: id, Known: c.ItemIDs(), Numbered: c.Numbers(id)}
+}
+
 // validateForm checks form.yaml and returns the compact forms of its line
 // markers and item heading, as the review compares them.
 func validateForm(f *Form) (markers []string, heading string, err error) {
@@ -68,7 +103,13 @@ func validateForm(f *Form) (markers []string, heading string, err error) {
 		}
 		markers = append(markers, cm)
 	}
-	if err := requireFields(file, "", map[string]string{"item_heading": f.ItemHeading, "certificate_exempt_range": f.CertificateExemptRange}); err != nil {
+	for i, n := range f.NumberedItems {
+		if canonicalItemID(n) != n || !reItemRef.MatchString(n) {
+			return nil, "", &LoadError{File: file, Field: fmt.Sprintf("numbered_items[%d]", i), Err: fmt.Errorf("%q is not an item number like 1.4", n)}
+		}
+	}
+	if err := requireFields(file, "", map[string]string{"item_heading": f.ItemHeading, "certificate_exempt_range": f.CertificateExemptRange,
+		"section_i.ko": f.SectionI.KO, "section_i.en": f.SectionI.EN}); err != nil {
 		return nil, "", err
 	}
 	for k, n := range f.SourceKinds {

@@ -234,15 +234,40 @@ func (v *quoteVerifier) verify(quote string) (string, int, bool) {
 	if utf8.RuneCountInString(cq) < MinQuoteRunes {
 		return "", 0, false
 	}
-	for _, d := range v.views {
-		if i := strings.Index(d.compact, cq); i >= 0 {
-			return strings.Join(strings.Fields(q), " "), d.line(i), true
+	for k, d := range v.views {
+		i := strings.Index(d.compact, cq)
+		if i < 0 {
+			i = indexAcrossLines(d.compact, cq)
 		}
-		if i := indexAcrossLines(d.compact, cq); i >= 0 {
-			return strings.Join(strings.Fields(q), " "), d.line(i), true
+		if i < 0 {
+			continue
 		}
+		ln := d.line(i)
+		if k > 0 {
+			// Found in the masked view, which is what the model saw: the
+			// user is shown their own text, the lines the quote is on
+			// (masking keeps lines where they are).
+			return v.views[0].linesFrom(ln, strings.Count(q, "\n")+1), ln, true
+		}
+		return strings.Join(strings.Fields(q), " "), ln, true
 	}
 	return "", 0, false
+}
+
+// lines_ returns n lines of the draft from line ln (1-based), each with
+// its spaces tidied, joined by a space.
+func (d *document) linesFrom(ln, n int) string {
+	var out []string
+	for l := ln; l < ln+n && l >= 1 && l <= len(d.lines); l++ {
+		end := len(d.text)
+		if l < len(d.lines) {
+			end = d.lines[l]
+		}
+		if f := strings.Fields(d.text[d.lines[l-1]:end]); len(f) > 0 {
+			out = append(out, strings.Join(f, " "))
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // indexAcrossLines finds sub in s where s may hold a line break (and the

@@ -59,9 +59,11 @@ func TestMergeModel(t *testing.T) {
 			id:       "a", status: StatusPresent, line: 2,
 		},
 		{
+			// The model saw the masked draft; the user is shown their own
+			// words (docs/model.md), never "[전화번호]".
 			name:     "quote of the masked draft is verified",
 			findings: []ModelFinding{{ID: "b", Status: StatusPresent, Quote: "정보보호팀([이름] 과장, [전화번호])"}},
-			id:       "b", status: StatusPresent, line: 3,
+			id:       "b", status: StatusPresent, line: 3, evidence: "담당부서는 정보보호팀(김민수 과장, 010-1234-5678)이다.",
 		},
 		{
 			name:     "unverified present keeps verdict and says so",

@@ -1,6 +1,12 @@
 package knowledge
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/selfcheck/selfcheck/usererr"
+)
 
 // Status is the verdict on one required element of a checklist item. The
 // values are part of the public contract (see the README).
@@ -60,11 +66,25 @@ type Report struct {
 	// Notices are review-wide remarks: rules that were applied (a support
 	// service, a "no personal data" declaration), exemptions, and what the
 	// model contributed or was refused.
-	Notices []string `json:"notices,omitempty"`
+	Notices []string `json:"notices"`
 	// LLM says whether a model answered for this report (its findings were
 	// read, whatever came of them); Model says what came of them.
 	LLM   bool     `json:"llm"`
 	Model ModelUse `json:"model"`
+}
+
+// MarshalJSON writes the report as review --json documents it: elements
+// and notices are lists, [] when there are none (never null or absent).
+func (r Report) MarshalJSON() ([]byte, error) {
+	type plain Report // without this method
+	p := plain(r)
+	if p.Elements == nil {
+		p.Elements = []ElementResult{}
+	}
+	if p.Notices == nil {
+		p.Notices = []string{}
+	}
+	return json.Marshal(p)
 }
 
 // ModelUse says what a model contributed to a review or an answer, so that
@@ -112,20 +132,29 @@ func (r *Report) Element(id string) (ElementResult, bool) {
 }
 
 // UnknownItemError is returned when a caller names an item the knowledge
-// base has no guidance for. Known lists the items it does have.
+// base has no guidance for. Known lists the items it does have; Numbered
+// tells an item the checklist numbers without guidance here (1.4) from a
+// number the checklist does not have (9.9). It is a user error
+// (usererr.UnknownItem or usererr.NoSuchItem).
 type UnknownItemError struct {
-	ID    string
-	Known []string
+	ID       string
+	Known    []string
+	Numbered bool
 }
 
-func (e *UnknownItemError) Error() string {
-	return fmt.Sprintf("unknown item %q (known items: %v)", e.ID, e.Known)
-}
+func (e *UnknownItemError) Error() string { return e.user().Error() }
 
-// DraftError is returned for a draft that cannot be reviewed (empty, or
-// over the size limit). Its message is safe to show to the user.
-type DraftError struct {
-	Reason string
-}
+// Unwrap makes the error a user error for usererr.As.
+func (e *UnknownItemError) Unwrap() error { return e.user() }
 
-func (e *DraftError) Error() string { return e.Reason }
+func (e *UnknownItemError) user() *usererr.Error {
+	known := strings.Join(e.Known, ", ")
+	if e.Numbered {
+		return usererr.New(usererr.UnknownItem,
+			fmt.Sprintf("%s 항목은 체크리스트에 번호만 있고 아직 안내가 없어 답하거나 검토하지 않습니다. 안내가 있는 항목: %s", e.ID, known),
+			fmt.Sprintf("there is no guidance for item %s yet; items with guidance: %s", e.ID, known))
+	}
+	return usererr.New(usererr.NoSuchItem,
+		fmt.Sprintf("체크리스트에 %s 항목은 없습니다. 항목 번호를 확인해 주세요. 안내가 있는 항목: %s", e.ID, known),
+		fmt.Sprintf("the checklist has no item %s; items with guidance: %s", e.ID, known))
+}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // MaxDraftBytes is the largest draft the review accepts: generous for any
@@ -20,18 +22,18 @@ type ReviewOptions struct {
 }
 
 // CheckDraft validates a draft before review and returns it normalised.
-// Its errors are *DraftError, with messages fit for the user.
+// Its errors are user errors (usererr), with messages that say what to fix.
 func CheckDraft(draft string) (string, error) {
 	if len(draft) > MaxDraftBytes {
-		return "", &DraftError{Reason: fmt.Sprintf("초안이 너무 깁니다(%d KB). %d KB 이하로 나누어 검토해 주세요. (draft too large: %d KB, limit %d KB)",
-			len(draft)/1024, MaxDraftBytes/1024, len(draft)/1024, MaxDraftBytes/1024)}
+		return "", usererr.New(usererr.LargeDraft, fmt.Sprintf("초안이 너무 깁니다(%d KB). %d KB 이하로 나누어 검토해 주세요.", len(draft)/1024, MaxDraftBytes/1024),
+			fmt.Sprintf("draft too large: %d KB, limit %d KB", len(draft)/1024, MaxDraftBytes/1024))
 	}
 	if !utf8.ValidString(draft) {
-		return "", &DraftError{Reason: "초안이 UTF-8 텍스트가 아닙니다. 텍스트로 저장해 다시 시도해 주세요. (draft is not UTF-8 text)"}
+		return "", usererr.New(usererr.NotText, "초안이 UTF-8 텍스트가 아닙니다. 텍스트로 저장해 다시 시도해 주세요.", "draft is not UTF-8 text")
 	}
 	text := Normalize(draft)
 	if strings.TrimSpace(text) == "" {
-		return "", &DraftError{Reason: "초안이 비어 있습니다. 검토할 내용을 붙여 넣어 주세요. (empty draft)"}
+		return "", usererr.New(usererr.EmptyDraft, "초안이 비어 있습니다. 검토할 내용을 붙여 넣어 주세요.", "empty draft")
 	}
 	return text, nil
 }
@@ -41,7 +43,7 @@ func CheckDraft(draft string) (string, error) {
 // evidence or what to add. It is deterministic and does no I/O.
 func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, error) {
 	if _, ok := c.Item(itemID); !ok {
-		return Report{}, &UnknownItemError{ID: itemID, Known: c.ItemIDs()}
+		return Report{}, c.UnknownItem(itemID)
 	}
 	dr, err := c.PrepareDraft(draft)
 	if err != nil {
@@ -54,7 +56,7 @@ func (c *Checklist) Review(itemID, draft string, opts ReviewOptions) (Report, er
 func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (Report, error) {
 	it, ok := c.Item(itemID)
 	if !ok {
-		return Report{}, &UnknownItemError{ID: itemID, Known: c.ItemIDs()}
+		return Report{}, c.UnknownItem(itemID)
 	}
 	d := dr.read()
 	rep := Report{Item: it.ID, Title: it.Title}
@@ -64,8 +66,8 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 		// items but not this one holds no evidence for it: reviewing the
 		// other items' text would be a silent wrong answer.
 		if others := c.formHeadingsIn(d.compact); len(others) > 0 {
-			return Report{}, &DraftError{Reason: fmt.Sprintf("초안(문서)에서 %s 항목 부분을 찾지 못했습니다. 문서에 있는 검토 항목: %s. \"검토 항목 %s\" 제목 아래에 작성했는지 확인하거나 review all로 전체를 검토하세요. (no section for item %s in this form; it has %s)",
-				it.ID, strings.Join(others, ", "), it.ID, it.ID, strings.Join(others, ", "))}
+			return Report{}, usererr.New(usererr.NoSection, fmt.Sprintf("초안(문서)에서 %s 항목 부분을 찾지 못했습니다. 문서에 있는 검토 항목: %s. \"검토 항목 %s\" 제목 아래에 작성했는지 확인하거나 review all로 전체를 검토하세요.",
+				it.ID, strings.Join(others, ", "), it.ID), fmt.Sprintf("no section for item %s in this form; it has %s", it.ID, strings.Join(others, ", ")))
 		}
 	}
 	d.blankLinesWith(c.lineMarkers)

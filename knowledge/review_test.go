@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 func mustLoad(t testing.TB) *Checklist {
@@ -370,11 +372,11 @@ func TestReviewInputErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := c.Review(tt.item, tt.draft, ReviewOptions{})
-			var de *DraftError
+			var de *usererr.Error
 			var ue *UnknownItemError
 			switch {
 			case tt.wantDraftErr && !asError(err, &de):
-				t.Errorf("got %v; want a DraftError", err)
+				t.Errorf("got %v; want a draft error (usererr)", err)
 			case tt.wantUnknown && !asError(err, &ue):
 				t.Errorf("got %v; want an UnknownItemError", err)
 			case tt.wantUnknown && len(ue.Known) != 4:

@@ -22,7 +22,7 @@ type FormSections struct {
 // FindSections finds each item's section in a draft the way the review
 // does (sectionOf: "검토 항목 3.2" or "3.2 고객대응 관리체계"), so that
 // reviewing each found item of the same draft reviews exactly that
-// section. Its errors are *DraftError, as for Review.
+// section. Its errors are user errors, as for Review.
 func (c *Checklist) FindSections(draft string) (FormSections, error) {
 	dr, err := c.PrepareDraft(draft)
 	if err != nil {

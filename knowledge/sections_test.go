@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 func TestFindSections(t *testing.T) {
@@ -40,8 +42,8 @@ func TestFindSections(t *testing.T) {
 			}
 		})
 	}
-	if _, err := c.FindSections("  \n"); !asError(err, new(*DraftError)) {
-		t.Errorf("empty draft: got %v; want a DraftError", err)
+	if _, err := c.FindSections("  \n"); !asError(err, new(*usererr.Error)) {
+		t.Errorf("empty draft: got %v; want a draft error (usererr)", err)
 	}
 }
 
@@ -76,9 +78,9 @@ func TestReviewItemMissingFromForm(t *testing.T) {
 	c := mustLoad(t)
 	form := "검토 항목 1.2 침해사고 대응\n이용자에게 전자우편으로 알립니다.\n검토 항목 1.3 개인정보\n비밀번호는 SHA-256으로 해시합니다.\n"
 	_, err := c.Review("3.1", form, ReviewOptions{})
-	var de *DraftError
-	if !asError(err, &de) || !strings.Contains(de.Reason, "1.2, 1.3") {
-		t.Fatalf("Review 3.1 of a form without 3.1: got %v; want a DraftError naming the items it has", err)
+	var de *usererr.Error
+	if !asError(err, &de) || !strings.Contains(de.Korean, "1.2, 1.3") {
+		t.Fatalf("Review 3.1 of a form without 3.1: got %v; want a draft error (usererr) naming the items it has", err)
 	}
 	if _, err := c.Review("1.3", form, ReviewOptions{}); err != nil {
 		t.Errorf("Review 1.3 of the same form: %v", err)

@@ -15,17 +15,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/selfcheck/selfcheck/canned"
+	"github.com/selfcheck/selfcheck/usererr"
 )
-
-// usageError reports a command line that cannot be run as typed; main
-// prints it with the usage and exits with a distinct status.
-type usageError struct{ msg string }
-
-// Error returns the message, which already includes the relevant usage.
-func (e usageError) Error() string { return e.msg }
 
 const cannedUsage = `usage: selfcheck canned COMMAND [ARGS]
 
+지원 담당자가 검증해 Slack 스레드에 올리는 준비된 답변을 관리합니다.
 Canned answers are vetted replies that support staff post in Slack threads.
 
 Commands:
@@ -48,10 +43,10 @@ NAME is lowercase letters, digits and '-', e.g. cloud-cert.
 const maxTextInput = 1 << 20
 
 // runCanned runs "selfcheck canned ARGS…" against the store where names.
-// Results go to stdout; a usage problem returns a usageError.
+// Results go to stdout; a usage problem returns a usage error.
 func runCanned(ctx context.Context, args []string, where canned.Config, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError{msg: "canned: missing command\n\n" + strings.TrimSuffix(cannedUsage, "\n")}
+		return usageErr("canned 명령을 적어 주세요(add, show, list, rm, export, import). selfcheck canned --help로 확인하세요.", "canned: missing command; see selfcheck canned --help")
 	}
 	cmd, rest := args[0], args[1:]
 	c := cannedCLI{ctx: ctx, where: where, stdin: stdin, stdout: stdout, stderr: stderr}
@@ -72,7 +67,7 @@ func runCanned(ctx context.Context, args []string, where canned.Config, stdin io
 	case "import":
 		return c.importFile(rest)
 	default:
-		return usageError{msg: fmt.Sprintf("canned: unknown command %q\n\n%s", cmd, strings.TrimSuffix(cannedUsage, "\n"))}
+		return usageErr(fmt.Sprintf("canned: 알 수 없는 명령 %q입니다. selfcheck canned --help로 확인하세요.", cmd), fmt.Sprintf("canned: unknown command %q; see selfcheck canned --help", cmd))
 	}
 }
 
@@ -115,16 +110,16 @@ func (c cannedCLI) parse(sc subcommand, fs *flag.FlagSet, args []string) (pos []
 		fs.PrintDefaults()
 		return nil, false, nil
 	} else if err != nil {
-		return nil, false, usageError{msg: fmt.Sprintf("canned %s: %v\n%s", sc.name, err, usage)}
+		return nil, false, usageErr(fmt.Sprintf("canned %s: 잘못된 옵션입니다(%v). %s", sc.name, err, usage), fmt.Sprintf("canned %s: %v", sc.name, err))
 	}
 	if len(pos) != sc.args {
-		return nil, false, usageError{msg: fmt.Sprintf("canned %s: want %d argument(s), got %d\n%s", sc.name, sc.args, len(pos), usage)}
+		return nil, false, usageErr(fmt.Sprintf("canned %s: 인수 %d개가 필요한데 %d개입니다. %s", sc.name, sc.args, len(pos), usage), fmt.Sprintf("canned %s: want %d argument(s), got %d", sc.name, sc.args, len(pos)))
 	}
 	return pos, true, nil
 }
 
 // inputError turns a store error the user can fix (a bad name or text, a
-// name that does not exist, or one that already does) into a usageError,
+// name that does not exist, or one that already does) into a user error,
 // which main reports with exit status 2 like other input errors, worded
 // as the one line a user needs. Other errors pass through unchanged.
 func inputError(name string, err error) error {
@@ -132,11 +127,11 @@ func inputError(name string, err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, canned.ErrNotFound):
-		return usageError{msg: fmt.Sprintf("canned answer %q not found", name)}
+		return usererr.Wrap(usererr.NotFound, fmt.Sprintf("준비된 답변 %q이(가) 없습니다.", name), fmt.Sprintf("canned answer %q not found", name), err)
 	case errors.Is(err, canned.ErrExists) && name != "":
-		return usageError{msg: fmt.Sprintf("canned answer %q already exists; add --force to replace it", name)}
+		return usererr.Wrap(usererr.Exists, fmt.Sprintf("준비된 답변 %q이(가) 이미 있습니다. 바꾸려면 --force를 붙이세요.", name), fmt.Sprintf("canned answer %q already exists; add --force to replace it", name), err)
 	case errors.Is(err, canned.ErrExists), errors.Is(err, canned.ErrInvalid):
-		return usageError{msg: err.Error()}
+		return usererr.Wrap(usererr.Usage, "준비된 답변을 저장할 수 없습니다: "+err.Error(), err.Error(), err)
 	}
 	return err
 }
@@ -159,7 +154,7 @@ func (c cannedCLI) add(args []string) error {
 	fs.Visit(func(f *flag.Flag) { textSet = textSet || f.Name == "text" })
 	if !textSet {
 		if c.stdin == nil {
-			return usageError{msg: "canned add: no --text and no stdin to read the text from"}
+			return usageErr("canned add: --text로 답변을 주거나 표준 입력으로 보내 주세요.", "canned add: no --text and no stdin to read the text from")
 		}
 		b, err := io.ReadAll(io.LimitReader(c.stdin, maxTextInput))
 		if err != nil {
@@ -365,7 +360,7 @@ func (c cannedCLI) importFile(args []string) error {
 		defer f.Close()
 		in = f
 	} else if in == nil {
-		return usageError{msg: "canned import: no stdin to read from"}
+		return usageErr("canned import: 읽을 표준 입력이 없습니다. 파일 이름을 주세요.", "canned import: no stdin to read from")
 	}
 	s, err := c.open()
 	if err != nil {

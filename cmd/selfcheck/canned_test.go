@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/selfcheck/selfcheck/canned"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // runCannedTest runs the canned CLI with stdin and returns its output.
@@ -68,11 +68,11 @@ func TestCannedAddShowListRm(t *testing.T) {
 
 	mustRun(t, dir, "", "rm", "cloud-cert")
 	_, _, err := runCannedTest(t, dir, "", "show", "cloud-cert")
-	if err == nil || err.Error() != `canned answer "cloud-cert" not found` {
+	if ue, ok := usererr.As(err); !ok || ue.Code != usererr.NotFound || ue.English != `canned answer "cloud-cert" not found` {
 		t.Errorf("show after rm: got %v; want not found", err)
 	}
 	_, _, err = runCannedTest(t, dir, "", "rm", "cloud-cert")
-	if err == nil || err.Error() != `canned answer "cloud-cert" not found` {
+	if ue, ok := usererr.As(err); !ok || ue.Code != usererr.NotFound || ue.English != `canned answer "cloud-cert" not found` {
 		t.Errorf("second rm: got %v; want not found", err)
 	}
 
@@ -190,9 +190,8 @@ func TestCannedUsage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			_, _, err := runCannedTest(t, dir, "", tt.args...)
-			var ue usageError
-			if !errors.As(err, &ue) {
-				t.Fatalf("got %v (%T); want a usageError", err, err)
+			if !usererr.Is(err) {
+				t.Fatalf("got %v (%T); want a user error", err, err)
 			}
 			if !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("got %q; want it to contain %q", err, tt.want)
@@ -211,16 +210,14 @@ func TestCannedUsage(t *testing.T) {
 		{"add", "taken", "--text", "y"}, {"add", "empty", "--text", " "},
 	} {
 		_, _, err := runCannedTest(t, dir, "", args...)
-		var ue usageError
-		if !errors.As(err, &ue) {
-			t.Errorf("canned %v: got %v (%T); want a usageError", args, err, err)
+		if !usererr.Is(err) {
+			t.Errorf("canned %v: got %v (%T); want a user error", args, err, err)
 		}
 	}
 	for _, stdin := range []string{"", "not: [a list", "- name: Bad\n  text: x\n", "- name: taken\n  text: changed\n"} {
 		_, _, err := runCannedTest(t, dir, stdin, "import", "-")
-		var ue usageError
-		if !errors.As(err, &ue) {
-			t.Errorf("canned import of %q: got %v (%T); want a usageError", stdin, err, err)
+		if !usererr.Is(err) {
+			t.Errorf("canned import of %q: got %v (%T); want a user error", stdin, err, err)
 		}
 	}
 

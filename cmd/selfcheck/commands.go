@@ -50,7 +50,8 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 	pos, err := parseArgs(fs, args)
 	if err != nil {
-		return nil, usageError{msg: fmt.Sprintf("%s: %v", fs.Name(), err)}
+		return nil, usageErr(fmt.Sprintf("%s: 잘못된 옵션입니다(%v). selfcheck %s --help로 사용법을 확인하세요.", fs.Name(), err, fs.Name()),
+			fmt.Sprintf("%s: %v; see selfcheck %s --help", fs.Name(), err, fs.Name()))
 	}
 	return pos, nil
 }
@@ -124,20 +125,20 @@ func runItems(_ context.Context, cfg config, args []string, stdout io.Writer) er
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usageError{msg: "items takes no arguments"}
+		return usageErr("items 명령은 인수를 받지 않습니다.", "items takes no arguments")
 	}
 	kb, err := loadKnowledge(cfg)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
-		return writeJSON(stdout, itemsJSON{Version: kb.Guide, Items: kb.Infos()})
+		return writeJSON(stdout, itemsJSON{Version: kb.Guide, Items: append(kb.Infos(), kb.SectionI(false))})
 	}
 	fmt.Fprintf(stdout, "안내 기준: %s\n\n", kb.Guide.Label())
 	for _, it := range kb.Items {
 		fmt.Fprintf(stdout, "%s  %s (%d개 요소)\n", it.ID, it.Title, len(it.Elements))
 	}
-	fmt.Fprintln(stdout, "I    디지털서비스 해당여부 (서비스 유형 분류)")
+	fmt.Fprintf(stdout, "I    %s\n", kb.SectionI(false).Title)
 	return nil
 }
 
@@ -159,7 +160,7 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	case len(pos) > 0:
 		q = strings.Join(pos, " ")
 	default:
-		return usageError{msg: "ask needs a question: selfcheck ask \"1.3에는 무엇이 포함되어야 하나요?\""}
+		return usageErr("질문을 함께 적어 주세요. 예: selfcheck ask \"1.3에는 무엇이 포함되어야 하나요?\"", "ask needs a question: selfcheck ask \"What must 1.3 include?\"")
 	}
 	store, err := openCannedIfPresent(ctx, cfg, log)
 	if err != nil {
@@ -198,14 +199,14 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		return err
 	}
 	if len(pos) == 0 || len(pos) > 2 {
-		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] [--report FILE.docx|FILE.md|FILE.html] [--no-history] ITEM|all [FILE|-]"}
+		return usageErr("검토할 항목과 파일을 적어 주세요. 예: selfcheck review 1.2 testdata/drafts/1.2-draft.txt (selfcheck review --help)", "usage: selfcheck review [--json] [--service KIND] [--report FILE.docx|FILE.md|FILE.html] [--no-history] ITEM|all [FILE|-]")
 	}
 	var opts knowledge.ReviewOptions
 	switch k := knowledge.ServiceKind(*service); k {
 	case knowledge.KindUnknown, knowledge.KindSupport, knowledge.KindCloud, knowledge.KindConvergence:
 		opts.Service = k
 	default:
-		return usageError{msg: fmt.Sprintf("--service %q: want support, cloud or convergence", *service)}
+		return usageErr(fmt.Sprintf("--service %q: support, cloud, convergence 중 하나를 쓰세요.", *service), fmt.Sprintf("--service %q: want support, cloud or convergence", *service))
 	}
 	out := reviewOutput{json: *asJSON, reportPath: *reportPath, history: !*noHistory, stdout: stdout, stderr: stderr}
 	if out.reportFormat, err = reportFormat(*reportPath); err != nil {
@@ -219,7 +220,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 		return err
 	}
 	if _, ok := kb.Item(pos[0]); !ok {
-		return &knowledge.UnknownItemError{ID: pos[0], Known: kb.ItemIDs()}
+		return kb.UnknownItem(pos[0])
 	}
 	name, doc, err := readDocument(ctx, cfg, pos[1:], stdin)
 	if err != nil {
@@ -235,7 +236,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 
 func runIndex(ctx context.Context, cfg config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) > 0 {
-		return usageError{msg: "index takes no arguments"}
+		return usageErr("index 명령은 인수를 받지 않습니다.", "index takes no arguments")
 	}
 	kb, err := loadKnowledge(cfg)
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,10 +13,10 @@ import (
 
 	"github.com/joho/godotenv"
 
-	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
 	"github.com/selfcheck/selfcheck/storage"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // config is everything the environment configures. Each field names its
@@ -72,33 +71,33 @@ func loadConfig(getenv func(string) string) (config, error) {
 	}
 	if c.DatabaseURL != "" {
 		if err := storage.CheckURL(c.DatabaseURL); err != nil {
-			return c, usageError{msg: err.Error()}
+			return c, settingErr("DATABASE_URL을 고쳐 주세요: "+err.Error(), err.Error())
 		}
 	}
 	switch c.Embeddings {
 	case "", "local":
 	case "openai":
 		if c.OpenAIKey == "" && c.OpenAIBaseURL == "" {
-			return c, usageError{msg: "EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL"}
+			return c, settingErr("EMBEDDINGS=openai에는 OPENAI_API_KEY 또는 OPENAI_BASE_URL이 필요합니다.", "EMBEDDINGS=openai needs OPENAI_API_KEY or OPENAI_BASE_URL")
 		}
 	default:
-		return c, usageError{msg: fmt.Sprintf("EMBEDDINGS=%q: want local or openai", c.Embeddings)}
+		return c, settingErr(fmt.Sprintf("EMBEDDINGS=%q: local 또는 openai로 설정하세요.", c.Embeddings), fmt.Sprintf("EMBEDDINGS=%q: want local or openai", c.Embeddings))
 	}
 	switch c.LogLevel {
 	case "", "debug", "info", "warn", "error":
 	default:
-		return c, usageError{msg: fmt.Sprintf("LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel)}
+		return c, settingErr(fmt.Sprintf("LOG_LEVEL=%q: debug, info, warn, error 중 하나로 설정하세요.", c.LogLevel), fmt.Sprintf("LOG_LEVEL=%q: want debug, info, warn or error", c.LogLevel))
 	}
 	switch v := strings.ToLower(strings.TrimSpace(getenv("MODEL"))); v {
 	case "", "on":
 	case "off":
 		c.ModelOff = true
 	default:
-		return c, usageError{msg: fmt.Sprintf("MODEL=%q: want off (no model, whatever OPENAI_* says) or on", v)}
+		return c, settingErr(fmt.Sprintf("MODEL=%q: off(모델 끄기) 또는 on으로 설정하세요.", v), fmt.Sprintf("MODEL=%q: want off (no model, whatever OPENAI_* says) or on", v))
 	}
 	p, err := prompts.ParseProfile(getenv("MODEL_PROFILE"))
 	if err != nil {
-		return c, usageError{msg: fmt.Sprintf("MODEL_PROFILE=%q: want openai, ollama or vllm (unset: guessed from OPENAI_BASE_URL)", getenv("MODEL_PROFILE"))}
+		return c, settingErr(fmt.Sprintf("MODEL_PROFILE=%q: openai, ollama, vllm 중 하나로 설정하거나 비워 두세요.", getenv("MODEL_PROFILE")), fmt.Sprintf("MODEL_PROFILE=%q: want openai, ollama or vllm (unset: guessed from OPENAI_BASE_URL)", getenv("MODEL_PROFILE")))
 	}
 	c.ModelProfile = p
 	if err := c.loadModelLimits(getenv); err != nil {
@@ -121,12 +120,12 @@ func (c *config) loadStats(getenv func(string) string) error {
 	case "off", "false", "0":
 		c.StatsOff = true
 	default:
-		return usageError{msg: fmt.Sprintf("STATS=%q: want on or off", v)}
+		return settingErr(fmt.Sprintf("STATS=%q: on 또는 off로 설정하세요.", v), fmt.Sprintf("STATS=%q: want on or off", v))
 	}
 	if v := strings.TrimSpace(getenv("STATS_RETENTION_DAYS")); v != "" {
 		d, err := strconv.Atoi(v)
 		if err != nil || d < 1 || d > 3660 {
-			return usageError{msg: fmt.Sprintf("STATS_RETENTION_DAYS=%q: want a number of days from 1 to 3660", v)}
+			return settingErr(fmt.Sprintf("STATS_RETENTION_DAYS=%q: 1~3660 사이의 일수로 설정하세요.", v), fmt.Sprintf("STATS_RETENTION_DAYS=%q: want a number of days from 1 to 3660", v))
 		}
 		c.StatsRetention = d
 	}
@@ -140,7 +139,7 @@ func (c *config) loadModelLimits(getenv func(string) string) error {
 	if v := strings.TrimSpace(getenv("OPENAI_TIMEOUT")); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d < 0 {
-			return usageError{msg: fmt.Sprintf("OPENAI_TIMEOUT=%q: want a Go duration such as 30s or 2m", v)}
+			return settingErr(fmt.Sprintf("OPENAI_TIMEOUT=%q: 30s, 2m 같은 시간으로 설정하세요.", v), fmt.Sprintf("OPENAI_TIMEOUT=%q: want a Go duration such as 30s or 2m", v))
 		}
 		c.OpenAITimeout = d
 	}
@@ -162,9 +161,9 @@ func (c *config) loadModelLimits(getenv func(string) string) error {
 		i, err := strconv.Atoi(v)
 		switch {
 		case err != nil:
-			return usageError{msg: fmt.Sprintf("%s=%q: want an integer", n.name, v)}
+			return settingErr(fmt.Sprintf("%s=%q: 정수로 설정하세요.", n.name, v), fmt.Sprintf("%s=%q: want an integer", n.name, v))
 		case i < 0 && !n.mayNegative:
-			return usageError{msg: fmt.Sprintf("%s=%q: want a number of 0 or more (0 means the default)", n.name, v)}
+			return settingErr(fmt.Sprintf("%s=%q: 0 이상의 수로 설정하세요(0은 기본값).", n.name, v), fmt.Sprintf("%s=%q: want a number of 0 or more (0 means the default)", n.name, v))
 		}
 		*n.dst = i
 	}
@@ -197,10 +196,10 @@ func (c config) modelConfig(log *slog.Logger) (prompts.Config, error) {
 		// The URL is not echoed: it may carry credentials.
 		u, err := url.Parse(base)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return pc, usageError{msg: "OPENAI_BASE_URL is not an http(s) URL such as http://localhost:11434/v1"}
+			return pc, settingErr("OPENAI_BASE_URL이 http://localhost:11434/v1 같은 http(s) URL이 아닙니다.", "OPENAI_BASE_URL is not an http(s) URL such as http://localhost:11434/v1")
 		}
 		if strings.TrimSpace(c.OpenAIModel) == "" {
-			return pc, usageError{msg: "OPENAI_BASE_URL is set, so OPENAI_MODEL must name the model the server runs (e.g. qwen2.5:7b); unset both OPENAI_BASE_URL and OPENAI_API_KEY to run without a model"}
+			return pc, settingErr("OPENAI_BASE_URL을 설정했으니 OPENAI_MODEL에 서버가 실행하는 모델 이름(예: qwen2.5:7b)을 넣어 주세요. 모델 없이 쓰려면 OPENAI_BASE_URL과 OPENAI_API_KEY를 모두 비우세요.", "OPENAI_BASE_URL is set, so OPENAI_MODEL must name the model the server runs (e.g. qwen2.5:7b); unset both OPENAI_BASE_URL and OPENAI_API_KEY to run without a model")
 		}
 	}
 	return pc, nil
@@ -240,11 +239,14 @@ func loadKnowledge(cfg config) (*knowledge.Checklist, error) {
 		return knowledge.Load(knowledge.Embedded())
 	}
 	if st, err := os.Stat(cfg.KnowledgeDir); err != nil || !st.IsDir() {
-		return nil, usageError{msg: fmt.Sprintf("KNOWLEDGE_DIR=%s is not a directory", cfg.KnowledgeDir)}
+		return nil, settingErr(fmt.Sprintf("KNOWLEDGE_DIR=%s는 디렉터리가 아닙니다.", cfg.KnowledgeDir), fmt.Sprintf("KNOWLEDGE_DIR=%s is not a directory", cfg.KnowledgeDir))
 	}
 	kb, err := knowledge.Load(os.DirFS(cfg.KnowledgeDir))
 	if err != nil {
-		return nil, fmt.Errorf("KNOWLEDGE_DIR=%s: %w", cfg.KnowledgeDir, err)
+		// The user's own data files: what is wrong in them is theirs to
+		// fix. (A fault in the embedded copy is internal.)
+		return nil, usererr.Wrap(usererr.Setting, fmt.Sprintf("KNOWLEDGE_DIR=%s의 데이터 파일을 고쳐 주세요: %v", cfg.KnowledgeDir, err),
+			fmt.Sprintf("KNOWLEDGE_DIR=%s: %v", cfg.KnowledgeDir, err), err)
 	}
 	return kb, nil
 }
@@ -262,17 +264,4 @@ func dotenv(getenv func(string) string, path string) func(string) string {
 		}
 		return vars[k]
 	}
-}
-
-// isInputError tells the errors a user can fix (exit 2) from internal
-// failures (exit 1).
-func isInputError(err error) bool {
-	var (
-		ue usageError
-		de *knowledge.DraftError
-		ui *knowledge.UnknownItemError
-		qe *engine.QuestionError
-		le *knowledge.LoadError
-	)
-	return errors.As(err, &ue) || errors.As(err, &de) || errors.As(err, &ui) || errors.As(err, &qe) || errors.As(err, &le)
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 	"text/tabwriter"
 
 	"github.com/selfcheck/selfcheck/botstate"
@@ -26,7 +25,7 @@ func runDB(ctx context.Context, cfg config, args []string, stdout io.Writer) err
 			_, err := io.WriteString(stdout, dbUsage)
 			return err
 		}
-		return usageError{msg: "db: want 'selfcheck db status'\n\n" + strings.TrimSuffix(dbUsage, "\n")}
+		return usageErr("db 명령은 selfcheck db status 하나입니다.", "db: want 'selfcheck db status'")
 	}
 	type row struct {
 		name   string

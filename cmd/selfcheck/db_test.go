@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"maps"
+	"os"
 	"strings"
 	"testing"
 
@@ -26,6 +28,9 @@ func TestDBStatus(t *testing.T) {
 				return out.String()
 			}
 			before := status()
+			if backend == "postgres" {
+				docSampleMatches(t, before)
+			}
 			if !strings.Contains(before, "backend: "+backend) || strings.Count(before, "not created yet") != 3 {
 				t.Errorf("before anything ran:\n%s\nwant backend %s and three stores not created", before, backend)
 			}
@@ -47,6 +52,32 @@ func TestDBStatus(t *testing.T) {
 				t.Errorf("after a canned add:\n%s\nwant canned current, the others not created", after)
 			}
 		})
+	}
+}
+
+// docSampleMatches checks the sample output of db status in
+// docs/replicas.md against the real one: the latest version of each store
+// is the one this program migrates to.
+func docSampleMatches(t *testing.T, real string) {
+	t.Helper()
+	doc, err := os.ReadFile("../../docs/replicas.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sample, _ := strings.Cut(string(doc), "$ selfcheck db status\n")
+	sample, _, _ = strings.Cut(sample, "```")
+	latest := func(out string) map[string]string {
+		m := map[string]string{}
+		for l := range strings.Lines(out) {
+			if f := strings.Fields(l); len(f) >= 3 && f[0] != "STORE" && f[0] != "backend:" {
+				m[f[0]] = f[2]
+			}
+		}
+		return m
+	}
+	want, got := latest(real), latest(sample)
+	if len(got) != 3 || !maps.Equal(got, want) {
+		t.Errorf("docs/replicas.md shows latest versions %v; db status says %v", got, want)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/extract"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // parseByteSize reads a size such as 20971520, 20MB or 512KB (binary
@@ -35,9 +37,20 @@ func parseByteSize(name, v string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(num, 10, 64)
 	if err != nil || n <= 0 || n > (1<<40)/unit {
-		return 0, usageError{msg: fmt.Sprintf("%s=%q: want a size in bytes such as 20971520 or 20MB", name, v)}
+		return 0, settingErr(fmt.Sprintf("%s=%q: 20971520이나 20MB 같은 크기로 설정하세요.", name, v), fmt.Sprintf("%s=%q: want a size in bytes such as 20971520 or 20MB", name, v))
 	}
 	return n * unit, nil
+}
+
+// openError says why a named file cannot be read, as a user error.
+func openError(name string, err error) error {
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return usererr.Wrap(usererr.File, fmt.Sprintf("파일 %s이(가) 없습니다. 경로를 확인해 주세요.", name), fmt.Sprintf("cannot read file %s: no such file", name), err)
+	case errors.Is(err, os.ErrPermission):
+		return usererr.Wrap(usererr.File, fmt.Sprintf("파일 %s을(를) 읽을 권한이 없습니다.", name), fmt.Sprintf("cannot read file %s: permission denied", name), err)
+	}
+	return usererr.Wrap(usererr.File, fmt.Sprintf("파일 %s을(를) 읽을 수 없습니다: %v", name, err), fmt.Sprintf("cannot read file %s: %v", name, err), err)
 }
 
 func (c config) extractConfig() extract.Config {
@@ -62,17 +75,17 @@ func childSandbox() extract.Sandbox {
 // readDocument reads the file named by args, or stdin for "-" or no
 // argument, and extracts its text: an HWP, HWPX, DOCX or PDF file is read
 // for what it says, a text file as it is. The name is the file's, "-" for
-// stdin. Problems with the file are *knowledge.DraftError (exit 2).
+// stdin. Problems with the file are user errors (exit 2).
 func readDocument(ctx context.Context, cfg config, args []string, stdin io.Reader) (string, extract.Document, error) {
 	r, name := stdin, "-"
 	if len(args) == 1 && args[0] != "-" {
 		f, err := os.Open(args[0])
 		if err != nil {
-			return "", extract.Document{}, usageError{msg: fmt.Sprintf("cannot read draft: %v", err)}
+			return "", extract.Document{}, openError(args[0], err)
 		}
 		defer f.Close()
 		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return "", extract.Document{}, usageError{msg: fmt.Sprintf("cannot read draft: %s is a directory", args[0])}
+			return "", extract.Document{}, usererr.New(usererr.File, fmt.Sprintf("%s은(는) 디렉터리입니다. 파일을 지정해 주세요.", args[0]), fmt.Sprintf("cannot read %s: it is a directory", args[0]))
 		}
 		r, name = f, args[0]
 	}
@@ -86,8 +99,11 @@ func readDocument(ctx context.Context, cfg config, args []string, stdin io.Reade
 		return "", extract.Document{}, fmt.Errorf("read draft %s: %w", name, err)
 	}
 	if name == "-" && len(bytes.TrimSpace(data)) == 0 {
-		// An empty paste: the review says so in its own words.
-		return name, extract.Document{Format: extract.FormatText, Text: string(data)}, nil
+		// Nothing came in: a pipe that sent nothing, or docker run
+		// without -i, which gives the container an empty stdin.
+		return "", extract.Document{}, usererr.New(usererr.EmptyDraft,
+			"표준 입력으로 받은 초안이 비어 있습니다. 파일 이름을 주거나 초안을 파이프로 보내 주세요(docker run에는 -i가 필요합니다).",
+			"the draft read from stdin is empty: name a file or pipe the draft in (docker run needs -i)")
 	}
 	doc, err := childSandbox().Bytes(ctx, data, xcfg)
 	if err != nil {
@@ -113,7 +129,7 @@ func runExtract(ctx context.Context, cfg config, args []string, stdin io.Reader,
 		return err
 	}
 	if len(pos) > 1 {
-		return usageError{msg: "usage: selfcheck extract [--json] [FILE|-]"}
+		return usageErr("파일은 하나만 지정하세요. 예: selfcheck extract testdata/drafts/1.3-draft.txt", "usage: selfcheck extract [--json] [FILE|-]")
 	}
 	name, doc, err := readDocument(ctx, cfg, pos, stdin)
 	if err != nil {
@@ -138,7 +154,7 @@ func runExtract(ctx context.Context, cfg config, args []string, stdin io.Reader,
 // for, an overview first.
 func runReviewForm(ctx context.Context, cfg config, log *slog.Logger, args []string, opts knowledge.ReviewOptions, stdin io.Reader, out reviewOutput) error {
 	if len(args) > 1 {
-		return usageError{msg: "usage: selfcheck review [--json] [--service KIND] [--report FILE] all [FILE|-]"}
+		return usageErr("review all에는 파일을 하나만 지정하세요. 예: selfcheck review all 자가점검표.hwp", "usage: selfcheck review [--json] [--service KIND] [--report FILE] all [FILE|-]")
 	}
 	e, kb, err := newEngine(ctx, cfg, log, false, nil, nil)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -13,7 +12,7 @@ import (
 	"testing"
 
 	"github.com/selfcheck/selfcheck/extract/extracttest"
-	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // writeFile writes data to a file named name in a fresh directory.
@@ -179,7 +178,7 @@ func TestBadFileExitCodes(t *testing.T) {
 		})
 	}
 	_, stderr, code := cli(t, nil, "", "review", "all", "no/such/file.hwp")
-	if code != 2 || !strings.Contains(stderr, "cannot read draft") {
+	if code != 2 || !strings.Contains(stderr, "no/such/file.hwp이(가) 없습니다") {
 		t.Errorf("missing file: exit %d, %q", code, stderr)
 	}
 	_, stderr, code = cli(t, nil, "", "review", "all", "a", "b")
@@ -195,7 +194,7 @@ func TestParseByteSize(t *testing.T) {
 		}
 	}
 	for _, v := range []string{"0", "-5", "lots", "1.5MB", "99999999999TB"} {
-		if _, err := parseByteSize("X", v); err == nil || !isInputError(err) {
+		if _, err := parseByteSize("X", v); err == nil || !usererr.Is(err) {
 			t.Errorf("%q: got %v; want a usage error", v, err)
 		}
 	}
@@ -240,8 +239,7 @@ func TestFileReviewerForSlack(t *testing.T) {
 		t.Fatalf("one item: %v, %+v", err, one)
 	}
 	_, err = fr.ReviewFile(ctx, extracttest.HWP(extracttest.HWPOptions{Distribution: true}, blocks), "")
-	var de *knowledge.DraftError
-	if !errors.As(err, &de) || !strings.Contains(err.Error(), "protected") {
-		t.Errorf("distribution document: got %v; want the protected DraftError", err)
+	if ue, ok := usererr.As(err); !ok || ue.Code != usererr.File || !strings.Contains(err.Error(), "protected") {
+		t.Errorf("distribution document: got %v; want the protected-file user error", err)
 	}
 }

@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,38 +28,51 @@ func main() {
 
 const usage = `selfcheck — 디지털서비스 심사 자가 점검 도우미 (self-check assistant for Korea's digital service review)
 
-Usage:
-  selfcheck items [--json]                      the items it has guidance for
-  selfcheck ask [--json] QUESTION               answer a question, with sources
+사용법 (usage):
+  selfcheck items [--json]                      안내가 있는 항목 (the items it has guidance for)
+  selfcheck ask [--json] QUESTION               질문에 출처와 함께 답함 (answer a question, with sources)
   selfcheck review [--json] [--service KIND] ITEM [FILE|-]
-                                                review a draft (from FILE, or stdin)
-  selfcheck review [--json] all FILE            review every item of a whole form
-      --report FILE.docx|FILE.md|FILE.html      also write the review as a report file to keep
-      --no-history                              neither compare with nor keep the statuses of the
-                                                previous review (DATA_DIR/review-history.json)
-  selfcheck extract [--json] FILE               print the text read from a file
-  selfcheck index                               (re)build the search index under DATA_DIR
-  selfcheck serve                               run the Slack bot
-  selfcheck canned SUBCOMMAND ...               canned answers for support staff
+                                                초안 검토, FILE 또는 표준 입력 (review a draft from FILE or stdin)
+  selfcheck review [--json] all FILE            전체 양식의 모든 항목 검토 (review every item of a whole form)
+      --report FILE.docx|FILE.md|FILE.html      검토 결과를 보고서 파일로도 저장 (also write the review as a report file to keep)
+      --no-history                              이전 검토와 비교하지도, 이번 상태를 남기지도 않음 (neither compare with
+                                                nor keep the statuses of the previous review: DATA_DIR/review-history.json)
+  selfcheck extract [--json] FILE               파일에서 읽은 텍스트 (print the text read from a file)
+  selfcheck index                               검색 색인 다시 만들기 ((re)build the search index under DATA_DIR)
+  selfcheck serve                               Slack 봇 실행 (run the Slack bot)
+  selfcheck canned SUBCOMMAND ...               준비된 답변, 지원 담당자용 (canned answers for support staff)
   selfcheck stats [unanswered|feedback] [--json] [--days N]
-                                                what applicants asked, missed and voted (support staff)
-  selfcheck db status                           where the shared state is (SQLite or PostgreSQL), schema versions
+                                                질문·누락·피드백 통계, 지원 담당자용 (what applicants asked, missed and voted)
+  selfcheck db status                           공유 상태의 위치와 스키마 버전 (where the shared state is, schema versions)
+  selfcheck help [COMMAND]                      명령의 사용법 (how to use a command; also COMMAND --help or -h)
 
-Examples:
+예 (examples), from the repository's root:
   selfcheck ask "1.3에는 무엇이 포함되어야 하나요?"
-  selfcheck review 1.2 testdata/drafts/1.2-complete.txt
-  pbpaste | selfcheck review 1.3 -
-  selfcheck review all 자가점검표.hwp              (HWP, HWPX, DOCX, PDF or text)
+  selfcheck review 1.2 testdata/drafts/1.2-draft.txt
+  selfcheck review 3.2 - < testdata/drafts/3.2-draft.txt
+  selfcheck review all 자가점검표.hwp              (HWP, HWPX, DOCX, PDF 또는 텍스트 / or text)
 
-Configuration comes from the environment (and a .env file); see README.md.
-Exit status: 0 done (missing elements are a result), 2 usage or input error, 1 internal failure.
+설정은 환경 변수와 .env 파일에서 읽습니다. README.md를 보세요. (Configuration comes from the environment and a .env file; see README.md.)
+종료 상태 (exit status): 0 완료, 누락도 결과임 (done; missing elements are a result), 2 사용법·입력·설정 오류 (usage, input or setting error), 1 내부 오류 (internal failure).
 `
 
 // run is the whole program, with its inputs passed in so tests can call it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprint(stdout, usage)
-		return nil
+		return printHelp(stdout, "")
+	}
+	switch cmd, rest := args[0], args[1:]; {
+	case cmd == "help" || cmd == "-h" || cmd == "--help" || cmd == "-help":
+		if len(rest) > 0 && !helpWanted("help", rest[:1]) {
+			return printHelp(stdout, rest[0])
+		}
+		if len(rest) > 0 {
+			return printHelp(stdout, "help")
+		}
+		return printHelp(stdout, "")
+	case helpWanted(cmd, rest):
+		// Before the configuration is read: help works whatever it says.
+		return printHelp(stdout, cmd)
 	}
 	cfg, err := loadConfig(getenv)
 	if err != nil {
@@ -86,27 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDB(ctx, cfg, rest, stdout)
 	case "stats":
 		return runStats(ctx, cfg, log, rest, stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
 	default:
-		return usageError{msg: fmt.Sprintf("unknown command %q; run 'selfcheck help'", cmd)}
+		return usageErr(fmt.Sprintf("알 수 없는 명령 %q입니다. selfcheck help로 명령을 확인하세요.", cmd), fmt.Sprintf("unknown command %q; run 'selfcheck help'", cmd))
 	}
-}
-
-// exitCode reports err on w and maps it to the exit status: 2 for usage
-// and input errors, 1 for everything else.
-func exitCode(err error, w io.Writer) int {
-	if err == nil {
-		return 0
-	}
-	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(w, "selfcheck: interrupted")
-		return 1
-	}
-	fmt.Fprintln(w, "selfcheck:", err)
-	if isInputError(err) {
-		return 2
-	}
-	return 1
 }

@@ -67,12 +67,17 @@ func TestExitCodes(t *testing.T) {
 		{"review unknown item", "", []string{"review", "1.4", "../../testdata/drafts/1.2-draft.txt"}, 2, "1.4"},
 		{"review empty draft", "  \n", []string{"review", "1.2", "-"}, 2, "비어"},
 		{"review too large", big, []string{"review", "1.2"}, 2, "too large"},
-		{"review missing file", "", []string{"review", "1.2", "no/such/file.txt"}, 2, "cannot read draft"},
+		{"review missing file", "", []string{"review", "1.2", "no/such/file.txt"}, 2, "no/such/file.txt이(가) 없습니다"},
+		{"extract missing file", "", []string{"extract", "nope.pdf"}, 2, "파일 nope.pdf이(가) 없습니다. 경로를 확인해 주세요. (cannot read file nope.pdf: no such file)"},
+		{"review item without guidance, in Korean", "", []string{"review", "1.4", "../../testdata/drafts/1.2-draft.txt"}, 2, "1.4 항목은 체크리스트에 번호만 있고 아직 안내가 없어"},
+		{"review item the checklist lacks", "", []string{"review", "9.9", "../../testdata/drafts/1.2-draft.txt"}, 2, "체크리스트에 9.9 항목은 없습니다"},
+		{"review --help", "", []string{"review", "--help"}, 0, ""},
 		{"review bad service", "", []string{"review", "--service", "cloudy", "3.1", "-"}, 2, "--service"},
 		{"review bad flag", "", []string{"review", "--jsn", "1.2"}, 2, "jsn"},
 		{"ask without question", "", []string{"ask"}, 2, "needs a question"},
 		{"ask", "", []string{"ask", "비밀번호는", "어떻게", "저장하나요?"}, 0, ""},
 		{"ask unknown item is an answer", "", []string{"ask", "1.4에는 무엇이 필요한가요?"}, 0, ""},
+		{"ask too long", strings.Repeat("가", 1500), []string{"ask", "-"}, 2, "질문이 너무 깁니다"},
 		{"items", "", []string{"items"}, 0, ""},
 		{"index", "", []string{"index"}, 0, ""},
 		{"bad EMBEDDINGS", "", []string{"items"}, 2, "EMBEDDINGS"},
@@ -137,10 +142,13 @@ func TestReviewJSONShape(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	for _, k := range []string{"item", "title", "elements", "summary", "llm"} {
+	for _, k := range []string{"item", "title", "elements", "summary", "notices", "llm", "model"} {
 		if _, ok := raw[k]; !ok {
 			t.Errorf("JSON has no %q", k)
 		}
+	}
+	if string(raw["notices"]) == "null" {
+		t.Errorf("notices is null; want a list")
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
@@ -199,6 +207,13 @@ func TestAskJSONShape(t *testing.T) {
 			t.Errorf("source %+v lacks item, kind, title or score", s)
 		}
 	}
+	var raw map[string]json.RawMessage
+	json.Unmarshal([]byte(out), &raw)
+	for _, k := range []string{"item", "element", "answer", "sources", "known", "llm", "model", "notices"} {
+		if v, ok := raw[k]; !ok || string(v) == "null" {
+			t.Errorf("ask --json: %q is %s; want it present, not null (README)", k, v)
+		}
+	}
 	out, _, _ = cli(t, nil, "", "ask", "--json", "점심 메뉴 추천해줘")
 	var none struct {
 		Item    string            `json:"item"`
@@ -221,6 +236,8 @@ func TestGoldenOutput(t *testing.T) {
 		{"review-3.1.golden", []string{"review", "3.1", "-"}, "서비스유형: 컨설팅\n조직도와 팀별 담당업무는 별첨과 같습니다.\n"},
 		{"ask-password.golden", []string{"ask", "비밀번호는 어떻게 저장해야 하나요?"}, ""},
 		{"ask-1.4.golden", []string{"ask", "1.4에는 무엇이 포함되어야 하나요?"}, ""},
+		{"ask-9.9.golden", []string{"ask", "9.9 항목에는 뭐가 들어가요?"}, ""},
+		{"help-review.golden", []string{"review", "--help"}, ""},
 		// Focused answers: the part asked about first, then a pointer.
 		{"ask-exemption.golden", []string{"ask", "CSAP 보안인증을 받았으면 1.2는 안 써도 돼요?"}, ""},
 		{"ask-legal-article.golden", []string{"ask", "정보통신망법 제48조의4는 체크리스트의 어느 항목과 관련 있나요?"}, ""},
@@ -331,7 +348,7 @@ func TestItemsJSONHasVersion(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatalf("items --json: %v\n%s", err, out)
 	}
-	if got.Version.Title == "" || got.Version.Basis == "" || len(got.Items) == 0 {
-		t.Errorf("items --json = %+v; want the guide's title and basis and the items", got)
+	if got.Version.Title == "" || got.Version.Basis == "" || len(got.Items) == 0 || got.Items[len(got.Items)-1].ID != "I" {
+		t.Errorf("items --json = %+v; want the guide's title and basis and the items, section I last", got)
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // fakeModel is an httptest server speaking the OpenAI chat completion
@@ -203,9 +203,8 @@ func TestModelConfigErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.vars), func(t *testing.T) {
 			err := run(t.Context(), []string{"review", "--json", "1.3", path}, modelTestEnv(t, tt.vars), strings.NewReader(""), io.Discard, io.Discard)
-			var ue usageError
-			if !errors.As(err, &ue) {
-				t.Fatalf("got %v (%T); want a usageError", err, err)
+			if !usererr.Is(err) {
+				t.Fatalf("got %v (%T); want a user error", err, err)
 			}
 			if !strings.Contains(err.Error(), tt.name) {
 				t.Errorf("got %q; want it to name %s", err, tt.name)

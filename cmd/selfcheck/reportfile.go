@@ -10,6 +10,7 @@ import (
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/report"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // reportFormat checks a --report file name before anything is reviewed:
@@ -22,7 +23,7 @@ func reportFormat(path string) (report.Format, error) {
 	if err != nil {
 		var fe *report.FormatError
 		if errors.As(err, &fe) {
-			return "", usageError{msg: "--report: " + fe.Error()}
+			return "", usererr.Wrap(usererr.Usage, fmt.Sprintf("--report %q: 보고서 파일 이름은 .docx, .md 또는 .html로 끝나야 합니다.", fe.Name), "--report: "+fe.Error(), err)
 		}
 		return "", err
 	}
@@ -41,7 +42,7 @@ func writeReportFile(path string, f report.Format, rep engine.FormReport, kb *kn
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".selfcheck-report-*")
 	if err != nil {
-		return usageError{msg: fmt.Sprintf("--report %s: cannot write there: %v", path, err)}
+		return usererr.Wrap(usererr.File, fmt.Sprintf("--report %s: 그곳에 파일을 쓸 수 없습니다: %v", path, err), fmt.Sprintf("--report %s: cannot write there: %v", path, err), err)
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := tmp.Write(data); err != nil {
@@ -55,7 +56,7 @@ func writeReportFile(path string, f report.Format, rep engine.FormReport, kb *kn
 		return fmt.Errorf("write report %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return usageError{msg: fmt.Sprintf("--report %s: %v", path, err)}
+		return usererr.Wrap(usererr.File, fmt.Sprintf("--report %s: 파일을 쓸 수 없습니다: %v", path, err), fmt.Sprintf("--report %s: %v", path, err), err)
 	}
 	return nil
 }

@@ -23,8 +23,9 @@ type serveDeps struct {
 	Reviewer bot.Reviewer
 	Items    []knowledge.ItemInfo
 	// Guide is the checklist the answers follow, named under each.
-	Guide  knowledge.GuideVersion
-	Logger *slog.Logger
+	Guide   knowledge.GuideVersion
+	Numbers func(id string) bool // knowledge.Checklist.Numbers: 1.4 yes, 9.9 no
+	Logger  *slog.Logger
 	// Canned and CannedWriter serve /selfcheck canned; nil leaves it
 	// unavailable.
 	Canned       bot.CannedReader
@@ -86,30 +87,30 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 	}
 	switch {
 	case c.BotToken == "":
-		return c, usageError{msg: "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page (see docs/slack.md)"}
+		return c, settingErr("SLACK_BOT_TOKEN이 없습니다. Slack 앱의 OAuth & Permissions 페이지에서 Bot User OAuth Token(xoxb-…)을 복사해 넣으세요(docs/slack.md).", "SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth & Permissions page (see docs/slack.md)")
 	case !strings.HasPrefix(c.BotToken, "xoxb-"):
-		return c, usageError{msg: "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (a user token xoxp- or app token xapp- does not work here)"}
+		return c, settingErr("SLACK_BOT_TOKEN에는 xoxb-로 시작하는 봇 토큰을 넣으세요(xoxp- 사용자 토큰이나 xapp- 앱 토큰은 안 됩니다).", "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (a user token xoxp- or app token xapp- does not work here)")
 	case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
-		return c, usageError{msg: "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens), or be left empty for HTTP mode"}
+		return c, settingErr("SLACK_APP_TOKEN에는 xapp-로 시작하는 앱 수준 토큰(Basic Information → App-Level Tokens)을 넣거나, HTTP 모드라면 비워 두세요.", "SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens), or be left empty for HTTP mode")
 	case c.AppToken == "" && c.SigningSecret == "":
-		return c, usageError{msg: "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests (Basic Information → Signing Secret); set SLACK_APP_TOKEN instead to use Socket Mode"}
+		return c, settingErr("SLACK_SIGNING_SECRET이 없습니다. HTTP 모드는 요청을 확인하려고 이 값(Basic Information → Signing Secret)이 필요합니다. Socket Mode를 쓰려면 SLACK_APP_TOKEN을 설정하세요.", "SLACK_SIGNING_SECRET is not set: HTTP mode needs it to verify requests (Basic Information → Signing Secret); set SLACK_APP_TOKEN instead to use Socket Mode")
 	}
 	if c.APIURL != "" {
 		u, err := url.Parse(c.APIURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, usageError{msg: fmt.Sprintf("SLACK_API_URL=%q is not an http(s) URL such as https://slack.com/api/", c.APIURL)}
+			return c, settingErr(fmt.Sprintf("SLACK_API_URL=%q이 https://slack.com/api/ 같은 http(s) URL이 아닙니다.", c.APIURL), fmt.Sprintf("SLACK_API_URL=%q is not an http(s) URL such as https://slack.com/api/", c.APIURL))
 		}
 	}
 	if c.ListenAddr == "" {
 		c.ListenAddr = bot.DefaultListenAddr
 	}
 	if _, port, err := net.SplitHostPort(c.ListenAddr); err != nil || port == "" {
-		return c, usageError{msg: fmt.Sprintf("LISTEN_ADDR=%q is not a host:port such as :3000 or 127.0.0.1:8080", c.ListenAddr)}
+		return c, settingErr(fmt.Sprintf("LISTEN_ADDR=%q이 :3000이나 127.0.0.1:8080 같은 host:port가 아닙니다.", c.ListenAddr), fmt.Sprintf("LISTEN_ADDR=%q is not a host:port such as :3000 or 127.0.0.1:8080", c.ListenAddr))
 	}
 	if v := env("SHUTDOWN_GRACE"); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			return c, usageError{msg: fmt.Sprintf("SHUTDOWN_GRACE=%q: want a Go duration such as 20s or 1m", v)}
+			return c, settingErr(fmt.Sprintf("SHUTDOWN_GRACE=%q: 20s, 1m 같은 시간으로 설정하세요.", v), fmt.Sprintf("SHUTDOWN_GRACE=%q: want a Go duration such as 20s or 1m", v))
 		}
 		c.ShutdownGrace = d
 	}
@@ -120,11 +121,11 @@ func loadServeConfig(getenv func(string) string) (serveConfig, error) {
 	c.SupportStaff = staff
 	c.SupportChannel = env("SUPPORT_CHANNEL")
 	if c.SupportChannel != "" && !bot.ValidChannelID(c.SupportChannel) {
-		return c, usageError{msg: fmt.Sprintf("SUPPORT_CHANNEL=%q is not a channel ID such as C0123ABCD (in Slack: channel name → About → Channel ID at the bottom)", c.SupportChannel)}
+		return c, settingErr(fmt.Sprintf("SUPPORT_CHANNEL=%q이 C0123ABCD 같은 채널 ID가 아닙니다(Slack: 채널 이름 → 정보 → 맨 아래 채널 ID).", c.SupportChannel), fmt.Sprintf("SUPPORT_CHANNEL=%q is not a channel ID such as C0123ABCD (in Slack: channel name → About → Channel ID at the bottom)", c.SupportChannel))
 	}
 	c.SupportGroup = env("SUPPORT_GROUP_ID")
 	if c.SupportGroup != "" && !bot.ValidGroupID(c.SupportGroup) {
-		return c, usageError{msg: fmt.Sprintf("SUPPORT_GROUP_ID=%q is not a user group ID such as S0123ABCD (in Slack: People → User groups → the group → ⋮ → Copy group ID)", c.SupportGroup)}
+		return c, settingErr(fmt.Sprintf("SUPPORT_GROUP_ID=%q이 S0123ABCD 같은 사용자 그룹 ID가 아닙니다(Slack: 사람 → 사용자 그룹 → 그룹 → ⋮ → 그룹 ID 복사).", c.SupportGroup), fmt.Sprintf("SUPPORT_GROUP_ID=%q is not a user group ID such as S0123ABCD (in Slack: People → User groups → the group → ⋮ → Copy group ID)", c.SupportGroup))
 	}
 	return c, nil
 }
@@ -142,7 +143,7 @@ func parseStaffIDs(v string) ([]string, error) {
 		case id == "":
 			continue
 		case !bot.ValidUserID(id):
-			return nil, usageError{msg: fmt.Sprintf("SUPPORT_STAFF_IDS: %q is not a Slack member ID; list IDs such as U0123ABCD separated by commas (in Slack: profile → ⋮ → Copy member ID)", id)}
+			return nil, settingErr(fmt.Sprintf("SUPPORT_STAFF_IDS: %q은(는) Slack 멤버 ID가 아닙니다. U0123ABCD 같은 ID를 쉼표로 나열하세요(Slack: 프로필 → ⋮ → 멤버 ID 복사).", id), fmt.Sprintf("SUPPORT_STAFF_IDS: %q is not a Slack member ID; list IDs such as U0123ABCD separated by commas (in Slack: profile → ⋮ → Copy member ID)", id))
 		case seen[id]:
 			continue
 		}
@@ -177,6 +178,7 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		Reviewer:      deps.Reviewer,
 		Items:         deps.Items,
 		Guide:         deps.Guide,
+		Numbers:       deps.Numbers,
 		Logger:        log,
 		Canned:        deps.Canned,
 		CannedWriter:  deps.CannedWriter,

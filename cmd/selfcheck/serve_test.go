@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -23,6 +22,7 @@ import (
 	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/usererr"
 )
 
 // stubEngine answers everything with nothing; serve tests exercise the
@@ -83,9 +83,8 @@ func TestServeConfigErrors(t *testing.T) {
 			if strings.Contains(err.Error(), secret) {
 				t.Errorf("error echoes the token: %q", err)
 			}
-			var ue usageError
-			if !errors.As(err, &ue) {
-				t.Errorf("error is %T; want a usageError (exit status 2)", err)
+			if !usererr.Is(err) {
+				t.Errorf("error is %T; want a user error (exit status 2)", err)
 			}
 		})
 	}
@@ -239,5 +238,24 @@ func TestServeCannedWired(t *testing.T) {
 	}
 	if got := refreshed.Load(); got != 1 {
 		t.Errorf("RefreshCanned calls = %d; want 1", got)
+	}
+}
+
+// A token Slack rejects is a setting to fix: exit status 2, with a
+// message naming the variable.
+func TestServeRejectedToken(t *testing.T) {
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"ok": false, "error": "invalid_auth"})
+	}))
+	defer api.Close()
+	env := envOf(map[string]string{
+		"SLACK_BOT_TOKEN": "xoxb-revoked", "SLACK_SIGNING_SECRET": "s",
+		"SLACK_API_URL": api.URL + "/api/", "LISTEN_ADDR": "127.0.0.1:0",
+	})
+	err := runServe(t.Context(), env, serveDeps{Answerer: stubEngine{}, Reviewer: stubEngine{}}, &bytes.Buffer{})
+	var stderr bytes.Buffer
+	if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), "SLACK_BOT_TOKEN") || !strings.Contains(stderr.String(), "invalid_auth") {
+		t.Errorf("exit %d, stderr %q; want 2 naming SLACK_BOT_TOKEN and Slack's reason", code, stderr.String())
 	}
 }

@@ -72,6 +72,7 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		Reviewer:         e,
 		Items:            kb.Infos(),
 		Guide:            kb.Guide,
+		Numbers:          kb.Numbers,
 		Logger:           log,
 		Canned:           store,
 		CannedWriter:     store,

@@ -36,7 +36,7 @@ func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 		_, err := io.WriteString(stdout, statsUsage)
 		return err
 	default:
-		return usageError{msg: fmt.Sprintf("stats: unknown command %q\n\n%s", sub, strings.TrimSuffix(statsUsage, "\n"))}
+		return usageErr(fmt.Sprintf("stats: 알 수 없는 명령 %q입니다. selfcheck stats --help로 확인하세요.", sub), fmt.Sprintf("stats: unknown command %q; see selfcheck stats --help", sub))
 	}
 	fs := newFlagSet("stats")
 	asJSON := fs.Bool("json", false, "print JSON")
@@ -50,10 +50,10 @@ func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 		return err
 	}
 	if len(pos) > 0 {
-		return usageError{msg: "stats takes no arguments\n\n" + strings.TrimSuffix(statsUsage, "\n")}
+		return usageErr("stats 명령은 unanswered 외의 인수를 받지 않습니다.", "stats takes no arguments but unanswered")
 	}
 	if *days < 1 || *days > 3660 {
-		return usageError{msg: fmt.Sprintf("stats: --days %d: want a number of days from 1 to 3660", *days)}
+		return usageErr(fmt.Sprintf("stats: --days %d: 1~3660 사이의 일수를 쓰세요.", *days), fmt.Sprintf("stats: --days %d: want a number of days from 1 to 3660", *days))
 	}
 	s, err := stats.Open(ctx, statsConfig(cfg, log))
 	if err != nil {
