@@ -1,10 +1,6 @@
 package engine
 
-import (
-	"encoding/json"
-
-	"github.com/selfcheck/selfcheck/knowledge"
-)
+import "github.com/selfcheck/selfcheck/knowledge"
 
 // Answer is the engine's reply to a question. Its JSON form is the output
 // of `selfcheck ask --json` and part of the public contract.
@@ -36,20 +32,17 @@ type Answer struct {
 	Notices []string `json:"notices"`
 }
 
-// MarshalJSON writes the answer as ask --json documents it: sources and
-// notices are lists, [] when there are none (never null or absent).
-func (a Answer) MarshalJSON() ([]byte, error) {
-	type plain Answer // without this method
-	p := plain(a)
-	if p.Sources == nil {
-		p.Sources = []Source{}
+// withLists makes Sources and Notices empty lists rather than nil, so
+// that ask --json always has them ([] when there are none).
+func (a Answer) withLists() Answer {
+	if a.Sources == nil {
+		a.Sources = []Source{}
 	}
-	if p.Notices == nil {
-		p.Notices = []string{}
+	if a.Notices == nil {
+		a.Notices = []string{}
 	}
-	return json.Marshal(p)
+	return a
 }
-
 // Source is one knowledge entry an answer draws on.
 type Source struct {
 	// N numbers the source from 1, as the model was given it: an

@@ -90,10 +90,11 @@ const MaxQuestionBytes = 4000
 // base lacks get "no guidance yet", never an invented answer.
 func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 	ans, err := e.ask(ctx, question)
-	if err == nil {
-		e.recordAsk(ctx, question, ans)
+	if err != nil {
+		return Answer{}, err
 	}
-	return ans, err
+	e.recordAsk(ctx, question, ans)
+	return ans.withLists(), nil
 }
 
 func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
@@ -219,6 +220,9 @@ func (e *Engine) reviewDraft(ctx context.Context, start time.Time, itemID string
 		if rep, err = e.reviewWithModel(ctx, dr, rep); err != nil {
 			return knowledge.Report{}, fmt.Errorf("review %s: %w", rep.Item, err)
 		}
+	}
+	if rep.Notices == nil {
+		rep.Notices = []string{} // review --json always has the list
 	}
 	e.recordReview(ctx, rep)
 	e.log.Debug("review", "item", rep.Item, "bytes", len(dr.Text()), "present", rep.Summary.Present,

@@ -118,7 +118,7 @@ func TestHostileFiles(t *testing.T) {
 					}
 					return
 				}
-				if !isDraftError(err) || !strings.Contains(err.Error(), tt.want) {
+				if !isUserError(err) || !strings.Contains(err.Error(), tt.want) {
 					t.Fatalf("%s: got %v; want a user error saying %q", where, err, tt.want)
 				}
 			}
@@ -158,7 +158,7 @@ func TestChildLimits(t *testing.T) {
 			sb := sandbox(tt.mode, &runs)
 			sb.CPU = tt.cpu
 			_, err := sb.Bytes(context.Background(), docx, tt.cfg)
-			if !isDraftError(err) || !strings.Contains(err.Error(), tt.want) {
+			if !isUserError(err) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("got %v; want %q", err, tt.want)
 			}
 			if len(runs) != 1 || !runs[0].Exited {
@@ -172,7 +172,7 @@ func TestChildLimits(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err := sandbox("sleep", &runs).Bytes(ctx, docx, extract.Config{})
-	if !errors.Is(err, context.DeadlineExceeded) || isDraftError(err) {
+	if !errors.Is(err, context.DeadlineExceeded) || isUserError(err) {
 		t.Errorf("caller's deadline: got %v; want context.DeadlineExceeded", err)
 	}
 }
@@ -195,7 +195,7 @@ func TestChildSameAsInProcess(t *testing.T) {
 		})
 	}
 	_, err := sb.Bytes(context.Background(), extracttest.ScannedPDF(), extract.Config{})
-	if !isDraftError(err) || !strings.Contains(err.Error(), "scanned image") {
+	if !isUserError(err) || !strings.Contains(err.Error(), "scanned image") {
 		t.Errorf("scanned PDF in the child: %v", err)
 	}
 }

@@ -287,19 +287,19 @@ func TestExtractTimeout(t *testing.T) {
 	pages, _ := pdfForm()
 	for _, data := range [][]byte{extracttest.PDF(pages...), extracttest.DOCX(extracttest.Blocks(extracttest.Repeat(extracttest.Form, 2<<20)))} {
 		_, err := extract.Bytes(context.Background(), data, extract.Config{Timeout: time.Nanosecond})
-		if !isDraftError(err) || !strings.Contains(err.Error(), "took too long") {
+		if !isUserError(err) || !strings.Contains(err.Error(), "took too long") {
 			t.Errorf("got %v; want the took-too-long error", err)
 		}
 		// A caller that gives up is not told the file is at fault.
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
-		if _, err := extract.Bytes(ctx, data, extract.Config{}); !errors.Is(err, context.Canceled) || isDraftError(err) {
+		if _, err := extract.Bytes(ctx, data, extract.Config{}); !errors.Is(err, context.Canceled) || isUserError(err) {
 			t.Errorf("cancelled: got %v; want context.Canceled", err)
 		}
 	}
 }
 
-func isDraftError(err error) bool { return usererr.Is(err) }
+func isUserError(err error) bool { return usererr.Is(err) }
 
 // TestMalformedNeverPanics: every prefix and many corruptions of each
 // fixture give a document or an error, never a panic or a hang.

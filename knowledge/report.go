@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -66,25 +65,13 @@ type Report struct {
 	// Notices are review-wide remarks: rules that were applied (a support
 	// service, a "no personal data" declaration), exemptions, and what the
 	// model contributed or was refused.
+	// The engine makes it [] when there are none, so that review --json
+	// always has the list.
 	Notices []string `json:"notices"`
 	// LLM says whether a model answered for this report (its findings were
 	// read, whatever came of them); Model says what came of them.
 	LLM   bool     `json:"llm"`
 	Model ModelUse `json:"model"`
-}
-
-// MarshalJSON writes the report as review --json documents it: elements
-// and notices are lists, [] when there are none (never null or absent).
-func (r Report) MarshalJSON() ([]byte, error) {
-	type plain Report // without this method
-	p := plain(r)
-	if p.Elements == nil {
-		p.Elements = []ElementResult{}
-	}
-	if p.Notices == nil {
-		p.Notices = []string{}
-	}
-	return json.Marshal(p)
 }
 
 // ModelUse says what a model contributed to a review or an answer, so that
