@@ -43,6 +43,7 @@ func (a Answer) withLists() Answer {
 	}
 	return a
 }
+
 // Source is one knowledge entry an answer draws on.
 type Source struct {
 	// N numbers the source from 1, as the model was given it: an
