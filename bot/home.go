@@ -27,6 +27,8 @@ const (
 	textHomeItemLine   = "• %s — %d건 (연결 약함 %d · 답하지 못함 %d)"
 	textHomeMissed     = "*검토에서 가장 많이 빠진 요소*"
 	textHomeMissedLine = "• %s · %s — 누락 %d · 일부 %d (검토 %d건)"
+	textHomeAgain      = "*다시 검토한 신청자 %d명* (첫 검토 → 마지막 검토의 누락 요소 수)"
+	textHomeAgainLine  = "• %s — 신청자 %d명 · 누락 %d → %d"
 	textHomeUnanswered = "*답하지 못한 질문* %d건 (연결 약함 %d건). 가려진 질문 내용은 `selfcheck stats unanswered`로 볼 수 있어요. 자주 나오는 질문은 `selfcheck canned add`로 준비된 답변을 만들어 주세요."
 	textHomeFeedback   = "*피드백*"
 	textHomeFeedLine   = "• %s · %s — 👍 %d · 👎 %d"
@@ -133,6 +135,17 @@ func renderOverview(r stats.Report) []slack.Block {
 		lines = append(lines, fmt.Sprintf(textHomeMissedLine, itemName(m.item), escapeText(m.Element), m.Missing, m.Partial, m.reviews))
 	}
 	out = append(out, sectionBlock(listText(textHomeMissed, lines)))
+
+	lines = nil
+	for _, p := range r.Progress[:min(len(r.Progress), homeTop)] {
+		first, last := 0, 0
+		for _, e := range p.Elements {
+			first += e.MissingFirst
+			last += e.MissingLast
+		}
+		lines = append(lines, fmt.Sprintf(textHomeAgainLine, itemName(p.Item), p.Applicants, first, last))
+	}
+	out = append(out, sectionBlock(listText(fmt.Sprintf(textHomeAgain, r.ReviewedAgain), lines)))
 
 	out = append(out, sectionBlock(fmt.Sprintf(textHomeUnanswered, q.Unanswered, q.Weak)))
 

@@ -27,6 +27,8 @@ func TestHomeTabStaffAndOthers(t *testing.T) {
 		_ = st.RecordAsk(ctx, a)
 	}
 	_ = st.RecordReview(ctx, stats.Review{Item: "1.2", Elements: map[string]string{"1.2.3": "missing", "1.2.1": "present"}})
+	_ = st.RememberReview(ctx, "U7", "1.2", map[string]string{"1.2-c": "missing", "1.2-f": "missing"})
+	_ = st.RememberReview(ctx, "U7", "1.2", map[string]string{"1.2-c": "missing", "1.2-f": "present"})
 	_ = st.RecordFeedback(ctx, stats.Feedback{Item: "1.3", Kind: "guidance", Helpful: false})
 	_ = st.RecordEscalation(ctx, stats.Escalation{Item: "1.3"})
 	_ = st.RecordEscalation(ctx, stats.Escalation{Item: "1.2"})
@@ -53,6 +55,7 @@ func TestHomeTabStaffAndOthers(t *testing.T) {
 	for _, want := range []string{
 		"지난 7일", "총 4건", "• 1.3 — 2건", "1.2 · 1.2.3 — 누락 1", "*답하지 못한 질문* 1건",
 		"selfcheck stats unanswered", "1.3 · guidance — 👍 0 · 👎 1", "열림 1 · 해결 1", "사용법",
+		"다시 검토한 신청자 1명", "• 1.2 — 신청자 1명 · 누락 2 → 1",
 	} {
 		if !strings.Contains(staff, want) {
 			t.Errorf("staff home lacks %q:\n%s", want, staff)
