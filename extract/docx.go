@@ -190,7 +190,7 @@ func (x *extraction) readNotes(b []byte, kind string, d *docxDoc) {
 		}
 		w := &textWriter{limit: x.cfg.MaxTextBytes}
 		wrapped := `<r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">` + string(n.Inner) + `</r>`
-		if x.xmlText(strings.NewReader(wrapped), w, nil) != nil {
+		if x.xmlText(strings.NewReader(wrapped), w, nil, nil) != nil {
 			continue
 		}
 		d.notes[kind+":"+n.ID] = strings.Join(strings.Fields(w.String()), " ")

@@ -110,3 +110,63 @@ II. 교육과 훈련
 		t.Error("a comment was read as body text")
 	}
 }
+
+// TestHWPXParagraphHeads: 한글's paragraph heads (numbers by level from a
+// numbering, bullets, the outline's numbers) are written as 한글 shows
+// them.
+func TestHWPXParagraphHeads(t *testing.T) {
+	refList := `<hh:numberings itemCnt="2">` +
+		`<hh:numbering id="1" start="0"><hh:paraHead start="1" level="1" numFormat="DIGIT">^1.</hh:paraHead><hh:paraHead start="1" level="2" numFormat="HANGUL_SYLLABLE">^2.</hh:paraHead><hh:paraHead start="1" level="3" numFormat="DIGIT">^3)</hh:paraHead></hh:numbering>` +
+		`<hh:numbering id="2" start="0"><hh:paraHead start="1" level="1" numFormat="CIRCLED_DIGIT">^1</hh:paraHead><hh:paraHead start="1" level="2" numFormat="HANGUL_JAMO">^2.</hh:paraHead></hh:numbering>` +
+		`</hh:numberings><hh:bullets itemCnt="1"><hh:bullet id="1" char="■" useImage="0"><hh:paraHead level="0" numFormat="DIGIT"/></hh:bullet></hh:bullets>` +
+		`<hh:paraProperties itemCnt="7"><hh:paraPr id="0"><hh:heading type="NONE" idRef="0" level="0"/></hh:paraPr>` +
+		`<hh:paraPr id="1"><hh:heading type="OUTLINE" idRef="0" level="0"/></hh:paraPr>` +
+		`<hh:paraPr id="2"><hh:heading type="OUTLINE" idRef="0" level="1"/></hh:paraPr>` +
+		`<hh:paraPr id="3"><hh:heading type="NUMBER" idRef="2" level="0"/></hh:paraPr>` +
+		`<hh:paraPr id="4"><hh:heading type="NUMBER" idRef="2" level="1"/></hh:paraPr>` +
+		`<hh:paraPr id="5"><hh:heading type="BULLET" idRef="1" level="0"/></hh:paraPr>` +
+		`<hh:paraPr id="6"><hh:heading type="OUTLINE" idRef="0" level="2"/></hh:paraPr></hh:paraProperties>`
+	b := func(text, pp string) extracttest.Block { return extracttest.Block{Text: text, ParaPr: pp} }
+	blocks := []extracttest.Block{
+		b("개인정보 관리 정책", "0"),
+		b("수집 항목", "1"),
+		b("필수 항목", "2"),
+		b("이름과 연락처", "6"),
+		b("이메일", "6"),
+		b("선택 항목", "2"),
+		b("보관과 파기", "1"),
+		b("보관 기간은 1년입니다.", "3"),
+		b("파기 절차", "3"),
+		b("분리 보관", "4"),
+		b("완전 삭제", "4"),
+		b("암호화 대상", "5"),
+		b("비밀번호", "5"),
+		{Rows: [][]string{{"구분", "내용"}, {"접속 기록", "1년 보관"}}},
+		b("안전성 확보", "1"),
+	}
+	want := `개인정보 관리 정책
+1. 수집 항목
+가. 필수 항목
+1) 이름과 연락처
+2) 이메일
+나. 선택 항목
+2. 보관과 파기
+① 보관 기간은 1년입니다.
+② 파기 절차
+ㄱ. 분리 보관
+ㄴ. 완전 삭제
+■ 암호화 대상
+■ 비밀번호
+구분	내용
+접속 기록	1년 보관
+3. 안전성 확보
+`
+	doc, err := extract.Bytes(context.Background(), extracttest.HWPXWithHeader(refList, blocks), extract.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Text != want {
+		n, got, w := firstDiff(doc.Text, want)
+		t.Errorf("line %d is %q; want %q\n--- got\n%s", n, got, w, doc.Text)
+	}
+}

@@ -27,9 +27,10 @@ var skipped = map[string]bool{
 // cell are joined with a space, and nested tables are flattened into the
 // cell that holds them, so that a row stays one line.
 //
-// d, for a Word document, numbers list paragraphs and writes footnotes
-// and endnotes after the paragraph (or table) that refers to them.
-func (x *extraction) xmlText(r io.Reader, w *textWriter, doc *docxDoc) error {
+// doc, for a Word document, numbers list paragraphs and writes footnotes
+// and endnotes after the paragraph (or table) that refers to them; hx,
+// for an HWPX document, writes the paragraph heads.
+func (x *extraction) xmlText(r io.Reader, w *textWriter, doc *docxDoc, hx *hwpxLists) error {
 	d := xml.NewDecoder(newXMLGuard(r))
 	var (
 		skip      int  // depth inside a skipped element
@@ -46,6 +47,18 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter, doc *docxDoc) error {
 		style     string
 		notes     []string // notes referred to in the open paragraph or table
 	)
+	writeMarker := func(m string) {
+		if m == "" {
+			return
+		}
+		if tables > 0 && pending {
+			pending = false
+			if !w.atLineStart() && !endsWith(w, '\t') && !endsWith(w, ' ') {
+				w.writeByte(' ')
+			}
+		}
+		w.writeString(m)
+	}
 	writeNotes := func() {
 		for _, n := range notes {
 			w.newline()
@@ -105,6 +118,15 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter, doc *docxDoc) error {
 				} else {
 					pending = true
 				}
+				if hx != nil {
+					writeMarker(hx.marker(attr(t, "paraPrIDRef")))
+				}
+			case "secPr":
+				if hx != nil {
+					if id := attr(t, "outlineShapeIDRef"); id != "" {
+						hx.outline = id
+					}
+				}
 			case "t":
 				inText++
 			case "tab":
@@ -148,15 +170,7 @@ func (x *extraction) xmlText(r io.Reader, w *textWriter, doc *docxDoc) error {
 			if skip > 0 {
 				if skip--; skip == 0 && inPPr {
 					inPPr = false
-					if m := doc.marker(numID, ilvl, style); m != "" {
-						if tables > 0 && pending {
-							pending = false
-							if !w.atLineStart() && !endsWith(w, '\t') && !endsWith(w, ' ') {
-								w.writeByte(' ')
-							}
-						}
-						w.writeString(m)
-					}
+					writeMarker(doc.marker(numID, ilvl, style))
 				}
 				continue
 			}

@@ -139,7 +139,7 @@ func (x *extraction) docx(main *zip.File, parts *docxDoc) (Document, error) {
 	}
 	defer rc.Close()
 	w := &textWriter{limit: x.cfg.MaxTextBytes}
-	if err := x.xmlText(rc, w, parts); err != nil {
+	if err := x.xmlText(rc, w, parts, nil); err != nil {
 		return Document{}, x.fail("DOCX", err)
 	}
 	return Document{Format: FormatDOCX, Text: w.String()}, nil
@@ -157,12 +157,13 @@ func (x *extraction) hwpx(entries map[string]*zip.File) (Document, error) {
 		return Document{}, damaged("HWPX", errors.New("no sections"))
 	}
 	w := &textWriter{limit: x.cfg.MaxTextBytes}
+	heads := x.hwpxHeader(entries)
 	for _, f := range sections {
 		rc, err := x.open(f)
 		if err != nil {
 			return Document{}, x.fail("HWPX", err)
 		}
-		err = x.xmlText(rc, w, nil)
+		err = x.xmlText(rc, w, nil, heads)
 		rc.Close()
 		if err != nil {
 			return Document{}, x.fail("HWPX", err)

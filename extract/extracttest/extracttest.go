@@ -23,6 +23,9 @@ var Form string
 type Block struct {
 	Text string
 	Rows [][]string
+	// ParaPr is an HWPX paragraph's shape (paraPrIDRef), for
+	// HWPXWithHeader's paragraph heads; "" is shape 0.
+	ParaPr string
 }
 
 // Blocks reads text as Form is written: a line with a tab is a table row,

@@ -9,13 +9,18 @@ import (
 // sections. The sections are stored in the zip in reverse order, so that
 // only the package's manifest gives their order, and the first paragraph
 // carries a page header, which is not body text.
-func HWPX(sections ...[]Block) []byte {
+func HWPX(sections ...[]Block) []byte { return HWPXWithHeader("", sections...) }
+
+// HWPXWithHeader is HWPX with refList as the content of header.xml's
+// reference list (numberings, bullets, paragraph shapes), the first
+// section's properties naming numbering 1 for its outline.
+func HWPXWithHeader(refList string, sections ...[]Block) []byte {
 	var manifest, spine strings.Builder
 	entries := []ZipEntry{
 		{Name: "mimetype", Data: "application/hwp+zip", Store: true},
 		{Name: "version.xml", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><hv:HCFVersion xmlns:hv="http://www.hancom.co.kr/hwpml/2011/version" tagetApplication="WORDPROCESSOR" major="5" minor="1" micro="0" buildNumber="1"/>`},
 		{Name: "META-INF/container.xml", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><ocf:container xmlns:ocf="urn:oasis:names:tc:opendocument:xmlns:container"><ocf:rootfiles><ocf:rootfile full-path="Contents/content.hpf" media-type="application/hwpml-package+xml"/></ocf:rootfiles></ocf:container>`},
-		{Name: "Contents/header.xml", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><hh:head xmlns:hh="http://www.hancom.co.kr/hwpml/2011/head" version="1.4" secCnt="1"><hh:refList/></hh:head>`},
+		{Name: "Contents/header.xml", Data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><hh:head xmlns:hh="http://www.hancom.co.kr/hwpml/2011/head" version="1.4" secCnt="1"><hh:refList>` + refList + `</hh:refList></hh:head>`},
 	}
 	manifest.WriteString(`<opf:item id="header" href="Contents/header.xml" media-type="application/xml"/>`)
 	spine.WriteString(`<opf:itemref idref="header" linear="yes"/>`)
@@ -42,7 +47,14 @@ func hwpxSection(blocks []Block, header bool) string {
 			if header && i == 0 {
 				ctrl = `<hp:ctrl><hp:header id="1" applyPageType="BOTH"><hp:subList><hp:p><hp:run charPrIDRef="0"><hp:t>머리말: 대외비</hp:t></hp:run></hp:p></hp:subList></hp:header></hp:ctrl>`
 			}
-			b.WriteString(`<hp:p id="0" paraPrIDRef="0" styleIDRef="0"><hp:run charPrIDRef="0">` + ctrl + hwpxText(blk.Text) + `</hp:run></hp:p>`)
+			if header && i == 0 {
+				ctrl += `<hp:secPr id="" textDirection="HORIZONTAL" outlineShapeIDRef="1"/>`
+			}
+			pp := blk.ParaPr
+			if pp == "" {
+				pp = "0"
+			}
+			b.WriteString(`<hp:p id="0" paraPrIDRef="` + pp + `" styleIDRef="0"><hp:run charPrIDRef="0">` + ctrl + hwpxText(blk.Text) + `</hp:run></hp:p>`)
 			continue
 		}
 		cols := 0
