@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/selfcheck/selfcheck/retrieval"
@@ -74,6 +75,10 @@ type cannedSuggester struct {
 	index    *retrieval.CannedIndex
 	minScore float32
 	log      *slog.Logger
+
+	// embedding and embedded count the answers the update under way
+	// embeds, for CannedStatus.
+	embedding, embedded atomic.Int64
 
 	mu       sync.Mutex
 	inflight *cannedSync // the update under way, shared by every caller
@@ -218,13 +223,15 @@ func (s *cannedSuggester) apply(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("load canned answers: %w", err)
 	}
 	up := make([]retrieval.CannedEntry, len(ch.Changed))
+	progress := s.progress(len(ch.Changed))
+	defer s.embedding.Store(0)
 	for i, a := range ch.Changed {
 		// The name and tags are often the question in a few words
 		// ("channel-count", "보안인증"), so they are embedded with the text.
 		up[i] = retrieval.CannedEntry{Name: a.Name, Item: a.Item,
 			Text: strings.ReplaceAll(a.Name, "-", " ") + "\n" + strings.Join(a.Tags, " ") + "\n" + a.Text}
 	}
-	err = s.index.Apply(ctx, retrieval.CannedChanges{StoreID: ch.StoreID, Seq: ch.Seq, Upsert: up, Delete: ch.Deleted, Full: ch.Full})
+	err = s.index.Apply(ctx, retrieval.CannedChanges{StoreID: ch.StoreID, Seq: ch.Seq, Upsert: up, Delete: ch.Deleted, Full: ch.Full, Progress: progress})
 	if errors.Is(err, retrieval.ErrCannedNotSaved) {
 		// Suggestions work from memory; only the next start is slower.
 		s.log.Warn("canned answers' embeddings not persisted", "answers", s.index.Len(), "err", err)
@@ -234,6 +241,63 @@ func (s *cannedSuggester) apply(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("index canned answers: %w", err)
 	}
 	return len(up) + len(ch.Deleted), nil
+}
+
+// cannedRebuildAt is how many answers to embed at once make an update a
+// rebuild worth a line in the log: a start that finds canned.vec missing
+// or far behind the store (canned import and add keep it current).
+const cannedRebuildAt = 200
+
+// cannedProgressEvery is how often a rebuild logs its progress.
+const cannedProgressEvery = 2 * time.Second
+
+// progress counts the answers an update embeds and, for a rebuild, logs
+// its start, its progress and its end.
+func (s *cannedSuggester) progress(n int) func(done int) {
+	s.embedded.Store(0)
+	s.embedding.Store(int64(n))
+	if n < cannedRebuildAt {
+		return func(done int) { s.embedded.Store(int64(done)) }
+	}
+	start := time.Now()
+	last := start
+	s.log.Info("canned answers' index: embedding answers missing from canned.vec; not ready until done", "answers", n)
+	return func(done int) {
+		s.embedded.Store(int64(done))
+		switch {
+		case done == n:
+			s.log.Info("canned answers' index: embedded", "answers", n, "duration", time.Since(start).Round(time.Millisecond))
+		case time.Since(last) >= cannedProgressEvery:
+			last = time.Now()
+			s.log.Info("canned answers' index: embedding", "done", done, "of", n)
+		}
+	}
+}
+
+// CannedStatus is the state of the canned answers' index, for readiness.
+type CannedStatus struct {
+	// Ready is set once the index has loaded; with no canned answers
+	// configured there is nothing to wait for.
+	Ready bool
+	// Answers is how many answers are indexed.
+	Answers int
+	// Embedding and Embedded count the answers of the update under way,
+	// when it embeds any.
+	Embedding, Embedded int
+}
+
+// CannedStatus reports whether asks can be offered canned answers
+// without waiting for the index.
+func (e *Engine) CannedStatus() CannedStatus {
+	if e.canned == nil {
+		return CannedStatus{Ready: true}
+	}
+	s := e.canned
+	s.mu.Lock()
+	ready := s.ready
+	s.mu.Unlock()
+	return CannedStatus{Ready: ready, Answers: s.index.Len(),
+		Embedding: int(s.embedding.Load()), Embedded: int(s.embedded.Load())}
 }
 
 // match returns the canned answer closest to the question, if it is close
@@ -246,6 +310,7 @@ func (s *cannedSuggester) match(ctx context.Context, q string) (CannedRef, bool)
 	ready := s.ready
 	s.mu.Unlock()
 	if !ready {
+		s.log.Info("ask waits for the canned answers' index")
 		if err := s.sync(ctx, false); err != nil {
 			s.log.Warn("canned answers unavailable", "err", err)
 			return CannedRef{}, false

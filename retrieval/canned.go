@@ -70,7 +70,14 @@ type CannedChanges struct {
 	// Full says Upsert is every answer: whatever the index holds is
 	// replaced.
 	Full bool
+	// Progress, when set, is told how many of Upsert are embedded so far,
+	// every progressEvery of them and at the end (from several goroutines,
+	// one call at a time).
+	Progress func(done int)
 }
+
+// progressEvery is how many embedded answers pass between Progress calls.
+const progressEvery = 250
 
 // NewCannedIndex returns the canned-answer index that embeds with the
 // knowledge index's embedding. With a data directory it starts from what
@@ -116,7 +123,7 @@ func (c *CannedIndex) reset() {
 // cursor and, when something changed, persists the index. Embedding runs
 // outside the lock: searches go on with the previous answers meanwhile.
 func (c *CannedIndex) Apply(ctx context.Context, ch CannedChanges) error {
-	vecs, err := c.embedAll(ctx, ch.Upsert)
+	vecs, err := c.embedAll(ctx, ch.Upsert, ch.Progress)
 	if err != nil {
 		return err
 	}
@@ -165,9 +172,22 @@ func (c *CannedIndex) embedSafely(ctx context.Context, text string) (v []float32
 
 // embedAll embeds the entries on every core: a first load of thousands
 // of answers is bound by the embedding.
-func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry) ([]sparse, error) {
+func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry, progress func(int)) ([]sparse, error) {
 	out := make([]sparse, len(entries))
 	errs := make([]error, len(entries))
+	var pmu sync.Mutex
+	done := 0
+	tick := func() {
+		if progress == nil {
+			return
+		}
+		pmu.Lock()
+		defer pmu.Unlock()
+		done++
+		if done%progressEvery == 0 || done == len(entries) {
+			progress(done)
+		}
+	}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), max(1, len(entries))) {
@@ -182,6 +202,7 @@ func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry) ([]sp
 					continue
 				}
 				out[i] = sparsify(v)
+				tick()
 			}
 		})
 	}

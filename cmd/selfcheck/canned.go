@@ -43,13 +43,15 @@ NAME is lowercase letters, digits and '-', e.g. cloud-cert.
 const maxTextInput = 1 << 20
 
 // runCanned runs "selfcheck canned ARGS…" against the store where names.
-// Results go to stdout; a usage problem returns a usage error.
-func runCanned(ctx context.Context, args []string, where canned.Config, stdin io.Reader, stdout, stderr io.Writer) error {
+// Results go to stdout; a usage problem returns a usage error. index, when
+// set, brings the canned answers' search index up to date after a change
+// (see cannedIndexer).
+func runCanned(ctx context.Context, args []string, where canned.Config, index cannedIndexFunc, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return usageErr("canned 명령을 적어 주세요(add, show, list, rm, export, import). selfcheck canned --help로 확인하세요.", "canned: missing command; see selfcheck canned --help")
 	}
 	cmd, rest := args[0], args[1:]
-	c := cannedCLI{ctx: ctx, where: where, stdin: stdin, stdout: stdout, stderr: stderr}
+	c := cannedCLI{ctx: ctx, where: where, index: index, stdin: stdin, stdout: stdout, stderr: stderr}
 	switch cmd {
 	case "help", "-h", "-help", "--help":
 		_, err := io.WriteString(stdout, cannedUsage)
@@ -75,6 +77,7 @@ func runCanned(ctx context.Context, args []string, where canned.Config, stdin io
 type cannedCLI struct {
 	ctx            context.Context
 	where          canned.Config // the store: DATA_DIR or DATABASE_URL
+	index          cannedIndexFunc
 	stdin          io.Reader
 	stdout, stderr io.Writer
 }
@@ -173,8 +176,11 @@ func (c cannedCLI) add(args []string) error {
 	if err != nil {
 		return inputError(name, err)
 	}
-	_, err = fmt.Fprintf(c.stdout, "saved canned answer %q (%d characters)\n", a.Name, utf8.RuneCountInString(a.Text))
-	return err
+	if _, err := fmt.Fprintf(c.stdout, "saved canned answer %q (%d characters)\n", a.Name, utf8.RuneCountInString(a.Text)); err != nil {
+		return err
+	}
+	c.updateIndex(s)
+	return nil
 }
 
 func (c cannedCLI) show(args []string) error {
@@ -284,8 +290,11 @@ func (c cannedCLI) remove(args []string) error {
 	if err := s.Delete(c.ctx, pos[0], *by); err != nil {
 		return inputError(pos[0], err)
 	}
-	_, err = fmt.Fprintf(c.stdout, "removed canned answer %q\n", pos[0])
-	return err
+	if _, err := fmt.Fprintf(c.stdout, "removed canned answer %q\n", pos[0]); err != nil {
+		return err
+	}
+	c.updateIndex(s)
+	return nil
 }
 
 func (c cannedCLI) export(args []string) error {
@@ -379,6 +388,32 @@ func (c cannedCLI) importFile(args []string) error {
 	for _, n := range res.Updated {
 		fmt.Fprintf(&b, "  updated %s\n", n)
 	}
-	_, err = io.WriteString(c.stdout, b.String())
-	return err
+	if _, err := io.WriteString(c.stdout, b.String()); err != nil {
+		return err
+	}
+	if len(res.Added)+len(res.Updated) > 0 {
+		c.updateIndex(s)
+	}
+	return nil
+}
+
+// cannedIndexFunc brings the canned answers' search index (canned.vec)
+// up to date with the store and returns how many answers it holds.
+type cannedIndexFunc func(ctx context.Context, s *canned.Store) (int, error)
+
+// updateIndex updates canned.vec after a change, so that serve's next
+// start loads the embeddings instead of computing them for every answer.
+// The change is saved whatever happens here: a failure (a read-only
+// DATA_DIR, an embedding server down) only leaves the work to serve, and
+// says so.
+func (c cannedCLI) updateIndex(s *canned.Store) {
+	if c.index == nil {
+		return
+	}
+	n, err := c.index(c.ctx, s)
+	if err != nil {
+		fmt.Fprintf(c.stderr, "selfcheck: the change is saved, but the search index of canned answers was not updated (serve will rebuild it at its next start): %v\n", err)
+		return
+	}
+	fmt.Fprintf(c.stderr, "search index of canned answers updated (%d answers)\n", n)
 }

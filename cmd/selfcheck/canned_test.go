@@ -16,7 +16,7 @@ import (
 func runCannedTest(t *testing.T, dataDir, stdin string, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	err = runCanned(t.Context(), args, canned.Config{Dir: dataDir}, strings.NewReader(stdin), &out, &errOut)
+	err = runCanned(t.Context(), args, canned.Config{Dir: dataDir}, nil, strings.NewReader(stdin), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 

@@ -61,3 +61,21 @@ func openCannedIfPresent(ctx context.Context, cfg config, log *slog.Logger) (*ca
 	}
 	return s, nil
 }
+
+// cannedIndexer updates the canned answers' index under DATA_DIR the way
+// serve does (the same knowledge, embedding and index directory), from
+// the CLI after a change. With DATABASE_URL each replica keeps its own
+// index in its own DATA_DIR: this updates the one of the machine the
+// command runs on.
+func cannedIndexer(cfg config, log *slog.Logger) cannedIndexFunc {
+	return func(ctx context.Context, s *canned.Store) (int, error) {
+		e, _, err := newEngine(ctx, cfg, log, true, cannedSource{s}, nil)
+		if err != nil {
+			return 0, err
+		}
+		if err := e.RefreshCanned(ctx); err != nil {
+			return 0, err
+		}
+		return e.CannedStatus().Answers, nil
+	}
+}

@@ -93,7 +93,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		return runServeCommand(ctx, cfg, log, getenv, stderr)
 	case "canned":
-		return runCanned(ctx, rest, cfg.cannedConfig(), stdin, stdout, stderr)
+		return runCanned(ctx, rest, cfg.cannedConfig(), cannedIndexer(cfg, log), stdin, stdout, stderr)
 	case "db":
 		return runDB(ctx, cfg, rest, stdout)
 	case "stats":

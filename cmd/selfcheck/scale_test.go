@@ -264,7 +264,7 @@ func BenchmarkServeMemory(b *testing.B) {
 
 // coldScaleDir returns a new DATA_DIR with n answers in the store and
 // their embeddings not on disk yet: a first start ever.
-func coldScaleDir(b *testing.B, n int) string {
+func coldScaleDir(b testing.TB, n int) string {
 	cold := b.TempDir()
 	store, err := canned.Open(b.Context(), canned.Config{Dir: cold})
 	if err != nil {

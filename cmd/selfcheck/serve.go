@@ -51,6 +51,8 @@ type serveDeps struct {
 	// review; nil with STATS=off. ChecklistVersion goes on report covers.
 	History          bot.ReviewHistory
 	ChecklistVersion string
+	// Ready are the conditions of GET /readyz (see readyChecks).
+	Ready []bot.ReadyCheck
 }
 
 // serveConfig is the Slack part of the environment. docs/slack.md
@@ -191,6 +193,7 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		QuickReview:   deps.QuickReview,
 		Stats:         deps.Stats,
 		Feedback:      deps.Feedback,
+		Ready:         deps.Ready,
 
 		History:          deps.History,
 		ChecklistVersion: deps.ChecklistVersion,

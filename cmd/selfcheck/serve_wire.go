@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"time"
 
+	"github.com/selfcheck/selfcheck/bot"
 	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/canned"
+	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -82,6 +86,7 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		State:            state,
 		Stats:            botStats(st),
 		Feedback:         e,
+		Ready:            readyChecks(e),
 		History:          reviewHistoryOf(st),
 		ChecklistVersion: kb.Version,
 		QuickReview: func(ctx context.Context, itemID, draft string) (knowledge.Report, error) {
@@ -91,4 +96,25 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 			return kb.Review(itemID, draft, knowledge.ReviewOptions{})
 		},
 	}, stderr)
+}
+
+// readyChecks are the conditions of serve's /readyz. The knowledge and
+// the stores are loaded and opened before serve listens, so what remains
+// to wait for is the canned answers' index: with canned.vec missing (a
+// first start, or one after the file was lost) it embeds every answer,
+// and a replica answering meanwhile would keep its users waiting.
+func readyChecks(e *engine.Engine) []bot.ReadyCheck {
+	return []bot.ReadyCheck{
+		{Name: "knowledge", Check: func(context.Context) error { return nil }},
+		{Name: "canned_index", Check: func(context.Context) error {
+			st := e.CannedStatus()
+			switch {
+			case st.Ready:
+				return nil
+			case st.Embedding > 0:
+				return fmt.Errorf("embedding %d of %d answers", st.Embedded, st.Embedding)
+			}
+			return errors.New("loading")
+		}},
+	}
 }
