@@ -129,13 +129,25 @@ func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, 
 	if threadTS == "" {
 		threadTS = ev.TS
 	}
-	ts, err := b.postMessage(dctx, log, ev.Channel, threadTS, paginate(renderNotice(textFilePending))[0], "")
-	if err != nil {
-		log.Warn("placeholder not posted", "error", err)
+	// The review streams as a plan; where Slack refuses it, a
+	// placeholder is updated in place with the overview.
+	plan := b.startPlan(dctx, log, ev, "", threadTS, textPlanFile, textTaskRead)
+	var ts string
+	if plan == nil {
+		var err error
+		ts, err = b.postMessage(dctx, log, ev.Channel, threadTS, paginate(renderNotice(textFilePending))[0], "")
+		if err != nil {
+			log.Warn("placeholder not posted", "error", err)
+		}
 	}
 	wctx, wcancel := b.detach(ctx, b.cfg.WorkTimeout)
-	msgs := b.fileWork(wctx, log, ev, files)
+	msgs := b.fileWork(wctx, log, ev, files, plan)
 	wcancel()
+	if plan != nil {
+		plan.finish(dctx, msgs, "file:"+ev.TS)
+		return
+	}
+	var err error
 	if ts != "" {
 		if err = b.updateMessage(dctx, log, ev.Channel, ts, msgs[0]); err == nil {
 			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:], "file:"+ev.TS)
@@ -153,7 +165,7 @@ func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, 
 // fileWork downloads and reviews the first file and renders the reply.
 // Like perform it never fails: problems become a message for the user,
 // and are logged (sizes and IDs, never the file's name or content).
-func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, files []sharedFile) (msgs []message) {
+func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, files []sharedFile, plan *formPlan) (msgs []message) {
 	start := time.Now()
 	f := files[0]
 	item := fileItem(fromSlack(stripMentions(ev.Text, b.userID())))
@@ -219,6 +231,7 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 		return paginate(b.renderError(err))
 	}
 	attrs = append(attrs, "items", len(rep.Items))
+	plan.items(ctx, rep)
 	leads := b.compareReviews(ctx, log, ev.User, rep.Items)
 	out := paginate(renderFormOverview(rep, item, len(files), "항목별 결과가 이어서 이 스레드에 올라와요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요."))
 	for _, r := range rep.Items {

@@ -147,6 +147,13 @@ func parseMessageText(text string, private bool) intent {
 		}
 		return intent{kind: intentAsk, item: id, text: text}
 	}
+	if word, body, _ := strings.Cut(text, " "); (strings.EqualFold(word, formWord) || word == "전체") && looksLikeDraft(strings.TrimSpace(body)) {
+		return intent{kind: intentReviewForm, text: strings.TrimSpace(body)}
+	}
+	if !explicit && looksLikeForm(text) {
+		// A whole form pasted in the DM: every item, as a file would be.
+		return intent{kind: intentReviewForm, text: text}
+	}
 	switch {
 	case ok && rest == "" && explicit:
 		return intent{kind: intentNeedDraft, item: id}
@@ -182,6 +189,35 @@ func looksLikeDraftInPublic(text string) bool {
 		return true
 	}
 	return n >= publicDraftMinChars && countLines(text) >= draftMinLines && knowledge.FindItemRef(text) != ""
+}
+
+// formHeadingPrefixes may stand before an item number at the start of a
+// form's section heading.
+var formHeadingPrefixes = []string{"검토 항목", "검토항목", "항목", "#"}
+
+// formHeadingMaxChars bounds a heading line.
+const formHeadingMaxChars = 80
+
+// looksLikeForm guesses whether text is a whole pasted form: a draft in
+// which at least two lines start with the headings of different items.
+func looksLikeForm(text string) bool {
+	if !looksLikeDraft(text) {
+		return false
+	}
+	seen := map[string]bool{}
+	for line := range strings.SplitSeq(text, "\n") {
+		line = strings.TrimSpace(line)
+		if utf8.RuneCountInString(line) > formHeadingMaxChars {
+			continue // a paragraph, not a heading
+		}
+		for _, p := range formHeadingPrefixes {
+			line = strings.TrimSpace(strings.TrimPrefix(line, p))
+		}
+		if id, _, ok := knowledge.SplitItemPrefix(line); ok && id != "I" {
+			seen[id] = true
+		}
+	}
+	return len(seen) >= 2
 }
 
 func looksLikeDraftBody(rest string) bool {

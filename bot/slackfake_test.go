@@ -121,8 +121,10 @@ type apiCall struct {
 	Status   string         // assistant.threads.setStatus
 	Loading  string         // assistant.threads.setStatus loading_messages
 	Prompts  []map[string]any
-	Title    string // assistant.threads.setTitle
-	Markdown string // chat.*Stream markdown_text
+	Title    string           // assistant.threads.setTitle
+	Markdown string           // chat.*Stream markdown_text
+	Chunks   []map[string]any // chat.*Stream chunks
+	Mode     string           // chat.startStream task_display_mode
 }
 
 // fakeSlack is an httptest Web API: chat.postMessage, chat.update,
@@ -156,6 +158,10 @@ type fakeSlack struct {
 	// reply missing fields or with the wrong types), after recording the
 	// call with Err "raw".
 	raw map[string]string
+	// chunks makes the streams take chunks (task_update, plan_update …)
+	// as a workspace with the agent features does; without it, a stream
+	// call carrying chunks is refused, as where Slack refuses them.
+	chunks bool
 	// uploads are the files received through files.uploadV2
 	// (uploadfake_test.go), by file ID.
 	uploads map[string]*uploadedFile
@@ -397,16 +403,38 @@ func (f *fakeSlack) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		c := apiCall{Method: method, Channel: form.Get("channel"), ThreadTS: form.Get("thread_ts"), TS: form.Get("ts"),
-			Markdown: form.Get("markdown_text"), User: form.Get("recipient_user_id")}
+			Markdown: form.Get("markdown_text"), User: form.Get("recipient_user_id"), Mode: form.Get("task_display_mode")}
 		if raw := form.Get("blocks"); raw != "" {
 			if err := json.Unmarshal([]byte(raw), &c.Blocks); err != nil {
 				c.Err = "invalid_blocks"
 			}
 		}
+		if raw := form.Get("chunks"); raw != "" {
+			if err := json.Unmarshal([]byte(raw), &c.Chunks); err != nil {
+				c.Err = "invalid_chunks"
+			}
+			for _, ch := range c.Chunks {
+				switch ch["type"] {
+				case "task_update":
+					if ch["id"] == "" || ch["title"] == "" {
+						c.Err = "invalid_chunks"
+					}
+				case "plan_update", "markdown_text", "blocks":
+				default:
+					c.Err = "invalid_chunks"
+				}
+			}
+		}
+		if c.Mode != "" && c.Mode != "plan" && c.Mode != "timeline" {
+			c.Err = "invalid_arguments"
+		}
 		f.mu.Lock()
 		switch {
+		case c.Err != "":
 		case fail:
 			c.Err = code
+		case len(c.Chunks) > 0 && !f.chunks:
+			c.Err = "invalid_chunks"
 		case method == "chat.startStream" && c.ThreadTS == "":
 			c.Err = "invalid_arguments"
 		case method == "chat.startStream" && !strings.HasPrefix(c.Channel, "D") && (c.User == "" || form.Get("recipient_team_id") == ""):

@@ -108,6 +108,9 @@ func (b *Bot) answerEvent(ctx context.Context, log *slog.Logger, ev innerEvent, 
 	if !auto && b.streamReview(ctx, log, ev, teamID, threadTS, in, eventID) {
 		return
 	}
+	if !auto && b.streamForm(ctx, log, ev, teamID, threadTS, in, eventID) {
+		return
+	}
 	// With a model, an answer streams: the status shows until its first
 	// text, the final message adds the rest.
 	var stream *answerStream
