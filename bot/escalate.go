@@ -44,6 +44,7 @@ const (
 	textPrivateQuestion = "비공개 질문"
 	textQuestionLink    = "<%s|질문 보기>"
 	textEscalateSent    = "🙋 담당자에게 전달했어요. 확인 후 연락드릴게요."
+	textEscalateMore    = "🙋 <@%s>님이 담당자 요청에 내용을 덧붙였어요."
 	textEscalateTwice   = "🙋 이 답변은 이미 담당자에게 전달했어요."
 	textEscalateNoTeam  = "🚧 담당자 연결이 설정되지 않았어요. 운영자에게 SUPPORT_CHANNEL 또는 SUPPORT_STAFF_IDS 설정을 요청해 주세요."
 	textResolved        = "✅ <@%s>님이 해결됨으로 표시했어요."
@@ -135,11 +136,13 @@ func (b *Bot) onButtons(ctx context.Context, log *slog.Logger, ic slack.Interact
 		}
 		switch a.ActionID {
 		case actionEscalate:
-			b.onEscalate(ctx, log, clickOf(ic), a)
+			b.onEscalate(ctx, log, clickOf(ic), a, ic.TriggerID)
 		case actionResolve:
 			b.onResolve(ctx, log, clickOf(ic), a)
 		case actionCannedFull:
 			b.onCannedFull(ctx, log, clickOf(ic), a)
+		case actionSaveCandidate:
+			b.onSaveCandidate(ctx, log, ic, a)
 		case actionReport:
 			b.onReport(ctx, log, clickOf(ic), a)
 		}
@@ -159,71 +162,150 @@ func (b *Bot) teamMention() string {
 	return strings.Join(ids, " ")
 }
 
-// onEscalate hands the answered question to the support team, once per
-// user and answer. An answer in a channel thread gets a message in that
-// thread mentioning the team, with the question's link (and a copy in
-// SupportChannel); an answer only its reader can see (a review, a DM, a
-// /selfcheck reply) goes to SupportChannel or to the staff by DM with
-// the user and the item only, never what was written.
-func (b *Bot) onEscalate(ctx context.Context, log *slog.Logger, c click, a *slack.BlockAction) {
+// onEscalate answers a click on "담당자에게 묻기": with a trigger_id it
+// opens the modal that asks what is unclear and how urgent it is
+// (escalatemodal.go), and the escalation goes out when it is submitted;
+// an auto answer calls the staff at once as well. Without a trigger_id (a
+// 👎 on an auto answer) or when the modal does not open, the escalation
+// goes out at once without them.
+func (b *Bot) onEscalate(ctx context.Context, log *slog.Logger, c click, a *slack.BlockAction, triggerID string) {
 	kind, rest, _ := strings.Cut(a.Value, "|")
 	item, questionTS, _ := strings.Cut(rest, "|")
-	private := c.ephemeral || c.channel == "" || c.msgTS == "" || isPrivate(innerEvent{Channel: c.channel}) || kind == "review"
-	log = log.With("action", "escalate", "user", c.user, "channel", c.channel, "item", cmpItem(item), "private", private)
+	req := escalationRequest{click: c, kind: kind, item: item, questionTS: questionTS, actionTS: a.ActionTs}
+	if triggerID == "" || !b.canEscalate(req) {
+		b.escalate(ctx, log, req)
+		return
+	}
+	if kind == kindAuto {
+		b.escalate(ctx, log, req)
+	}
+	b.openEscalationModal(ctx, log, req, triggerID)
+}
+
+// escalationRequest is one request for staff: where the answer was, what
+// it was about, and what the user added in the modal.
+type escalationRequest struct {
+	click
+	kind, item, questionTS, actionTS string
+	// urgency (botstate.Urgency…) and unclear (masked) come from the
+	// modal; empty when the request went out without it.
+	urgency, unclear string
+}
+
+func (r escalationRequest) private() bool {
+	c := r.click
+	return c.ephemeral || c.channel == "" || c.msgTS == "" || isPrivate(innerEvent{Channel: c.channel}) || r.kind == "review"
+}
+
+// key names the request for its once-only check: one per user and answer.
+func (r escalationRequest) key() string {
+	return "escalate:" + r.channel + "/" + cmp.Or(r.msgTS, "eph/"+r.actionTS) + "/" + r.user
+}
+
+// thread is the thread the request is about ("" for a private answer).
+func (r escalationRequest) thread() string {
+	if r.private() {
+		return ""
+	}
+	return cmp.Or(r.threadTS, r.msgTS)
+}
+
+// canEscalate reports whether a support team is configured to take r.
+func (b *Bot) canEscalate(r escalationRequest) bool {
 	team := b.teamMention()
 	noTeam := team == "" && b.cfg.SupportChannel == ""
 	// A private request goes to a channel or to people, not to a group.
-	noPrivateRoute := private && b.cfg.SupportChannel == "" && len(b.cfg.SupportStaff) == 0
-	if noTeam || noPrivateRoute {
+	noPrivateRoute := r.private() && b.cfg.SupportChannel == "" && len(b.cfg.SupportStaff) == 0
+	return !noTeam && !noPrivateRoute
+}
+
+// escalate hands the answered question to the support team, once per
+// user and answer. An answer in a channel thread gets a message in that
+// thread mentioning the team, with the question's link (and a copy in
+// SupportChannel naming the item, the urgency and the masked question);
+// an answer only its reader can see (a review, a DM, a /selfcheck reply)
+// goes to SupportChannel or to the staff by DM with the user, the item
+// and what they wrote in the modal, never the question or draft. A second
+// request with details from the modal adds them to the first.
+func (b *Bot) escalate(ctx context.Context, log *slog.Logger, r escalationRequest) {
+	c := r.click
+	private := r.private()
+	log = log.With("action", "escalate", "user", c.user, "channel", c.channel, "item", cmpItem(r.item), "private", private,
+		"urgency", r.urgency)
+	if !b.canEscalate(r) {
 		log.Warn("escalation not possible: no support team configured")
 		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textEscalateNoTeam)
 		return
 	}
-	key := "escalate:" + c.channel + "/" + cmp.Or(c.msgTS, "eph/"+a.ActionTs) + "/" + c.user
-	if !b.once(ctx, log, key, "escalation") {
-		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textEscalateTwice)
-		return
-	}
-	b.recordEscalation(ctx, log, item, false)
+	key := r.key()
 	// The resolve button names the escalation by a digest of its key: the
 	// same on every copy, so that one click resolves it.
 	sum := sha256.Sum256([]byte(key))
+	id := hex.EncodeToString(sum[:8])
+	first := b.once(ctx, log, key, "escalation")
+	if !first && r.urgency == "" && r.unclear == "" {
+		b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textEscalateTwice)
+		return
+	}
+	if first {
+		b.recordEscalation(ctx, log, r.item, false)
+	}
 	resolve := slack.NewActionBlock(blockResolve,
-		slack.NewButtonBlockElement(actionResolve, item+"|"+hex.EncodeToString(sum[:8]), plain(textResolveButton)).WithStyle(slack.StylePrimary))
-	itemLabel := escapeText(cmp.Or(item, textNoItem))
+		slack.NewButtonBlockElement(actionResolve, r.item+"|"+id, plain(textResolveButton)).WithStyle(slack.StylePrimary))
+	itemLabel := escapeText(cmp.Or(r.item, textNoItem))
+	team := b.teamMention()
 	b.spawn(log, "escalation", func() {
 		dctx, cancel := b.detach(ctx, deliveryTimeout)
 		defer cancel()
+		details := r.details(itemLabel)
 		if private {
+			if first {
+				b.openRecord(dctx, log, r, id, "")
+			}
 			what := textPrivateQuestion
-			if kind == "review" {
+			if r.kind == "review" {
 				what = textPrivateReview
 			}
-			text := fmt.Sprintf(textEscalatePrivate, c.user, itemLabel, what, c.user)
+			text := fmt.Sprintf(textEscalatePrivate, c.user, itemLabel, what, c.user) + details
+			if !first {
+				text = fmt.Sprintf(textEscalateMore, c.user) + details
+			}
 			b.notifyTeam(dctx, log, strings.TrimSpace(team+" "+text), resolve)
-			b.tellLater(ctx, log, c.responseURL, c.channel, c.user, textEscalateSent)
+			b.tellUser(ctx, log, r, textEscalateSent)
 			return
 		}
-		link := ""
-		pl, err := b.api.GetPermalinkContext(dctx, &slack.PermalinkParameters{Channel: c.channel, Ts: cmp.Or(questionTS, c.threadTS, c.msgTS)})
-		if err != nil {
-			log.Warn("question link unavailable", "error", err)
+		link, linkText := b.questionLink(dctx, log, c.channel, cmp.Or(r.questionTS, c.threadTS, c.msgTS))
+		if first {
+			b.openRecord(dctx, log, r, id, link)
 		} else {
-			link = " " + fmt.Sprintf(textQuestionLink, pl)
+			b.setUrgency(dctx, log, id, r.urgency)
 		}
-		text := fmt.Sprintf(textEscalatePublic, c.user, cmp.Or(team, "<#"+b.cfg.SupportChannel+">")) + link
-		m := message{Text: text, Blocks: []slack.Block{sectionBlock(text), resolve}}
+		text := fmt.Sprintf(textEscalatePublic, c.user, cmp.Or(team, "<#"+b.cfg.SupportChannel+">")) + linkText + details
+		if !first {
+			text = fmt.Sprintf(textEscalateMore, c.user) + details
+		}
+		m := message{Text: text, Blocks: []slack.Block{sectionBlock(text)}}
+		if first {
+			m.Blocks = append(m.Blocks, resolve)
+		}
 		if _, err := b.postMessage(dctx, log, c.channel, cmp.Or(c.threadTS, c.msgTS), m, ""); err != nil {
 			log.Error("escalation not posted in the thread", "error", err)
 		}
 		if b.cfg.SupportChannel != "" {
-			ct := fmt.Sprintf(textEscalateChannel, c.user, itemLabel) + link
+			ct := fmt.Sprintf(textEscalateChannel, c.user, itemLabel) + linkText + details +
+				b.maskedQuestion(dctx, log, c.channel, cmp.Or(r.questionTS, c.threadTS, c.msgTS))
+			if !first {
+				ct = fmt.Sprintf(textEscalateMore, c.user) + linkText + details
+			}
 			cm := message{Text: ct, Blocks: []slack.Block{sectionBlock(ct), resolve}}
 			if _, err := b.postMessage(dctx, log, b.cfg.SupportChannel, "", cm, ""); err != nil {
 				log.Error("escalation not posted to the support channel", "error", err)
 			}
 		}
-		log.Info("escalation opened")
+		if r.urgency != "" || r.unclear != "" {
+			b.tellUser(ctx, log, r, textEscalateSent)
+		}
+		log.Info("escalation opened", "first", first)
 	})
 }
 
@@ -260,6 +342,7 @@ func (b *Bot) onResolve(ctx context.Context, log *slog.Logger, c click, a *slack
 	}
 	b.recordEscalation(ctx, log, item, true)
 	log.Info("escalation resolved")
+	b.offerCandidate(ctx, log, id, c.user)
 	if c.ephemeral || c.msgTS == "" || len(c.blocks) == 0 {
 		return
 	}

@@ -167,7 +167,7 @@ func (b *Bot) onFeedback(ctx context.Context, log *slog.Logger, ic slack.Interac
 		if changed && fv.vote == botstate.VoteDown && fv.kind == kindAuto {
 			// A 👎 on an answer nobody asked the bot for calls the staff
 			// at once (channel.go).
-			b.onEscalate(ctx, log, clickOf(ic), &slack.BlockAction{ActionID: actionEscalate, Value: kindAuto + "|" + fv.item + "|", ActionTs: a.ActionTs})
+			b.onEscalate(ctx, log, clickOf(ic), &slack.BlockAction{ActionID: actionEscalate, Value: kindAuto + "|" + fv.item + "|", ActionTs: a.ActionTs}, "")
 		}
 		if fv.vote == botstate.VoteUp {
 			if changed && prev == botstate.VoteDown {

@@ -94,7 +94,7 @@ func (b *Bot) staffHome(ctx context.Context, log *slog.Logger) []slack.Block {
 		blocks = append(blocks, renderOverview(r)...)
 		blocks = append(blocks, b.downVoteBlocks(ctx, log)...)
 	}
-	blocks = append(blocks, sectionBlock(b.channelModesHome(ctx, log)))
+	blocks = append(blocks, sectionBlock(b.openEscalationsHome(ctx, log)), sectionBlock(b.channelModesHome(ctx, log)))
 	blocks = append(blocks, contextBlock(textHomeStaffNote), slack.NewDividerBlock())
 	return append(blocks, b.guideHome()...)
 }

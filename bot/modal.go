@@ -53,6 +53,9 @@ const (
 // channel, and a view submission does not carry one).
 type modalMeta struct {
 	Channel string `json:"channel,omitempty"`
+	// Candidate is the staff reply the modal was prefilled from
+	// (candidate.go), marked saved when the answer is.
+	Candidate string `json:"candidate,omitempty"`
 }
 
 // onInteraction routes an interaction and returns what to ack it with:
@@ -68,6 +71,8 @@ func (b *Bot) onInteraction(ctx context.Context, log *slog.Logger, ic slack.Inte
 		return b.onSaveSubmission(ctx, log, ic)
 	case ic.Type == slack.InteractionTypeViewSubmission && ic.View.CallbackID == callbackFeedbackReason:
 		return b.onFeedbackSubmission(ctx, log, ic)
+	case ic.Type == slack.InteractionTypeViewSubmission && ic.View.CallbackID == callbackEscalate:
+		return b.onEscalateSubmission(ctx, log, ic)
 	default:
 		log.Debug("interaction ignored", "type", string(ic.Type), "callback_id", ic.CallbackID)
 	}
@@ -105,7 +110,13 @@ func (b *Bot) onSaveShortcut(ctx context.Context, log *slog.Logger, ic slack.Int
 // prefilled from the message, and a checkbox to replace an existing
 // answer. channel rides along in private_metadata.
 func cannedModal(text, channel string) slack.ModalViewRequest {
-	text = strings.TrimSpace(text)
+	return cannedModalFor(canned.Answer{Text: text}, channel, "")
+}
+
+// cannedModalFor is cannedModal with the name and item prefilled too, and
+// the candidate it comes from ("" for none) in private_metadata.
+func cannedModalFor(a canned.Answer, channel, candidate string) slack.ModalViewRequest {
+	text := strings.TrimSpace(a.Text)
 	cut := textLen(text) > maxModalText
 	if cut {
 		text = cutUnits(text, maxModalText)
@@ -114,8 +125,10 @@ func cannedModal(text, channel string) slack.ModalViewRequest {
 	name := slack.NewPlainTextInputBlockElement(plain("예: cloud-cert"), actionCannedInput)
 	name.MaxLength = canned.MaxNameLen
 	name.FocusOnLoad = true
+	name.InitialValue = a.Name
 	item := slack.NewPlainTextInputBlockElement(plain("예: 1.3"), actionCannedInput)
 	item.MaxLength = canned.MaxItemLen
+	item.InitialValue = a.Item
 	body := slack.NewPlainTextInputBlockElement(nil, actionCannedInput)
 	body.Multiline = true
 	body.MaxLength = maxModalText
@@ -133,7 +146,7 @@ func cannedModal(text, channel string) slack.ModalViewRequest {
 	if cut {
 		blocks = append(blocks, contextBlock(fmt.Sprintf(textModalCut, maxModalText)))
 	}
-	meta, _ := json.Marshal(modalMeta{Channel: channel}) // a struct of strings always marshals
+	meta, _ := json.Marshal(modalMeta{Channel: channel, Candidate: candidate}) // a struct of strings always marshals
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackSaveCanned,
@@ -220,6 +233,7 @@ func (b *Bot) onSaveSubmission(ctx context.Context, log *slog.Logger, ic slack.I
 		if o.err != nil {
 			return b.submissionErrors(log, o.err, a.Text)
 		}
+		b.markCandidateSaved(ctx, log, meta.Candidate, o.saved.Name)
 		b.notifyUser(ctx, log, meta.Channel, user, savedText(o.saved.Name, o.existed))
 		return nil
 	case <-timer.C:
@@ -239,6 +253,8 @@ func (b *Bot) onSaveSubmission(ctx context.Context, log *slog.Logger, ic slack.I
 		text := savedText(o.saved.Name, o.existed)
 		if o.err != nil {
 			text = fmt.Sprintf(textModalLate, a.Name, lateReason(o.err, a.Text))
+		} else {
+			b.markCandidateSaved(ctx, log, meta.Candidate, o.saved.Name)
 		}
 		b.notifyUser(ctx, log, meta.Channel, user, text)
 	})

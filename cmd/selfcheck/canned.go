@@ -34,6 +34,9 @@ Commands:
   export FILE      write all answers as YAML, for review in git ("-": stdout)
   import FILE [--force] [--by WHO]
                    load answers from YAML or JSON ("-": stdin)
+  candidates [--json]
+                   staff replies that resolved a Slack escalation, offered
+                   as canned answers and not saved yet (masked)
 
 NAME is lowercase letters, digits and '-', e.g. cloud-cert.
 `

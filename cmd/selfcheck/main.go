@@ -93,6 +93,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "serve":
 		return runServeCommand(ctx, cfg, log, getenv, stderr)
 	case "canned":
+		if len(rest) > 0 && rest[0] == "candidates" {
+			return runCandidates(ctx, cfg.botstateConfig(), rest[1:], stdout)
+		}
 		return runCanned(ctx, rest, cfg.cannedConfig(), cannedIndexer(cfg, log), stdin, stdout, stderr)
 	case "db":
 		return runDB(ctx, cfg, rest, stdout)
