@@ -27,7 +27,7 @@ func runCandidates(ctx context.Context, where botstate.Config, args []string, st
 	if pos, err := parseFlags(fs, args); err != nil {
 		return err
 	} else if len(pos) > 0 {
-		return usageError{msg: "canned candidates takes no arguments"}
+		return usageErr("canned candidates 명령은 인수를 받지 않습니다.", "canned candidates takes no arguments")
 	}
 	list, err := readCandidates(ctx, where)
 	if err != nil {
