@@ -82,6 +82,11 @@ type Config struct {
 	// download; 0 means DefaultMaxFileBytes.
 	Files        FileReviewer
 	MaxFileBytes int64
+	// ReportFiles reviews a file again for its report (보고서 받기) when
+	// the review shown is no longer in memory (a restart, another
+	// replica); it must not count the review in the statistics again. Nil
+	// asks the user to review again instead (reports.go).
+	ReportFiles FileReviewer
 	// Items lists the items the knowledge base has guidance for; it feeds
 	// the help text and the "unknown item" replies.
 	Items []knowledge.ItemInfo

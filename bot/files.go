@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,7 +73,7 @@ func (b *Bot) formReview(ctx context.Context, log *slog.Logger, text string, o o
 		if o.conversation != nil {
 			thread = o.conversation.thread
 		}
-		d.Footer = append(d.Footer, b.offerReport(o.userID, o.channelID, thread, "", rep, leads)...)
+		d.Footer = append(d.Footer, b.offerReport(o.userID, o.channelID, thread, "", fileSource{}, rep, leads)...)
 	}
 	return d, nil
 }
@@ -184,44 +183,15 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 			return paginate(b.renderError(err))
 		}
 	}
-	limit := cmp.Or(b.cfg.MaxFileBytes, DefaultMaxFileBytes)
-	tooLarge := fmt.Sprintf(textFileTooLarge, limit>>20)
-	if f.Size > limit {
-		attrs = append(attrs, "rejected", "too large", "bytes", f.Size)
-		return notice(tooLarge)
-	}
-	info, _, _, err := b.api.GetFileInfoContext(ctx, f.ID, 0, 0)
-	if err != nil {
-		log.Warn("files.info failed", "file", f.ID, "error", err)
-		return notice(textFileNotFetched)
-	}
-	switch {
-	case info.IsExternal:
-		return notice(textFileExternal)
-	case int64(info.Size) > limit:
-		attrs = append(attrs, "rejected", "too large", "bytes", info.Size)
-		return notice(tooLarge)
-	case info.URLPrivateDownload == "" && info.URLPrivate == "":
-		log.Warn("file has no download URL", "file", f.ID)
-		return notice(textFileNotFetched)
-	}
-	url := info.URLPrivateDownload
-	if url == "" {
-		url = info.URLPrivate
-	}
-	buf := &cappedBuffer{max: limit}
-	if err := b.api.GetFileContext(ctx, url, buf); err != nil {
-		if errors.Is(err, errFileTooLarge) {
-			attrs = append(attrs, "rejected", "too large")
-			return notice(tooLarge)
+	data, name, failure, rejected := b.fetchFile(ctx, log, f.ID, f.Size)
+	if failure != "" {
+		if rejected != "" {
+			attrs = append(attrs, "rejected", rejected)
 		}
-		// The error may quote the download URL, which names the file:
-		// only its kind is logged.
-		log.Warn("file download failed", "file", f.ID, "reason", downloadFailure(err))
-		return notice(textFileNotFetched)
+		return notice(failure)
 	}
-	attrs = append(attrs, "bytes", len(buf.b))
-	rep, err := b.cfg.Files.ReviewFile(ctx, buf.b, item)
+	attrs = append(attrs, "bytes", len(data))
+	rep, err := b.cfg.Files.ReviewFile(ctx, data, item)
 	if err != nil {
 		if usererr.Is(err) {
 			attrs = append(attrs, "rejected", "unreadable")
@@ -241,7 +211,7 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 	if thread == "" {
 		thread = ev.TS
 	}
-	return withReportOffer(b.guided(out), b.offerReport(ev.User, ev.Channel, thread, info.Name, rep, leads))
+	return withReportOffer(b.guided(out), b.offerReport(ev.User, ev.Channel, thread, name, fileSource{ID: f.ID, Item: item}, rep, leads))
 }
 
 // fileItem is the item a message with a file names ("1.3", "1.3 검토"),

@@ -28,9 +28,12 @@ import (
 // evidence, notes), never the draft or the file, in a bounded cache
 // whose entries expire after reportTTL. Nothing of it is written to
 // disk or to the bot's state, since the quotes are the applicant's
-// confidential text. The cost is that a restart, or a click that reaches
-// another replica, finds nothing; the user is then asked to review again
-// rather than shown an error.
+// confidential text. A click that finds nothing (after a restart, past
+// the TTL, or on another replica) rebuilds the review from the file when
+// the review was of a file still in Slack (its ID rides in the button;
+// Config.ReportFiles reviews it again without counting it); a pasted
+// form, or a file no longer there, gets "다시 검토해 주세요" rather than
+// an error.
 
 const (
 	actionReport = "report_file"
@@ -55,6 +58,11 @@ const (
 	textReportTitle  = "자가 점검 검토 보고서"
 )
 
+// fileSource names the file a review came from ("" for a pasted form)
+// and the item asked for ("" for the whole form), for rebuilding the
+// review when it is no longer kept.
+type fileSource struct{ ID, Item string }
+
 // reportEntry is one review kept for its report.
 type reportEntry struct {
 	user, channel, thread string
@@ -70,13 +78,34 @@ type reportCache struct {
 	now   func() time.Time
 	m     map[string]*reportEntry
 	order []string // tokens, oldest first
+	// rebuilding holds the token|format of reports being rebuilt from
+	// their file, so that a double click rebuilds once.
+	rebuilding map[string]bool
 }
 
 func newReportCache(now func() time.Time) *reportCache {
 	if now == nil {
 		now = time.Now
 	}
-	return &reportCache{now: now, m: map[string]*reportEntry{}}
+	return &reportCache{now: now, m: map[string]*reportEntry{}, rebuilding: map[string]bool{}}
+}
+
+// claim marks key as being rebuilt; false when it already is (or too many
+// are).
+func (c *reportCache) claim(key string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rebuilding[key] || len(c.rebuilding) >= maxReports {
+		return false
+	}
+	c.rebuilding[key] = true
+	return true
+}
+
+func (c *reportCache) release(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.rebuilding, key)
 }
 
 // put keeps e and returns the token its buttons carry.
@@ -84,18 +113,29 @@ func (c *reportCache) put(e *reportEntry) string {
 	var b [12]byte
 	_, _ = rand.Read(b[:])
 	token := hex.EncodeToString(b[:])
+	c.putAs(token, e)
+	return token
+}
+
+// putAs keeps e under token.
+func (c *reportCache) putAs(token string, e *reportEntry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e.at = c.now()
-	e.sent = map[reportfile.Format]bool{}
+	if e.at.IsZero() {
+		e.at = c.now()
+	}
+	if e.sent == nil {
+		e.sent = map[reportfile.Format]bool{}
+	}
 	c.evict()
 	for len(c.order) >= maxReports {
 		delete(c.m, c.order[0])
 		c.order = c.order[1:]
 	}
+	if _, ok := c.m[token]; !ok {
+		c.order = append(c.order, token)
+	}
 	c.m[token] = e
-	c.order = append(c.order, token)
-	return token
 }
 
 // evict drops expired entries; the caller holds mu.
@@ -137,22 +177,28 @@ func (c *reportCache) unsend(token string, f reportfile.Format) {
 
 // offerReport keeps a review for its report and returns the blocks that
 // offer it, or nil outside a DM (a channel review offers no button).
-func (b *Bot) offerReport(user, channel, thread, file string, rep engine.FormReport, leads map[string]string) []slack.Block {
+func (b *Bot) offerReport(user, channel, thread, file string, src fileSource, rep engine.FormReport, leads map[string]string) []slack.Block {
 	if !isPrivate(innerEvent{Channel: channel}) || user == "" || len(rep.Items) == 0 {
 		return nil
 	}
+	token := b.reports.put(&reportEntry{user: user, channel: channel, thread: thread, input: b.reportInput(file, rep, leads)})
+	value := func(f reportfile.Format) string { return token + "|" + string(f) + "|" + src.ID + "|" + src.Item }
+	return []slack.Block{
+		contextBlock(textReportOffer),
+		slack.NewActionBlock(blockReport,
+			slack.NewButtonBlockElement(actionReport, value(reportfile.DOCX), plain(textReportDOCX)),
+			slack.NewButtonBlockElement(actionReport, value(reportfile.HTML), plain(textReportHTML))),
+	}
+}
+
+// reportInput is what a report of rep shows.
+func (b *Bot) reportInput(file string, rep engine.FormReport, leads map[string]string) reportfile.Input {
 	in := reportfile.Input{File: file, Version: b.cfg.ChecklistVersion, Items: rep.Items, NotFound: rep.NotFound,
 		Unknown: rep.UnknownSections, Titles: map[string]string{}, Progress: leads}
 	for _, id := range rep.NotFound {
 		in.Titles[id] = b.items[id].Title
 	}
-	token := b.reports.put(&reportEntry{user: user, channel: channel, thread: thread, input: in})
-	return []slack.Block{
-		contextBlock(textReportOffer),
-		slack.NewActionBlock(blockReport,
-			slack.NewButtonBlockElement(actionReport, token+"|"+string(reportfile.DOCX), plain(textReportDOCX)),
-			slack.NewButtonBlockElement(actionReport, token+"|"+string(reportfile.HTML), plain(textReportHTML))),
-	}
+	return in
 }
 
 // withReportOffer appends the offer to the last message of a reply.
@@ -169,11 +215,15 @@ func withReportOffer(msgs []message, offer []slack.Block) []message {
 }
 
 // onReport uploads the report a button asks for into the review's DM
-// thread, or tells the user to review again when the review is gone.
+// thread; when the review is no longer kept it rebuilds it from its file,
+// or tells the user to review again.
 func (b *Bot) onReport(ctx context.Context, log *slog.Logger, c click, a *slack.BlockAction) {
-	token, f, _ := strings.Cut(a.Value, "|")
-	format := reportfile.Format(f)
-	log = log.With("action", "report", "user", c.user, "channel", c.channel, "format", f)
+	parts := strings.SplitN(a.Value, "|", 4)
+	for len(parts) < 4 {
+		parts = append(parts, "")
+	}
+	token, format, src := parts[0], reportfile.Format(parts[1]), fileSource{ID: parts[2], Item: parts[3]}
+	log = log.With("action", "report", "user", c.user, "channel", c.channel, "format", parts[1])
 	if !isPrivate(innerEvent{Channel: c.channel}) || (format != reportfile.DOCX && format != reportfile.HTML) {
 		log.Warn("report click ignored", "reason", "not a DM or unknown format")
 		return
@@ -182,16 +232,27 @@ func (b *Bot) onReport(ctx context.Context, log *slog.Logger, c click, a *slack.
 	b.spawn(log, "report upload", func() {
 		dctx, cancel := b.detach(ctx, uploadTimeout)
 		defer cancel()
-		if !found {
-			log.Info("report unavailable", "reason", "review no longer kept")
-			if _, err := b.postMessage(dctx, log, c.channel, c.threadTS, paginate(renderNotice(textReportGone))[0], ""); err != nil {
-				log.Warn("report: notice not posted", "error", err)
-			}
-			return
-		}
-		if !first {
+		if found && !first {
 			log.Info("report already sent")
 			return
+		}
+		if !found {
+			key := token + "|" + string(format)
+			if !b.reports.claim(key) {
+				log.Info("report already being rebuilt")
+				return
+			}
+			defer b.reports.release(key)
+			var ok bool
+			if e, ok = b.rebuildReview(dctx, log, c, src); !ok {
+				log.Info("report unavailable", "reason", "review no longer kept", "file", src.ID != "")
+				if _, err := b.postMessage(dctx, log, c.channel, c.threadTS, paginate(renderNotice(textReportGone))[0], ""); err != nil {
+					log.Warn("report: notice not posted", "error", err)
+				}
+				return
+			}
+			e.sent = map[reportfile.Format]bool{format: true}
+			b.reports.putAs(token, &e)
 		}
 		if err := b.uploadReport(dctx, e, format); err != nil {
 			b.reports.unsend(token, format)
@@ -201,8 +262,29 @@ func (b *Bot) onReport(ctx context.Context, log *slog.Logger, c click, a *slack.
 			}
 			return
 		}
-		log.Info("report uploaded", "items", len(e.input.Items))
+		log.Info("report uploaded", "items", len(e.input.Items), "rebuilt", !found)
 	})
+}
+
+// rebuildReview reviews a report's file again, for a click whose review
+// is no longer kept: false when the review was of a pasted form, or the
+// file cannot be had or read any more.
+func (b *Bot) rebuildReview(ctx context.Context, log *slog.Logger, c click, src fileSource) (reportEntry, bool) {
+	if src.ID == "" || b.cfg.ReportFiles == nil || (src.Item != "" && b.checkItem(src.Item) != nil) {
+		return reportEntry{}, false
+	}
+	data, name, failure, _ := b.fetchFile(ctx, log, src.ID, 0)
+	if failure != "" {
+		return reportEntry{}, false
+	}
+	rep, err := b.cfg.ReportFiles.ReviewFile(ctx, data, src.Item)
+	if err != nil || len(rep.Items) == 0 {
+		log.Warn("report: file not reviewed again", "file", src.ID, "error", err)
+		return reportEntry{}, false
+	}
+	e := reportEntry{user: c.user, channel: c.channel, thread: c.threadTS, input: b.reportInput(name, rep, nil)}
+	e.at = b.reports.now()
+	return e, true
 }
 
 // uploadReport renders the report and uploads it into the entry's DM

@@ -11,10 +11,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/progress"
+	reportfile "github.com/selfcheck/selfcheck/report"
 )
 
 const fileMsgTS = "1700000000.000100" // the ts fileEvent gives the message with the file
@@ -62,7 +64,7 @@ func TestReportButtonUploadsIntoDMThread(t *testing.T) {
 	h, fh := newFileHarness(t, &fakeFiles{}, func(c *Config) { c.ChecklistVersion = "v-test" })
 	last := reviewFileInDM(t, h, fh, "EvR1", fileMsgTS)
 	values := reportButtons(last.Blocks)
-	if len(values) != 2 || !strings.HasSuffix(values[0], "|docx") || !strings.HasSuffix(values[1], "|html") {
+	if len(values) != 2 || !strings.Contains(values[0], "|docx|F1|") || !strings.Contains(values[1], "|html|F1|") {
 		t.Fatalf("last post has report buttons %v; want DOCX and HTML", values)
 	}
 	for _, v := range append(values, values[0]) { // the DOCX twice
@@ -128,6 +130,55 @@ func TestReportAfterRestart(t *testing.T) {
 		if !strings.Contains(blockTexts(p.Blocks), "다시 검토해 주세요") || p.Channel != "D1" || p.ThreadTS != fileMsgTS {
 			t.Errorf("notice %q in %s/%s; want \"다시 검토해 주세요\" in the DM thread", blockTexts(p.Blocks), p.Channel, p.ThreadTS)
 		}
+	}
+}
+
+// TestReportRebuiltFromFile: a click whose review is no longer kept (the
+// bot restarted) rebuilds the review from the file, still in Slack,
+// with ReportFiles and uploads it into the thread, once for a double
+// click; once the file is gone, the user is asked to review again.
+func TestReportRebuiltFromFile(t *testing.T) {
+	again := &fakeFiles{}
+	h, fh := newFileHarness(t, &fakeFiles{}, func(c *Config) { c.ReportFiles = again })
+	last := reviewFileInDM(t, h, fh, "EvRB1", fileMsgTS)
+	values := reportButtons(last.Blocks)
+	if len(values) != 2 {
+		t.Fatal("no report buttons")
+	}
+	h.bot.reports = newReportCache(nil) // a restart: nothing kept
+	for range 2 {
+		h.clickButton(t, buttonClick("U1", "D1", last.TS, fileMsgTS, actionReport, values[0], "", last.Blocks))
+	}
+	done := h.slack.callsOf("files.completeUploadExternal")
+	if len(done) != 1 || done[0].Channel != "D1" || done[0].ThreadTS != fileMsgTS {
+		t.Fatalf("uploads %+v; want one into the DM thread", done)
+	}
+	if len(again.got) != 1 {
+		t.Errorf("file reviewed again %d times for the report, want 1", len(again.got))
+	}
+	u, _ := h.slack.uploaded(done[0].TS)
+	z, err := zip.NewReader(bytes.NewReader(u.Data), int64(len(u.Data)))
+	if err != nil {
+		t.Fatalf("not a DOCX: %v", err)
+	}
+	f, _ := z.Open("word/document.xml")
+	doc, _ := io.ReadAll(f)
+	if !strings.Contains(string(doc), "1.3-d") {
+		t.Error("the rebuilt report lacks the review")
+	}
+
+	h.bot.reports = newReportCache(nil)
+	fh.mu.Lock()
+	delete(fh.files, "F1")
+	fh.mu.Unlock()
+	before := len(h.slack.accepted("chat.postMessage"))
+	h.clickButton(t, buttonClick("U1", "D1", last.TS, fileMsgTS, actionReport, values[1], "", last.Blocks))
+	posts := h.slack.accepted("chat.postMessage")[before:]
+	if len(posts) != 1 || !strings.Contains(blockTexts(posts[0].Blocks), "다시 검토해 주세요") {
+		t.Errorf("file gone: posts %+v; want the review-again notice", posts)
+	}
+	if n := len(h.slack.callsOf("files.completeUploadExternal")); n != 1 {
+		t.Errorf("%d uploads, want still 1", n)
 	}
 }
 
@@ -246,5 +297,41 @@ func TestFormReviewInDMOffersReport(t *testing.T) {
 	}
 	if u, _ := h.slack.uploaded(done[0].TS); !strings.Contains(string(u.Data), "1.3-d") {
 		t.Error("the uploaded HTML does not hold the review")
+	}
+}
+
+// TestReportCacheBounds: a review is kept for reportTTL and no longer,
+// for its own user only, and at most maxReports are kept (the oldest go
+// first).
+func TestReportCacheBounds(t *testing.T) {
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	c := newReportCache(func() time.Time { return now })
+	tok := c.put(&reportEntry{user: "U1", channel: "D1"})
+	if _, found, _ := c.take(tok, "U2", reportfile.DOCX); found {
+		t.Error("another user's click found the review")
+	}
+	now = now.Add(reportTTL - time.Second)
+	if _, found, first := c.take(tok, "U1", reportfile.DOCX); !found || !first {
+		t.Error("review gone before its TTL")
+	}
+	if _, _, first := c.take(tok, "U1", reportfile.DOCX); first {
+		t.Error("a second click would upload again")
+	}
+	now = now.Add(2 * time.Second)
+	if _, found, _ := c.take(tok, "U1", reportfile.HTML); found {
+		t.Error("review kept past its TTL")
+	}
+	var toks []string
+	for range maxReports + 5 {
+		toks = append(toks, c.put(&reportEntry{user: "U1"}))
+	}
+	if len(c.m) != maxReports || len(c.order) != maxReports {
+		t.Errorf("%d reviews kept, want %d", len(c.m), maxReports)
+	}
+	if _, found, _ := c.take(toks[0], "U1", reportfile.DOCX); found {
+		t.Error("the oldest review was not dropped")
+	}
+	if _, found, _ := c.take(toks[len(toks)-1], "U1", reportfile.DOCX); !found {
+		t.Error("the newest review was dropped")
 	}
 }

@@ -36,6 +36,9 @@ type serveDeps struct {
 	// Files reviews files sent in a DM, within MaxFileBytes.
 	Files        bot.FileReviewer
 	MaxFileBytes int64
+	// ReportFiles reviews a file again, uncounted, for a report whose
+	// review is no longer in memory.
+	ReportFiles bot.FileReviewer
 	// State keeps dedupe, votes and thread topics across restarts; nil
 	// keeps them in memory.
 	State bot.State
@@ -187,6 +190,7 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		SupportStaff:  sc.SupportStaff,
 		RefreshCanned: deps.RefreshCanned,
 		Files:         deps.Files,
+		ReportFiles:   deps.ReportFiles,
 		MaxFileBytes:  deps.MaxFileBytes,
 		State:         deps.State,
 		ShutdownGrace: sc.ShutdownGrace,

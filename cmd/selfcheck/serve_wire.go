@@ -63,6 +63,13 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 	if err != nil {
 		return err
 	}
+	// quiet reviews a file again for its report when the review shown is
+	// no longer in memory: the deterministic review, not counted again in
+	// the statistics and not sent to the model a second time.
+	quiet, err := engine.New(engine.Config{Knowledge: kb, Logger: log})
+	if err != nil {
+		return err
+	}
 	// Canned answers load now and follow the store in the background, not
 	// inside an ask.
 	refresh := cannedRefresh
@@ -82,6 +89,7 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		CannedWriter:     store,
 		RefreshCanned:    e.RefreshCanned,
 		Files:            fileReviewer{e: e, cfg: cfg.extractConfig()},
+		ReportFiles:      fileReviewer{e: quiet, cfg: cfg.extractConfig()},
 		MaxFileBytes:     cfg.MaxFileBytes,
 		State:            state,
 		Stats:            botStats(st),
