@@ -182,7 +182,7 @@ func (b *Bot) streamForm(ctx context.Context, log *slog.Logger, ev innerEvent, t
 		for _, r := range rep.Items {
 			msgs = append(msgs, paginate(withLead(renderReport(r), leads[r.Item]))...)
 		}
-		msgs = withReportOffer(b.guided(msgs), b.offerReport(ev.User, ev.Channel, threadTS, "", rep, leads))
+		msgs = withReportOffer(b.guided(msgs), b.offerReport(ev.User, ev.Channel, threadTS, "", fileSource{}, rep, leads))
 		log.Info("form reviewed", "items", len(rep.Items), "text_len", len(in.text))
 	}()
 	plan.finish(dctx, msgs, eventID)
