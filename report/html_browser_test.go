@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"maps"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -148,4 +149,67 @@ func firstBytes(b []byte, n int) string {
 		b = b[:n]
 	}
 	return string(b)
+}
+
+// wordRe reads a word's box from pdftotext -bbox.
+var wordRe = regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="[0-9.]+" xMax="([0-9.]+)" yMax="[0-9.]+">([^<]*)</word>`)
+
+// TestHTMLPrintsOnA4 prints the HTML report to PDF with headless
+// Chromium, as a user's "Print → Save as PDF" would, and checks that the
+// pages are A4 and that no word reaches into the right margin or past
+// the paper: the page's print CSS keeps every table within the page.
+func TestHTMLPrintsOnA4(t *testing.T) {
+	bin := chromium(t)
+	pdftotext, err := exec.LookPath("pdftotext")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI is set but pdftotext is not installed; .ci/run installs poppler-utils")
+		}
+		t.Skip("pdftotext not installed")
+	}
+	in := longInput(t)
+	page, err := Render(HTML, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	src, pdf := filepath.Join(dir, "report.html"), filepath.Join(dir, "report.pdf")
+	if err := os.WriteFile(src, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	browserRun(t, bin, src, "--no-pdf-header-footer", "--print-to-pdf="+pdf)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, pdftotext, "-bbox", pdf, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pages := regexp.MustCompile(`<page width="([0-9.]+)" height="([0-9.]+)">`).FindAllSubmatch(out, -1)
+	if len(pages) < 1+len(in.Items) {
+		t.Fatalf("%d pages printed, want the cover and a page per item at least", len(pages))
+	}
+	for _, p := range pages {
+		w, _ := strconv.ParseFloat(string(p[1]), 64)
+		h, _ := strconv.ParseFloat(string(p[2]), 64)
+		if math.Abs(w-595.28) > 2 || math.Abs(h-841.89) > 2 {
+			t.Errorf("page %.1f × %.1f pt, want A4 (595.3 × 841.9)", w, h)
+		}
+	}
+	const rightEdge = 595.28 - 12*72/25.4 + 1 // the @page margin, and a point of slack
+	words := wordRe.FindAllSubmatch(out, -1)
+	seen := map[string]bool{}
+	for _, w := range words {
+		xMax, _ := strconv.ParseFloat(string(w[2]), 64)
+		if xMax > rightEdge {
+			t.Errorf("%q reaches %.1f pt, past the right margin at %.1f pt", w[3], xMax, rightEdge)
+		}
+		seen[string(w[3])] = true
+	}
+	for _, r := range in.Items {
+		for _, e := range r.Elements {
+			if !seen[e.ID] {
+				t.Errorf("%s not printed", e.ID)
+			}
+		}
+	}
 }
