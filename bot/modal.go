@@ -14,6 +14,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // callbackSaveCanned is the callback_id of the "Save as canned answer"
@@ -272,7 +273,10 @@ func (b *Bot) submissionErrors(log *slog.Logger, err error, text string) *slack.
 	case errors.As(err, &fe) && (fe.Field == blockCannedName || fe.Field == blockCannedItem || fe.Field == blockCannedText):
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{fe.Field: fieldMessage(fe, text)})
 	}
-	log.Error("canned save failed", "error", err)
+	log.Error("canned save failed", "error", err, "storage", storage.KindOf(err).String())
+	if s := storageText(err); s != "" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{blockCannedText: s})
+	}
 	return slack.NewErrorsViewSubmissionResponse(map[string]string{blockCannedText: textModalFailed})
 }
 

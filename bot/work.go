@@ -13,6 +13,7 @@ import (
 
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/storage"
 	"github.com/selfcheck/selfcheck/usererr"
 )
 
@@ -69,6 +70,9 @@ func (b *Bot) perform(ctx context.Context, log *slog.Logger, in intent, o origin
 		}
 		attrs = append(attrs, "duration_ms", time.Since(start).Milliseconds())
 		if err != nil {
+			if k := storage.KindOf(err); k != storage.Other {
+				attrs = append(attrs, "storage", k.String())
+			}
 			log.Error("work failed", append(attrs, "error", err)...)
 			return
 		}
@@ -243,6 +247,8 @@ func (b *Bot) renderError(err error) doc {
 		return renderUserError(user)
 	case errors.Is(err, context.DeadlineExceeded):
 		return renderNotice(textTimeout)
+	case storageText(err) != "":
+		return renderNotice(storageText(err))
 	}
 	return renderNotice(textFailed)
 }

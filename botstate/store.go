@@ -152,6 +152,9 @@ func migrations() storage.Migrations {
 // Backend says where the state is kept.
 func (s *Store) Backend() storage.Backend { return s.db.Backend }
 
+// Ping checks that the store's database answers, for readiness (/readyz).
+func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
 // Close releases the database. Claims still waiting for their group
 // fail; they were not recorded.
 func (s *Store) Close() error {

@@ -112,6 +112,9 @@ func migrations() storage.Migrations {
 // Backend says where the answers are kept.
 func (s *Store) Backend() storage.Backend { return s.db.Backend }
 
+// Ping checks that the store's database answers, for readiness (/readyz).
+func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
 // beginWrite starts a transaction that changes answers: one writer of
 // this process at a time, and in PostgreSQL one of all replicas (see
 // writeLock). The caller must call release after the transaction ends.

@@ -149,6 +149,9 @@ func migrations() storage.Migrations {
 // Backend says where the statistics are kept.
 func (s *Store) Backend() storage.Backend { return s.db.Backend }
 
+// Ping checks that the store's database answers, for readiness (/readyz).
+func (s *Store) Ping(ctx context.Context) error { return s.db.Ping(ctx) }
+
 // dsn: the same settings as the canned-answer store (see canned's dsn),
 // except synchronous(NORMAL): a count lost to a power cut is not worth
 // an fsync per batch; and secure_delete, so that an expired question's

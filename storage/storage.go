@@ -145,6 +145,9 @@ func OpenPlace(ctx context.Context, p Place) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", p.What, err)
 	}
+	if err := checkSQLiteFile(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", p.What, err)
+	}
 	db, err := Open(ctx, Target{SQLiteDSN: p.DSN(path), SQLitePath: path})
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", p.What, err)

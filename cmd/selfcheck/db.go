@@ -13,19 +13,25 @@ import (
 )
 
 const dbUsage = `Usage:
-  selfcheck db status   the backend (sqlite, or postgres with DATABASE_URL) and each store's schema version
+  selfcheck db status       the backend (sqlite, or postgres with DATABASE_URL) and each store's schema version
+  selfcheck db backup DIR   copy every store (canned answers, statistics, the bot's state) into the new
+                            directory DIR, consistently, while servers run (SQLite; with DATABASE_URL, how
+                            to use pg_dump)
 `
 
 // runDB runs "selfcheck db …". Status opens nothing for writing: it reads
 // the versions as they are, before any server has migrated them, which is
 // what an operator checks during a rolling deploy.
 func runDB(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	if len(args) == 2 && args[0] == "backup" {
+		return runBackup(ctx, cfg, args[1], stdout)
+	}
 	if len(args) != 1 || args[0] != "status" {
 		if len(args) == 1 && (args[0] == "help" || args[0] == "-h" || args[0] == "--help") {
 			_, err := io.WriteString(stdout, dbUsage)
 			return err
 		}
-		return usageErr("db 명령은 selfcheck db status 하나입니다.", "db: want 'selfcheck db status'")
+		return usageErr("db 명령은 selfcheck db status 또는 selfcheck db backup DIR 입니다.", "db: want 'selfcheck db status' or 'selfcheck db backup DIR'")
 	}
 	type row struct {
 		name   string

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/selfcheck/selfcheck/storage"
 	"github.com/selfcheck/selfcheck/usererr"
 )
 
@@ -33,6 +34,9 @@ func exitCode(err error, w io.Writer) int {
 		return 1
 	}
 	fmt.Fprintln(w, "selfcheck:", err)
+	if storage.KindOf(err) == storage.Full {
+		fmt.Fprintln(w, "selfcheck: 저장 공간이 부족해 저장하지 못했어요 (the disk is full): DATA_DIR에 공간을 확보한 뒤 다시 시도해 주세요 (free space and try again)")
+	}
 	if usererr.Is(err) {
 		return 2
 	}

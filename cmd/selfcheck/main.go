@@ -45,6 +45,7 @@ const usage = `selfcheck — 디지털서비스 심사 자가 점검 도우미 (
                                                 질문·누락·피드백 통계, 지원 담당자용 (what applicants asked, missed and voted)
   selfcheck db status                           공유 상태의 위치와 스키마 버전 (where the shared state is, schema versions)
   selfcheck help [COMMAND]                      명령의 사용법 (how to use a command; also COMMAND --help or -h)
+  selfcheck db backup DIR                       모든 저장소를 새 디렉터리에 복사, 서버 실행 중에도 (copy every store into the new directory DIR)
 
 예 (examples), from the repository's root:
   selfcheck ask "1.3에는 무엇이 포함되어야 하나요?"

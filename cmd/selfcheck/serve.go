@@ -54,7 +54,8 @@ type serveDeps struct {
 	// review; nil with STATS=off. ChecklistVersion goes on report covers.
 	History          bot.ReviewHistory
 	ChecklistVersion string
-	// Ready are the conditions of GET /readyz (see readyChecks).
+	// Ready are the conditions of GET /readyz (see readyChecks and
+	// storeChecks).
 	Ready []bot.ReadyCheck
 }
 

@@ -13,6 +13,8 @@ import (
 	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/knowledge"
+	"github.com/selfcheck/selfcheck/stats"
+	"github.com/selfcheck/selfcheck/storage"
 )
 
 // cannedRefresh is how often serve applies changes made to the canned
@@ -94,7 +96,7 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		State:            state,
 		Stats:            botStats(st),
 		Feedback:         e,
-		Ready:            readyChecks(e),
+		Ready:            append(readyChecks(e), storeChecks(log, store, state, st)...),
 		History:          reviewHistoryOf(st),
 		ChecklistVersion: kb.Version,
 		QuickReview: func(ctx context.Context, itemID, draft string) (knowledge.Report, error) {
@@ -124,5 +126,42 @@ func readyChecks(e *engine.Engine) []bot.ReadyCheck {
 			}
 			return errors.New("loading")
 		}},
+	}
+}
+
+// pinger is a store that can say whether its database answers.
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// storeChecks are the readiness checks of the stores: /readyz answers 503
+// while a database cannot be reached (PostgreSQL down, a SQLite file gone
+// read-only), so that a load balancer sends the replica no traffic it
+// would fail. The statistics count only when they are on.
+func storeChecks(log *slog.Logger, canned, state pinger, st *stats.Store) []bot.ReadyCheck {
+	checks := []bot.ReadyCheck{
+		{Name: "canned_store", Check: pingCheck(log, canned)},
+		{Name: "bot_state", Check: pingCheck(log, state)},
+	}
+	if st != nil {
+		checks = append(checks, bot.ReadyCheck{Name: "stats_store", Check: pingCheck(log, st)})
+	}
+	return checks
+}
+
+// pingCheck pings p and says only the kind of failure: /readyz is
+// answered to anyone who can reach the port, and the database's address
+// stays in the log.
+func pingCheck(log *slog.Logger, p pinger) func(context.Context) error {
+	return func(ctx context.Context) error {
+		err := p.Ping(ctx)
+		if err == nil {
+			return nil
+		}
+		log.Warn("store not answering", "error", err)
+		if k := storage.KindOf(err); k != storage.Other {
+			return fmt.Errorf("database %s", k)
+		}
+		return errors.New("database not answering")
 	}
 }
