@@ -56,6 +56,9 @@ func TestKindOf(t *testing.T) {
 	}
 	db, _ := openTestFile(t, "other.db")
 	_, constraint := db.SQL.Exec(`CREATE TABLE t (v TEXT NOT NULL); INSERT INTO t VALUES (NULL)`)
+	if constraint == nil {
+		t.Fatal("a NULL went into a NOT NULL column")
+	}
 	tests := []struct {
 		name string
 		err  error
