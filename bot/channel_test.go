@@ -261,3 +261,57 @@ func TestChannelModeSharedByReplicas(t *testing.T) {
 		})
 	}
 }
+
+// With the real engine judging relevance, a question-shaped message that
+// is small talk gets nothing, a question about the checklist its answer.
+func TestAutoChannelRelevance(t *testing.T) {
+	eng, _ := realEngine(t, nil)
+	h := staffHarness(t, func(c *Config) { c.Answerer, c.Reviewer = eng, eng })
+	h.slashIn(t, testStaff, "C1", "channel auto")
+	h.event(t, eventBody("EvRel1", channelMsg("U1", "오늘 점심 메뉴 정하신 분 계신가요?", "1700009000.000001", "")), "")
+	h.settle(t)
+	if posts := h.slack.accepted("chat.postMessage"); len(posts) != 0 {
+		t.Fatalf("small talk got %d answers", len(posts))
+	}
+	h.event(t, eventBody("EvRel2", channelMsg("U1", autoColloquial, "1700009000.000002", "")), "")
+	h.settle(t)
+	if posts := h.slack.accepted("chat.postMessage"); len(posts) != 1 || posts[0].ThreadTS != "1700009000.000002" {
+		t.Fatalf("a checklist question got %+v; want one threaded answer", posts)
+	}
+}
+
+// The staff Home tab lists the channels' settings.
+func TestHomeTabListsChannelModes(t *testing.T) {
+	h := staffHarness(t)
+	h.slashIn(t, testStaff, "C1", "channel auto")
+	h.event(t, homeOpened("EvHCM", testStaff, "home"), "")
+	h.settle(t)
+	home := h.slack.waitMethod(t, "views.publish", 1)[0]
+	if body := blockTexts(home.Blocks); !strings.Contains(body, "<#C1> — 자동 답변 (auto) (<@"+testStaff+">") {
+		t.Errorf("home tab lacks the channel setting:\n%s", body)
+	}
+}
+
+// "담당자에게 묻기" on an auto answer calls the staff at once and still
+// opens the modal, whose answers follow as an addition.
+func TestAutoAnswerEscalatesAtOnce(t *testing.T) {
+	h := staffHarness(t)
+	h.slashIn(t, testStaff, "C1", "channel auto")
+	const q = "1700009100.000001"
+	h.event(t, eventBody("EvAE", channelMsg("U1", autoQuestion, q, "")), "")
+	h.settle(t)
+	answer := h.slack.waitMethod(t, "chat.postMessage", 1)[0]
+	btn := findButton(answer.Blocks, actionEscalate)
+	h.clickButton(t, withTrigger(buttonClick("U1", "C1", answer.TS, q, actionEscalate, btn["value"].(string), h.resp.url("ae"), answer.Blocks)))
+	posts := h.slack.callsOf("chat.postMessage")
+	if len(posts) != 2 || !strings.Contains(blockTexts(posts[1].Blocks), "<@"+testStaff+">") {
+		t.Fatalf("posts after the click = %d; want the staff called at once", len(posts))
+	}
+	opened := h.slack.waitMethod(t, "views.open", 1)[0]
+	h.interact(t, escalationSubmission("U1", opened.View, botstate.UrgencyLater, "예시가 더 필요해요"))
+	h.settle(t)
+	posts = h.slack.callsOf("chat.postMessage")
+	if len(posts) != 3 || !strings.Contains(blockTexts(posts[2].Blocks), "여유 있음") || !strings.Contains(blockTexts(posts[2].Blocks), "덧붙였어요") {
+		t.Fatalf("after the modal: %d posts; want the addition with the urgency", len(posts))
+	}
+}
