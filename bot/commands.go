@@ -29,6 +29,10 @@ func (b *Bot) slash(ctx context.Context, log *slog.Logger, cmd slack.SlashComman
 	in := parseCommandText(fromSlack(cmd.Text), b.commands)
 	log = log.With("user", cmd.UserID, "channel", cmd.ChannelID, "kind", in.kind.String())
 	o := origin{userID: cmd.UserID, channelID: cmd.ChannelID}
+	if b.slashFormInDM(ctx, log, cmd, in) {
+		p := ephemeral(paginate(renderNotice(textFormInThread))[0], false)
+		return &p
+	}
 
 	wctx, cancel := b.detach(ctx, b.cfg.WorkTimeout)
 	done := make(chan []message, 1)

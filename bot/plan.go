@@ -188,3 +188,39 @@ func (b *Bot) streamForm(ctx context.Context, log *slog.Logger, ev innerEvent, t
 	plan.finish(dctx, msgs, eventID)
 	return true
 }
+
+// Texts of /selfcheck all typed in the app's DM.
+const (
+	textFormInThread = "📋 자가 점검표 전체를 검토하고 있어요. 결과는 이 DM의 스레드에서 항목별로 보여 드릴게요."
+	textFormAnchor   = "📋 자가 점검표 전체 검토 (/selfcheck all)"
+)
+
+// slashFormInDM reviews "/selfcheck all <form>" typed in a DM as a plan
+// in a thread of that DM, under a message the bot posts there; it reports
+// false when it does not apply. In a DM the bot is not part of the post
+// fails and the result comes through response_url as usual.
+func (b *Bot) slashFormInDM(ctx context.Context, log *slog.Logger, cmd slack.SlashCommand, in intent) bool {
+	if in.kind != intentReviewForm || !strings.HasPrefix(cmd.ChannelID, "D") || b.cfg.Files == nil || strings.TrimSpace(in.text) == "" {
+		return false
+	}
+	o := origin{userID: cmd.UserID, channelID: cmd.ChannelID}
+	b.spawn(log, "form plan", func() {
+		dctx, cancel := b.detach(ctx, deliveryTimeout)
+		defer cancel()
+		root, err := b.postMessage(dctx, log, cmd.ChannelID, "", paginate(renderNotice(textFormAnchor))[0], "")
+		if err != nil {
+			log.Info("not the app's DM, answering privately", "error", err)
+			b.deliverLater(ctx, log, cmd.ResponseURL, o, func() []message { return b.perform(dctx, log, in, o) }, true)
+			return
+		}
+		ev := innerEvent{Type: "message", ChannelType: "im", Channel: cmd.ChannelID, User: cmd.UserID, TS: root}
+		if b.streamForm(ctx, log, ev, cmd.TeamID, root, in, "") {
+			return
+		}
+		o.conversation = &threadRef{channel: cmd.ChannelID, thread: root}
+		if err := b.postThread(dctx, log, cmd.ChannelID, root, b.perform(dctx, log, in, o), ""); err != nil {
+			log.Error("delivery failed", "via", "chat", "error", err)
+		}
+	})
+	return true
+}

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -150,4 +151,36 @@ func pastedForm() string {
 		fmt.Fprintf(&b, "검토 항목 %s %s\n%s\n%s\n\n", s.id, s.title, s.body, s.body)
 	}
 	return b.String()
+}
+
+// "/selfcheck all <form>" typed in the app's DM is acked at once and
+// reviewed as a plan in a thread of the DM, under a message the bot
+// posts; typed in a channel it is answered privately as before.
+func TestSlashFormInDMStreamsAsPlan(t *testing.T) {
+	files := &fakeFiles{}
+	h, _ := newFileHarness(t, files)
+	h.slack.set(func(f *fakeSlack) { f.chunks = true })
+	form := url.Values{"command": {"/selfcheck"}, "text": {"all " + pastedForm()}, "user_id": {"U1"}, "channel_id": {"D1"},
+		"team_id": {"T1"}, "response_url": {h.resp.url("all")}, "trigger_id": {"trig"}}
+	resp, body := h.do(t, h.signedRequest(t, "/slack/commands", "application/x-www-form-urlencoded", []byte(form.Encode())))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "스레드") {
+		t.Fatalf("ack = %d %s; want a private note that the review comes in the DM's thread", resp.StatusCode, body)
+	}
+	h.settle(t)
+	posts := h.slack.accepted("chat.postMessage")
+	if len(posts) == 0 || posts[0].Channel != "D1" || posts[0].ThreadTS != "" {
+		t.Fatalf("posts = %+v; want the thread's first message at the top of the DM", posts)
+	}
+	root := posts[0].TS
+	starts := h.slack.accepted("chat.startStream")
+	if len(starts) != 1 || starts[0].Mode != "plan" || starts[0].ThreadTS != root {
+		t.Fatalf("stream starts = %+v; want the plan in the thread of %s", starts, root)
+	}
+	statuses, _, _ := planTasks(h)
+	if got := strings.Join(statuses[taskID("1.2")], " → "); got != "pending → in_progress → complete" {
+		t.Errorf("task 1.2: %s", got)
+	}
+	if got := h.resp.all(); len(got) != 0 {
+		t.Errorf("response_url posts = %+v; want the result in the DM's thread only", got)
+	}
 }
