@@ -3,6 +3,7 @@ package bot
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"io"
@@ -268,7 +269,8 @@ func TestReviewLeadsWithProgress(t *testing.T) {
 }
 
 // TestFormReviewInDMOffersReport: /selfcheck all typed in the DM ends
-// with the report buttons, and a click uploads the report into that DM.
+// with the report buttons, and a click uploads the report into that DM
+// (the thread the review came in: the bot reviews it there, plan.go).
 func TestFormReviewInDMOffersReport(t *testing.T) {
 	h, _ := newFileHarness(t, &fakeFiles{})
 	v := url.Values{
@@ -286,13 +288,20 @@ func TestFormReviewInDMOffersReport(t *testing.T) {
 	for _, p := range h.resp.all() {
 		blocks = append(blocks, p.Blocks...)
 	}
+	thread := ""
+	for _, p := range h.slack.accepted("chat.postMessage") {
+		if p.Channel == "D1" {
+			blocks = append(blocks, p.Blocks...)
+			thread = cmp.Or(p.ThreadTS, thread)
+		}
+	}
 	values := reportButtons(blocks)
 	if len(values) != 2 {
 		t.Fatalf("a form review in the DM offers %v; want the DOCX and HTML buttons", values)
 	}
 	h.clickButton(t, buttonClick("U1", "D1", "", "", actionReport, values[1], h.resp.url("click"), nil))
 	done := h.slack.callsOf("files.completeUploadExternal")
-	if len(done) != 1 || done[0].Channel != "D1" || done[0].ThreadTS != "" {
+	if len(done) != 1 || done[0].Channel != "D1" || done[0].ThreadTS != thread {
 		t.Fatalf("uploads %+v; want one into the DM", done)
 	}
 	if u, _ := h.slack.uploaded(done[0].TS); !strings.Contains(string(u.Data), "1.3-d") {
