@@ -340,6 +340,22 @@ func (s *answerStream) retract(ctx context.Context, log *slog.Logger, ts string)
 	log.Warn("streamed text was not the answer; deleted it and posted the answer")
 }
 
+// withoutShown is parts less the streamed text: the paragraph that holds
+// it keeps only the rest, and goes when nothing is left.
+func withoutShown(parts []engine.Part, shown string) []engine.Part {
+	out := make([]engine.Part, 0, len(parts))
+	for _, p := range parts {
+		if p.Kind == engine.PartParagraph && strings.Contains(p.Text, shown) {
+			before, after, _ := strings.Cut(p.Text, shown)
+			if p.Text = strings.TrimSpace(strings.TrimSpace(before) + "\n\n" + strings.TrimSpace(after)); p.Text == "" {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // renderStreamedAnswer renders what the final message adds under the
 // streamed text: the answer without the part shown (a canned answer that
 // leads it, the element list that follows the model's text), its notices,
@@ -352,6 +368,7 @@ func renderStreamedAnswer(a engine.Answer, shown string) doc {
 		return renderAnswer(a, "ask", "")
 	}
 	a.Answer = strings.TrimSpace(strings.TrimSpace(before) + "\n\n" + strings.TrimSpace(after))
+	a.Parts = withoutShown(a.Parts, shown)
 	d := renderAnswer(a, "ask", "")
 	if a.Answer == "" {
 		// renderAnswer's first block is the text; with none it says it

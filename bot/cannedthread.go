@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -84,6 +85,7 @@ func ownAnswer(a engine.Answer) (engine.Answer, bool) {
 	own := a
 	own.Canned = nil
 	own.Answer = strings.TrimSpace(a.Answer[i+len(text):])
+	own.Parts = slices.DeleteFunc(slices.Clone(a.Parts), func(p engine.Part) bool { return p.Kind == engine.PartCanned })
 	return own, true
 }
 

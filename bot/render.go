@@ -222,6 +222,9 @@ func renderElement(e knowledge.ElementResult) string {
 // and sources, and the feedback buttons. header is empty for questions.
 func renderAnswer(a engine.Answer, kind, header string) doc {
 	text := strings.TrimSpace(a.Answer)
+	if len(a.Parts) > 0 {
+		text = strings.TrimSpace(partsMrkdwn(a.Parts, a.Language == "en"))
+	}
 	if text == "" {
 		text = "답변을 찾지 못했어요. 질문을 조금 바꾸어 다시 물어봐 주세요."
 	}

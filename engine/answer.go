@@ -10,9 +10,16 @@ type Answer struct {
 	Item string `json:"item"`
 	// Element is the element the question was about ("1.3-d"), or empty.
 	Element string `json:"element"`
-	// Answer is the text of the answer, in Slack-compatible plain text
-	// (*bold*, • bullets), readable in a terminal as well.
+	// Answer is the answer as plain text (PlainText of Parts): no markup,
+	// hints as selfcheck commands, for scripts and terminals.
 	Answer string `json:"answer"`
+	// Parts are what the answer says, as values (headings, paragraphs,
+	// lists, quotes, sources, hints with an action); each front end
+	// renders them in its own terms. Empty for an answer that is only
+	// text (a canned command's).
+	Parts []Part `json:"parts"`
+	// Language is the answer's: "ko" or "en".
+	Language string `json:"language"`
 	// Sources are the knowledge entries the answer is grounded in, best
 	// first.
 	Sources []Source `json:"sources"`
@@ -32,9 +39,20 @@ type Answer struct {
 	Notices []string `json:"notices"`
 }
 
-// withLists makes Sources and Notices empty lists rather than nil, so
-// that ask --json always has them ([] when there are none).
-func (a Answer) withLists() Answer {
+// finished renders the parts as the answer's text, in the answer's
+// language, and makes Sources, Notices and Parts empty lists rather than
+// nil, so that ask --json always has them ([] when there are none).
+func (a Answer) finished(l lang) Answer {
+	a.Language = "ko"
+	if l == langEnglish {
+		a.Language = "en"
+	}
+	if len(a.Parts) > 0 {
+		a.Answer = PlainText(a.Parts, l == langEnglish, nil)
+	}
+	if a.Parts == nil {
+		a.Parts = []Part{}
+	}
 	if a.Sources == nil {
 		a.Sources = []Source{}
 	}

@@ -342,11 +342,8 @@ func (e *Engine) offerCanned(ctx context.Context, q string, ans Answer, l lang) 
 		return ans
 	}
 	ans.Canned = &ref
-	label := "✅ *담당자 확인 답변*"
-	if l == langEnglish {
-		label = "✅ *Staff-verified answer*"
-	}
-	ans.Answer = fmt.Sprintf("%s (`%s`)\n%s\n\n%s", label, ref.Name, strings.TrimSpace(ref.Text), ans.Answer)
+	canned := Part{Kind: PartCanned, Label: e.label("staff_verified", l), Source: ref.Name, Text: strings.TrimSpace(ref.Text)}
+	ans.Parts = append([]Part{canned}, ans.Parts...)
 	// The canned answer is not one of the numbered sources: a model's
 	// [n] citations refer to the sources it was given, in their order.
 	if !ans.Known {

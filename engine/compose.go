@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode"
@@ -45,42 +44,36 @@ func (e *Engine) isOverviewQuestion(q string) bool {
 	return reItemAlone.MatchString(q) || e.kb.Uses("overview_ask", q)
 }
 
-func (e *Engine) knownItems(l lang) string {
-	var b strings.Builder
+// knownItems lists the items with guidance and section I.
+func (e *Engine) knownItems(l lang) Part {
+	var items []Entry
 	for _, it := range e.kb.Items {
 		title := it.Title
 		if l == langEnglish && it.TitleEN != "" {
 			title = it.TitleEN
 		}
-		fmt.Fprintf(&b, "• %s %s\n", it.ID, title)
+		items = append(items, Entry{Term: it.ID + " " + title})
 	}
-	fmt.Fprintf(&b, "• I %s\n", e.kb.SectionI(l == langEnglish).Title)
-	return b.String()
+	items = append(items, Entry{Term: "I " + e.kb.SectionI(l == langEnglish).Title})
+	return list(items...)
 }
 
+// noGuidance answers a question about an item without guidance: one the
+// checklist numbers (1.4), or a number it does not have (9.9).
 func (e *Engine) noGuidance(ref string, l lang) Answer {
-	var text string
-	switch {
-	case !e.kb.Numbers(ref) && l == langEnglish:
-		text = fmt.Sprintf("The checklist has no item %s. Check the number; the items with guidance are:\n%s", ref, e.knownItems(l))
-	case !e.kb.Numbers(ref):
-		text = fmt.Sprintf("체크리스트에 %s 항목은 없습니다. 항목 번호를 확인해 주세요. 안내가 있는 항목:\n%s", ref, e.knownItems(l))
-	case l == langEnglish:
-		text = fmt.Sprintf("There is no guidance for item %s yet. The checklist only numbers that item; its content is not in the knowledge base, so selfcheck does not guess.\n\nItems with guidance:\n%s", ref, e.knownItems(l))
-	default:
-		text = fmt.Sprintf("%s 항목에 대한 안내는 아직 없습니다. 체크리스트에 번호만 나오고 내용은 지식 베이스에 없는 항목이라, 추측해서 답하지 않습니다.\n\n안내가 있는 항목:\n%s", ref, e.knownItems(l))
+	code := "no_guidance"
+	if !e.kb.Numbers(ref) {
+		code = "no_such_item"
 	}
-	return Answer{Item: ref, Answer: text, Known: false, Sources: []Source{}}
+	return Answer{Item: ref, Known: false, Sources: []Source{}, Parts: []Part{
+		paragraph(e.label(code, l, "item", ref)),
+		heading(e.label("items_with_guidance", l)),
+		e.knownItems(l),
+	}}
 }
 
 func (e *Engine) noMatch(l lang) Answer {
-	var text string
-	if l == langEnglish {
-		text = "I could not find checklist guidance related to this question. Ask about one of these items, or name it (e.g. \"What must 1.3 include?\"):\n" + e.knownItems(l)
-	} else {
-		text = "질문과 관련된 체크리스트 안내를 찾지 못했습니다. 아래 항목에 대해 묻거나 항목 번호를 넣어 주세요(예: \"1.3에는 무엇이 포함되어야 하나요?\").\n" + e.knownItems(l)
-	}
-	return Answer{Item: "", Answer: text, Known: false}
+	return Answer{Item: "", Known: false, Parts: []Part{paragraph(e.label("no_match", l)), e.knownItems(l)}}
 }
 
 // strong returns the hits of a kind (and item, if given) that score at
@@ -103,7 +96,7 @@ func strong(hits []retrieval.Hit, item, kind string, ratio float32, n int) []ret
 }
 
 func (e *Engine) aboutAnswer(hits []retrieval.Hit, l lang) Answer {
-	var b strings.Builder
+	var parts []Part
 	picked := 0
 	var best float32
 	for _, h := range hits {
@@ -118,12 +111,15 @@ func (e *Engine) aboutAnswer(hits []retrieval.Hit, l lang) Answer {
 		}
 		picked++
 		text, source := e.entryText(h)
-		fmt.Fprintf(&b, "*%s*\n%s\n(출처: %s)\n\n", h.Title, strings.TrimSpace(text), source)
+		parts = append(parts, heading(h.Title), paragraph(text))
+		if source != "" {
+			parts = append(parts, Part{Kind: PartSource, Label: e.label("source", l), Text: source})
+		}
 	}
 	if l == langEnglish {
-		b.WriteString("(The guidance on the review procedure is available in Korean only.)\n")
+		parts = append(parts, paragraph("("+e.label("about_korean_only", l)+")"))
 	}
-	return Answer{Item: "", Answer: strings.TrimSpace(b.String()), Known: true}
+	return Answer{Item: "", Known: true, Parts: parts}
 }
 
 func (e *Engine) entryText(h retrieval.Hit) (text, source string) {
@@ -139,33 +135,25 @@ func (e *Engine) entryText(h retrieval.Hit) (text, source string) {
 }
 
 func (e *Engine) classificationAnswer(hits []retrieval.Hit, l lang) Answer {
-	var b strings.Builder
-	if l == langEnglish {
-		b.WriteString("*I. Service classification* — the applicant states which kind of digital service it is (answered, not reviewed).\n\n")
-	} else {
-		b.WriteString("*I. 디지털서비스 해당여부* — 신청 서비스가 어떤 유형의 디지털서비스인지 표시하는 부분입니다(검토 요소 없이 답하는 항목).\n\n")
-	}
+	parts := []Part{heading(e.label("classification", l)), paragraph(e.label("classification_intro", l))}
 	focus := strong(hits, "I", retrieval.KindClassification, 0.8, 2)
 	for _, h := range focus {
 		for _, cl := range e.kb.Classes {
 			if cl.ID == h.Ref {
-				fmt.Fprintf(&b, "*%s*\n%s\n\n", cl.Name, strings.TrimSpace(cl.Definition))
+				parts = append(parts, heading(cl.Name), paragraph(cl.Definition))
 			}
 		}
 	}
-	if l == langEnglish {
-		b.WriteString("Kinds of service:\n")
-	} else {
-		b.WriteString("서비스 유형:\n")
-	}
+	var kinds []Entry
 	for _, cl := range e.kb.Classes {
 		name := cl.Name
 		if l == langEnglish && cl.NameEN != "" {
 			name = cl.NameEN + " (" + cl.Name + ")"
 		}
-		fmt.Fprintf(&b, "• %s — %s\n", name, firstSentence(cl.Definition))
+		kinds = append(kinds, Entry{Term: name, Text: firstSentence(cl.Definition)})
 	}
-	return Answer{Item: "I", Answer: strings.TrimSpace(b.String()), Known: true}
+	parts = append(parts, heading(e.label("service_kinds", l)), list(kinds...))
+	return Answer{Item: "I", Known: true, Parts: parts}
 }
 
 func firstSentence(s string) string {
@@ -181,21 +169,20 @@ func firstSentence(s string) string {
 // evidence documents and the rules.
 func (e *Engine) itemAnswer(it *knowledge.Item, q string, hits []retrieval.Hit, overview bool, l lang) Answer {
 	en := l == langEnglish
-	var b strings.Builder
 	title := it.Title
 	if en && it.TitleEN != "" {
 		title = it.TitleEN + " (" + it.Title + ")"
 	}
-	fmt.Fprintf(&b, "*%s %s*\n", it.ID, title)
+	parts := []Part{heading(it.ID + " " + title)}
 
 	focused, element := false, ""
 	if !overview {
 		if refs := e.kb.CitedReferences(it.ID, q); len(refs) > 0 {
+			t := it.Title
 			if en {
-				fmt.Fprintf(&b, "%s is the legal basis of item %s (%s).\n", strings.Join(refs, ", "), it.ID, title)
-			} else {
-				fmt.Fprintf(&b, "%s은(는) %s %s 항목의 법적 근거입니다.\n", strings.Join(refs, ", "), it.ID, it.Title)
+				t = title
 			}
+			parts = append(parts, paragraph(e.label("legal_basis_of", l, "refs", strings.Join(refs, ", "), "item", it.ID, "title", t)))
 			focused = true
 		}
 		ruleID, elementID := e.kb.Focus(it.ID, q)
@@ -220,16 +207,12 @@ func (e *Engine) itemAnswer(it *knowledge.Item, q string, hits []retrieval.Hit, 
 		}
 		for _, r := range it.Rules {
 			if r.ID == ruleID {
-				fmt.Fprintf(&b, "%s\n", r.Text)
+				parts = append(parts, paragraph(r.Text))
 				focused = true
 			}
 		}
 		if ev := strong(hits, it.ID, retrieval.KindEvidence, 1, 1); ruleID == "" && len(ev) > 0 && ev[0].Score >= hits[0].Score*0.9 {
-			label := "증빙 문서"
-			if en {
-				label = "Evidence documents"
-			}
-			fmt.Fprintf(&b, "%s: %s\n", label, strings.Join(it.EvidenceDocuments, ", "))
+			parts = append(parts, labelled(e.label("evidence_documents", l), strings.Join(it.EvidenceDocuments, ", ")))
 			focused = true
 		}
 		for _, h := range focus {
@@ -238,72 +221,45 @@ func (e *Engine) itemAnswer(it *knowledge.Item, q string, hits []retrieval.Hit, 
 				continue
 			}
 			focused = true
+			label, desc, how := el.Label, el.Description, el.Hint
 			if en {
-				fmt.Fprintf(&b, "\n*%s %s* — %s\n  How to write it: %s\n", el.ID, el.LabelEN, el.DescriptionEN, el.HintEN)
-			} else {
-				fmt.Fprintf(&b, "\n*%s %s* — %s\n  작성 방법: %s\n", el.ID, el.Label, el.Description, el.Hint)
+				label, desc, how = el.LabelEN, el.DescriptionEN, el.HintEN
 			}
+			parts = append(parts, heading(el.ID+" "+label), paragraph(desc), labelled(e.label("how_to_write", l), how))
 			if el.Example != "" {
-				label := "예시"
-				if en {
-					label = "Example"
-				}
-				fmt.Fprintf(&b, "  %s (%s): \"%s\"\n", label, el.ExampleSource, el.Example)
+				parts = append(parts, Part{Kind: PartQuote, Label: e.label("example", l), Source: el.ExampleSource, Text: el.Example})
 			}
 		}
-		b.WriteString("\n")
 	}
 
 	if focused {
 		// The part of the item the question is about comes first and
 		// alone; the whole checklist is one command away.
-		if en {
-			fmt.Fprintf(&b, "All elements of %s: `/selfcheck %s` (or `selfcheck ask \"What must %s include?\"`). To check a draft: `/selfcheck %s <draft>`.", it.ID, it.ID, it.ID, it.ID)
-		} else {
-			fmt.Fprintf(&b, "전체 요소: `/selfcheck %s` · 초안 점검: `/selfcheck %s <초안>` 또는 `selfcheck review %s 파일`.", it.ID, it.ID, it.ID)
-		}
-		return Answer{Item: it.ID, Element: element, Answer: strings.TrimSpace(b.String()), Known: true}
+		parts = append(parts, e.hint(ActionGuide, it.ID, l), e.hint(ActionReview, it.ID, l))
+		return Answer{Item: it.ID, Element: element, Known: true, Parts: parts}
 	}
-	if en {
-		fmt.Fprintf(&b, "Required elements of %s (all must be presented):\n", it.ID)
-	} else {
-		fmt.Fprintf(&b, "%s의 필수 요소 (검토 기준에 따라 모두 제시해야 합니다):\n", it.ID)
-	}
+	var elements []Entry
 	for _, el := range it.Elements {
 		if en {
-			fmt.Fprintf(&b, "• %s %s — %s\n", el.ID, el.LabelEN, el.DescriptionEN)
+			elements = append(elements, Entry{Term: el.ID + " " + el.LabelEN, Text: el.DescriptionEN})
 		} else {
-			fmt.Fprintf(&b, "• %s %s — %s\n", el.ID, el.Label, el.Description)
+			elements = append(elements, Entry{Term: el.ID + " " + el.Label, Text: el.Description})
 		}
 	}
-	if en {
-		fmt.Fprintf(&b, "\nEvidence documents: %s\n", strings.Join(it.EvidenceDocuments, ", "))
-	} else {
-		fmt.Fprintf(&b, "\n증빙 문서: %s\n", strings.Join(it.EvidenceDocuments, ", "))
-	}
+	parts = append(parts, paragraph(e.label("required_elements", l, "item", it.ID)+":"), list(elements...),
+		labelled(e.label("evidence_documents", l), strings.Join(it.EvidenceDocuments, ", ")))
 	if len(it.Rules) > 0 {
-		if en {
-			b.WriteString("Rules (in Korean):\n")
-		} else {
-			b.WriteString("유의 사항:\n")
-		}
+		var rules []Entry
 		for _, r := range it.Rules {
-			fmt.Fprintf(&b, "• %s\n", r.Text)
+			rules = append(rules, Entry{Text: r.Text})
 		}
+		parts = append(parts, paragraph(e.label("rules", l)+":"), list(rules...))
 	}
 	if len(it.LegalReferences) > 0 {
-		if en {
-			fmt.Fprintf(&b, "Legal basis: %s\n", strings.Join(it.LegalReferences, ", "))
-		} else {
-			fmt.Fprintf(&b, "법적 근거: %s\n", strings.Join(it.LegalReferences, ", "))
-		}
+		parts = append(parts, labelled(e.label("legal_basis", l), strings.Join(it.LegalReferences, ", ")))
 	}
-	if en {
-		fmt.Fprintf(&b, "\nTo check a draft: `/selfcheck %s <draft>` in Slack, or `selfcheck review %s FILE`.", it.ID, it.ID)
-	} else {
-		fmt.Fprintf(&b, "\n초안 점검: Slack에서 `/selfcheck %s <초안>`, 또는 `selfcheck review %s 파일`.", it.ID, it.ID)
-	}
-	return Answer{Item: it.ID, Answer: strings.TrimSpace(b.String()), Known: true}
+	parts = append(parts, e.hint(ActionReview, it.ID, l))
+	return Answer{Item: it.ID, Known: true, Parts: parts}
 }
 
 // sources lists the documents an answer stands on, best first: those of

@@ -94,7 +94,7 @@ func (e *Engine) Ask(ctx context.Context, question string) (Answer, error) {
 		return Answer{}, err
 	}
 	e.recordAsk(ctx, question, ans)
-	return ans.withLists(), nil
+	return ans, nil
 }
 
 func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
@@ -119,7 +119,7 @@ func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
 	if ref != "" && ref != "I" {
 		if _, ok := e.kb.Item(ref); !ok {
 			e.log.Debug("ask", "item", ref, "known", false, "bytes", len(q), "duration", time.Since(start))
-			return e.noGuidance(ref, lang), nil
+			return e.noGuidance(ref, lang).finished(lang), nil
 		}
 	}
 
@@ -154,7 +154,7 @@ func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
 	}
 	ans = e.offerCanned(ctx, q, ans, lang)
 	e.log.Debug("ask", "item", ans.Item, "known", ans.Known, "llm", ans.LLM, "bytes", len(q), "duration", time.Since(start))
-	return ans, nil
+	return ans.finished(lang), nil
 }
 
 // Guide answers "what must ITEM include?": every required element, the
@@ -169,7 +169,7 @@ func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
 		a := e.classificationAnswer(hits, langKorean)
 		a.Sources = sources(hits, "I", topicItem)
 		e.nameKinds(a.Sources, langKorean)
-		return a, nil
+		return a.finished(langKorean), nil
 	}
 	it, ok := e.kb.Item(itemID)
 	if !ok {
@@ -182,7 +182,7 @@ func (e *Engine) Guide(ctx context.Context, itemID string) (Answer, error) {
 	a := e.itemAnswer(it, "", hits, true, langKorean)
 	a.Sources = sources(hits, it.ID, topicItem)
 	e.nameKinds(a.Sources, langKorean)
-	return a, nil
+	return a.finished(langKorean), nil
 }
 
 // Review checks a draft against an item, element by element.

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 
@@ -72,12 +71,7 @@ func refText(s string) string { return reRefText.FindString(s) }
 // passage of a real (masked) submission.
 func (e *Engine) examplesAnswer(it *knowledge.Item, element string, l lang) Answer {
 	en := l == langEnglish
-	var b strings.Builder
-	if en {
-		fmt.Fprintf(&b, "*Examples for %s %s*\n", it.ID, it.Title)
-	} else {
-		fmt.Fprintf(&b, "*%s %s 작성 예시*\n", it.ID, it.Title)
-	}
+	parts := []Part{heading(e.label("examples_of", l, "item", it.ID, "title", it.Title))}
 	ordered := make([]*knowledge.Element, 0, len(it.Elements))
 	for _, el := range it.Elements {
 		if el.ID == element {
@@ -94,11 +88,7 @@ func (e *Engine) examplesAnswer(it *knowledge.Item, element string, l lang) Answ
 		if en && el.LabelEN != "" {
 			label = el.LabelEN
 		}
-		fmt.Fprintf(&b, "• *%s %s*: \"%s\"", el.ID, label, el.Example)
-		if el.ExampleSource != "" {
-			fmt.Fprintf(&b, " (%s)", el.ExampleSource)
-		}
-		b.WriteString("\n")
+		parts = append(parts, Part{Kind: PartQuote, Label: el.ID + " " + label, Source: el.ExampleSource, Text: el.Example})
 	}
 	a := Answer{Item: it.ID, Element: element, Known: true}
 	if ex := e.kb.ExamplesFor(it.ID); len(ex) > 0 {
@@ -106,13 +96,10 @@ func (e *Engine) examplesAnswer(it *knowledge.Item, element string, l lang) Answ
 		if r := []rune(passage); len(r) > 600 {
 			passage = string(r[:600]) + "…"
 		}
-		if en {
-			fmt.Fprintf(&b, "\nFrom a real submission (%s, masked):\n%s", ex[0].Service, passage)
-		} else {
-			fmt.Fprintf(&b, "\n실제 제출 예시 (%s, 마스킹):\n%s", ex[0].Service, passage)
-		}
+		parts = append(parts, heading(e.label("real_submission", l, "service", ex[0].Service)), paragraph(passage))
 		a.Sources = append(a.Sources, Source{Item: it.ID, Kind: "example", Title: ex[0].Title, Text: ex[0].Text})
 	}
-	a.Answer = strings.TrimSpace(b.String())
-	return a
+	parts = append(parts, e.hint(ActionReview, it.ID, l))
+	a.Parts = parts
+	return a.finished(l)
 }

@@ -17,7 +17,7 @@ func TestAskInThread(t *testing.T) {
 		want     []string
 	}{
 		{"examples of the thread's item", "그럼 예시도 보여줘", Thread{Item: "1.3"}, "1.3", []string{"작성 예시", "1.3-"}},
-		{"examples of the thread's element first", "예시도 보여줘", Thread{Item: "1.3", Element: "1.3-d"}, "1.3", []string{"*1.3-d"}},
+		{"examples of the thread's element first", "예시도 보여줘", Thread{Item: "1.3", Element: "1.3-d"}, "1.3", []string{"1.3-d 안전한 암호화 알고리즘"}},
 		{"the same question about 3.2", "3.2는요?", Thread{Item: "1.3", Previous: "1.3에는 무엇이 포함되어야 하나요?"}, "3.2", []string{"3.2"}},
 		{"what about, in English", "what about 3.1?", Thread{Item: "1.3", Previous: "What must 1.3 include?"}, "3.1", []string{"3.1"}},
 		{"a new full question is asked as is", "3.2 고객대응 담당 조직은 어떻게 쓰나요?", Thread{Item: "1.3"}, "3.2", nil},

@@ -3,7 +3,6 @@ package engine
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"time"
@@ -85,41 +84,33 @@ func (e *Engine) answerWithModel(ctx context.Context, q string, ans Answer, l la
 		}
 		return ans, nil
 	}
-	text := strings.TrimSpace(res.Text)
-	// The model may leave out elements; "what must ITEM include?" has to
-	// name them all, so the deterministic list follows its text.
+	// The model's text is one paragraph, as it wrote it. It may leave out
+	// elements; "what must ITEM include?" has to name them all, so the
+	// deterministic list follows its text.
+	ans.Parts = []Part{paragraph(res.Text)}
 	if it, ok := e.kb.Item(ans.Item); ok && len(it.Elements) > 0 {
-		text += "\n\n" + elementSummary(it, l)
+		ans.Parts = append(ans.Parts, e.elementSummary(it, l)...)
 	}
-	ans.Answer = text
 	ans.LLM, ans.Model.Used = true, true
 	return ans, nil
 }
 
-// elementSummary lists an item's required elements and evidence documents
-// in a few lines.
-func elementSummary(it *knowledge.Item, l lang) string {
-	var b strings.Builder
-	if l == langEnglish {
-		fmt.Fprintf(&b, "*Required elements of %s* (all must be presented):\n", it.ID)
-	} else {
-		fmt.Fprintf(&b, "*%s의 필수 요소* (모두 제시해야 합니다):\n", it.ID)
-	}
+// elementSummary lists an item's required elements and evidence
+// documents in a few lines.
+func (e *Engine) elementSummary(it *knowledge.Item, l lang) []Part {
+	var elements []Entry
 	for _, el := range it.Elements {
 		label := el.Label
 		if l == langEnglish && el.LabelEN != "" {
 			label = el.LabelEN
 		}
-		fmt.Fprintf(&b, "• %s %s\n", el.ID, label)
+		elements = append(elements, Entry{Term: el.ID + " " + label})
 	}
+	parts := []Part{heading(e.label("required_elements", l, "item", it.ID)), list(elements...)}
 	if len(it.EvidenceDocuments) > 0 {
-		if l == langEnglish {
-			fmt.Fprintf(&b, "Evidence documents: %s", strings.Join(it.EvidenceDocuments, ", "))
-		} else {
-			fmt.Fprintf(&b, "증빙 문서: %s", strings.Join(it.EvidenceDocuments, ", "))
-		}
+		parts = append(parts, labelled(e.label("evidence_documents", l), strings.Join(it.EvidenceDocuments, ", ")))
 	}
-	return strings.TrimSpace(b.String())
+	return parts
 }
 
 // reviewWithModel asks the model for its view of a draft and folds it into

@@ -34,6 +34,7 @@ type Checklist struct {
 	boilerplate []string
 	leadBigrams map[uint64]int32
 	form        Form
+	messages    Messages
 	// lineMarkers and itemHeading are the form's, compacted.
 	lineMarkers []string
 	itemHeading string

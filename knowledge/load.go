@@ -113,6 +113,12 @@ func Load(fsys fs.FS) (*Checklist, error) {
 	if err := read("form.yaml", &c.form); err != nil {
 		return nil, err
 	}
+	if err := read("messages.yaml", &c.messages); err != nil {
+		return nil, err
+	}
+	if err := validateMessages(c.messages); err != nil {
+		return nil, err
+	}
 	var err error
 	if c.lineMarkers, c.itemHeading, err = validateForm(&c.form); err != nil {
 		return nil, err

@@ -179,12 +179,15 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	if err != nil {
 		return err
 	}
-	// The model's links are shown by their targets, as in Slack.
-	ans.Answer = engine.PlainLinks(ans.Answer)
 	if *asJSON {
+		// The model's links are shown by their targets, as in Slack
+		// (the answer's text has them so already).
+		for i := range ans.Parts {
+			ans.Parts[i].Text = engine.PlainLinks(ans.Parts[i].Text)
+		}
 		return writeJSON(stdout, ans)
 	}
-	renderAnswer(stdout, ans)
+	renderAnswer(stdout, ans, styleFor(stdout, cfg))
 	return nil
 }
 
@@ -208,7 +211,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	default:
 		return usageErr(fmt.Sprintf("--service %q: support, cloud, convergence 중 하나를 쓰세요.", *service), fmt.Sprintf("--service %q: want support, cloud or convergence", *service))
 	}
-	out := reviewOutput{json: *asJSON, reportPath: *reportPath, history: !*noHistory, stdout: stdout, stderr: stderr}
+	out := reviewOutput{json: *asJSON, reportPath: *reportPath, history: !*noHistory, stdout: stdout, stderr: stderr, style: styleFor(stdout, cfg)}
 	if out.reportFormat, err = reportFormat(*reportPath); err != nil {
 		return err
 	}

@@ -50,6 +50,10 @@ type config struct {
 
 	MaxFileBytes int64 // MAX_FILE_BYTES: largest file read for review or extract; 0 means 20 MB
 
+	// NoColor is NO_COLOR set to anything: no bold or colour on a
+	// terminal either (https://no-color.org).
+	NoColor bool
+
 	StatsOff       bool // STATS=off: serve counts nothing and keeps no question text
 	StatsRetention int  // STATS_RETENTION_DAYS: days masked questions are kept; 0 means 30
 }
@@ -65,6 +69,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		OpenAIBaseURL:        getenv("OPENAI_BASE_URL"),
 		OpenAIModel:          getenv("OPENAI_MODEL"),
 		OpenAIEmbeddingModel: getenv("OPENAI_EMBEDDING_MODEL"),
+		NoColor:              getenv("NO_COLOR") != "",
 	}
 	if c.DataDir == "" {
 		c.DataDir = defaultDataDir(getenv)

@@ -198,7 +198,7 @@ func (f fileReviewer) ReviewFile(ctx context.Context, data []byte, itemID string
 // renderForm prints the review of a whole form: one line per item (its
 // counts, or that it was not found, or that there is no guidance for it),
 // then each item's review.
-func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist, leads map[string]string) {
+func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist, leads map[string]string, st style) {
 	file := r.File
 	if file == "-" {
 		file = "표준 입력"
@@ -225,6 +225,6 @@ func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist, leads
 	for _, it := range r.Items {
 		fmt.Fprintf(w, "\n%s\n", strings.Repeat("─", 40))
 		printLead(w, leads[it.Item])
-		renderReport(w, it)
+		renderReport(w, it, st)
 	}
 }

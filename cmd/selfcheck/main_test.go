@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -350,5 +351,44 @@ func TestItemsJSONHasVersion(t *testing.T) {
 	}
 	if got.Version.Title == "" || got.Version.Basis == "" || len(got.Items) == 0 || got.Items[len(got.Items)-1].ID != "I" {
 		t.Errorf("items --json = %+v; want the guide's title and basis and the items, section I last", got)
+	}
+}
+
+// The command line says things in its own terms: no golden file of its
+// output has Slack's markup (*bold*, `code`, /selfcheck hints).
+func TestCLIGoldensHaveNoSlackMarkup(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.golden"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no golden files: %v", err)
+	}
+	markup := regexp.MustCompile("\\*[^*\\s][^*\\n]*\\*|`|/selfcheck")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := markup.Find(b); m != nil {
+			t.Errorf("%s has Slack markup %q", f, m)
+		}
+	}
+}
+
+// Bold only on a terminal, and never with NO_COLOR.
+func TestStyle(t *testing.T) {
+	if st := styleFor(&bytes.Buffer{}, config{}); st.color {
+		t.Error("colour into a buffer")
+	}
+	if st := styleFor(os.Stdout, config{NoColor: true}); st.color {
+		t.Error("colour with NO_COLOR set")
+	}
+	if got := (style{color: true}).strong("1.3"); got != "\x1b[1m1.3\x1b[0m" {
+		t.Errorf("strong = %q", got)
+	}
+	if got := (style{}).strong("1.3"); got != "1.3" {
+		t.Errorf("strong without colour = %q", got)
+	}
+	cfg, err := loadConfig(func(k string) string { return map[string]string{"NO_COLOR": "1"}[k] })
+	if err != nil || !cfg.NoColor {
+		t.Errorf("NO_COLOR=1: %+v, %v", cfg.NoColor, err)
 	}
 }

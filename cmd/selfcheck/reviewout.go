@@ -23,6 +23,7 @@ type reviewOutput struct {
 	history        bool
 	stdout, stderr io.Writer
 	now            func() time.Time // nil: time.Now
+	style          style            // how headings are marked on stdout
 }
 
 // reviewJSON is a review as review --json prints it: the report, and
@@ -96,10 +97,10 @@ func (o reviewOutput) print(kb *knowledge.Checklist, rep engine.FormReport, form
 	}
 	if !form {
 		printLead(o.stdout, leads[rep.Items[0].Item])
-		renderReport(o.stdout, rep.Items[0])
+		renderReport(o.stdout, rep.Items[0], o.style)
 		return nil
 	}
-	renderForm(o.stdout, rep, kb, leads)
+	renderForm(o.stdout, rep, kb, leads, o.style)
 	return nil
 }
 
