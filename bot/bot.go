@@ -223,6 +223,8 @@ type Bot struct {
 	// tests shorten it.
 	claimPatience time.Duration
 	pool          *pool
+	// acking counts the requests not acknowledged yet (pool.go).
+	acking ackGate
 
 	jobs     sync.WaitGroup
 	inFlight atomic.Int64

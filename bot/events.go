@@ -177,6 +177,7 @@ func (b *Bot) takeOn(log *slog.Logger, what string, work func(), keys ...string)
 		return
 	}
 	b.spawn(log, what, func() {
+		b.acking.yield()
 		// The claim is not the request's: its context ends with the ack.
 		switch b.claim(context.Background(), log, keys...) {
 		case claimDuplicate:

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -62,4 +63,72 @@ func (p *pool) backlog() bool { return p.waiting.Load() > 0 }
 // work does, replies the bot writes itself do not.
 func pooled(k intentKind) bool {
 	return k == intentReview || k == intentAsk || k == intentGuide || k == intentCommand
+}
+
+// ackYield bounds how long an event's background work waits for the acks
+// in flight: during a burst the acks go first (Slack retries an event
+// whose ack is late, and shows the user an error), the answers right
+// after; under a steady load no answer waits longer than this.
+const ackYield = time.Second
+
+// ackQuiet is how long no request must have arrived for a burst to
+// count as over.
+const ackQuiet = 2 * time.Millisecond
+
+// ackGate lets background work wait for a burst of requests to be
+// acknowledged: it is quiet once no request is being handled and none
+// arrived for ackQuiet. One watcher goroutine per burst decides.
+type ackGate struct {
+	mu    sync.Mutex
+	n     int
+	last  time.Time
+	quiet chan struct{} // closed when the burst is over; nil while quiet
+}
+
+// enter and leave bracket one request's handling until its ack.
+func (g *ackGate) enter() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.n++
+	g.last = time.Now()
+	if g.quiet == nil {
+		g.quiet = make(chan struct{})
+		go g.watch(g.quiet)
+	}
+}
+
+func (g *ackGate) leave() {
+	g.mu.Lock()
+	g.n--
+	g.mu.Unlock()
+}
+
+func (g *ackGate) watch(quiet chan struct{}) {
+	for {
+		time.Sleep(ackQuiet)
+		g.mu.Lock()
+		if g.n == 0 && time.Since(g.last) >= ackQuiet {
+			close(quiet)
+			g.quiet = nil
+			g.mu.Unlock()
+			return
+		}
+		g.mu.Unlock()
+	}
+}
+
+// yield waits until the burst in flight is acknowledged, at most ackYield.
+func (g *ackGate) yield() {
+	g.mu.Lock()
+	quiet := g.quiet
+	g.mu.Unlock()
+	if quiet == nil {
+		return
+	}
+	t := time.NewTimer(ackYield)
+	defer t.Stop()
+	select {
+	case <-quiet:
+	case <-t.C:
+	}
 }

@@ -128,3 +128,23 @@ func getHealth(t *testing.T, base string) (int, health) {
 	_ = json.NewDecoder(resp.Body).Decode(&hl)
 	return resp.StatusCode, hl
 }
+
+// Background work waits while requests are being acknowledged, and goes
+// once the burst is over (or after ackYield at the latest).
+func TestAckGateLetsAcksPassFirst(t *testing.T) {
+	var g ackGate
+	g.yield() // quiet: returns at once
+	g.enter()
+	released := make(chan struct{})
+	go func() {
+		g.yield()
+		close(released)
+	}()
+	select {
+	case <-released:
+		t.Fatal("work went ahead while an ack was in flight")
+	case <-time.After(20 * ackQuiet):
+	}
+	g.leave()
+	<-released
+}

@@ -106,6 +106,8 @@ func (b *Bot) signed(h slackHandler) func(http.ResponseWriter, *http.Request, *s
 			w.WriteHeader(http.StatusOK)
 			return
 		}
+		b.acking.enter()
+		defer b.acking.leave()
 		body, err := b.verifiedBody(w, r)
 		switch {
 		case errors.Is(err, errBodyTooLarge):
