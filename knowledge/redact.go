@@ -71,7 +71,7 @@ type redactor struct {
 	accountContext      []string
 	accountContextRunes int
 	bankShortNames      []string // lower case
-	// English names next to a job title (Jane Doe, Security Manager).
+	// English names next to a job title (Grace Holloway, Security Manager).
 	english englishNames
 	// An address is found from its building number back to its district
 	// or the word that announces it (addressStart).

@@ -227,7 +227,7 @@ func BenchmarkRedactShapes(b *testing.B) {
 		"bank names":       func(n int) string { return strings.Repeat("국민 1234-", n/12) },
 		"phones in a row":  func(n int) string { return strings.Repeat("02 4922 5029 ", n/13) },
 		"role lists":       func(n int) string { return "담당자: " + strings.Repeat("김철수, ", n/11) },
-		"english titles":   func(n int) string { return strings.Repeat("Jane Doe, Manager ", n/18) },
+		"english titles":   func(n int) string { return strings.Repeat("Mira Lund, Manager ", n/18) },
 		"role abbrevs":     func(n int) string { return strings.Repeat("CPO 김 (CISO) ", n/16) },
 	}
 	for name, gen := range inputs {

@@ -6,8 +6,8 @@ import (
 )
 
 // englishNames find English names next to a job title: after it (Security
-// Manager Jane Doe, CISO: John Kim) or before it with a comma, a dash or a
-// parenthesis between (Jane Doe, Security Manager; Jane Doe (CISO)).
+// Manager Owen Park, CISO: Mina Seo) or before it with a comma, a dash or a
+// parenthesis between (Grace Holloway, Security Manager; Ravi Menon (CISO)).
 // Without a dictionary of names, a name is two or three capitalised words
 // none of which is a word of business English (not_names_en), so that
 // "Security Manager Training Program" stays.
