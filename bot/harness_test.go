@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/selfcheck/selfcheck/engine"
+	"github.com/selfcheck/selfcheck/internal/memnet"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
 )
@@ -176,10 +177,15 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// harness is a Bot wired to fakes, served over httptest.
+// harness is a Bot wired to fakes. The bot, the fake Web API and the fake
+// response_urls talk over an in-memory network (internal/memnet), so that
+// a test may run in a synctest bubble: there an AckTimeout, a Retry-After
+// or a shutdown grace takes no real time and cannot be stretched by a
+// busy machine.
 type harness struct {
 	bot    *Bot
 	eng    *fakeEngine
+	net    *memnet.Network
 	slack  *fakeSlack
 	resp   *fakeResponder
 	srv    *httptest.Server
@@ -189,7 +195,9 @@ type harness struct {
 
 func newHarness(t *testing.T, opts ...func(*Config)) *harness {
 	t.Helper()
-	h := &harness{eng: &fakeEngine{}, slack: newFakeSlack(t), resp: newFakeResponder(t), logs: &syncBuffer{}}
+	n := memnet.New()
+	t.Cleanup(n.Close)
+	h := &harness{eng: &fakeEngine{}, net: n, slack: newFakeSlack(t, n), resp: newFakeResponder(t, n), logs: &syncBuffer{}}
 	cfg := Config{
 		BotToken:      testBotToken,
 		SigningSecret: testSecret,
@@ -198,20 +206,24 @@ func newHarness(t *testing.T, opts ...func(*Config)) *harness {
 		Answerer:      h.eng,
 		Reviewer:      h.eng,
 		Items:         testItems,
-		// The fake response_urls are on loopback, not hooks.slack.com.
+		// The fake response_urls are on memnet, not hooks.slack.com.
 		ResponseURLOrigins: []string{h.resp.srv.URL},
 		Logger:             slog.New(slog.NewJSONHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		HTTPClient:         &http.Client{Timeout: 15 * time.Second},
 	}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport == nil {
+		cfg.HTTPClient.Transport = n.Transport()
 	}
 	b, err := New(cfg)
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	h.bot = b
-	h.srv = httptest.NewServer(b.Handler())
-	h.client = h.srv.Client()
+	h.srv = n.Server(b.Handler())
+	h.client = n.Client()
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("bot logs:\n%s", h.logs.String())

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/selfcheck/selfcheck/internal/memnet"
 )
 
 // responsePost is one POST to a response_url.
@@ -33,10 +35,10 @@ type fakeResponder struct {
 	notify chan responsePost
 }
 
-func newFakeResponder(t *testing.T) *fakeResponder {
+func newFakeResponder(t *testing.T, n *memnet.Network) *fakeResponder {
 	t.Helper()
 	f := &fakeResponder{notify: make(chan responsePost, 1000)}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	f.srv = n.Server(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var p responsePost
 		if err := json.NewDecoder(r.Body).Decode(&p); err != nil {
 			p.Err = "invalid_payload"

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/selfcheck/selfcheck/internal/memnet"
 )
 
 // Fakes of Slack: the Web API and response_url, both enforcing Slack's
@@ -167,11 +169,11 @@ type fakeSlack struct {
 	uploads map[string]*uploadedFile
 }
 
-func newFakeSlack(t *testing.T) *fakeSlack {
+func newFakeSlack(t *testing.T, n *memnet.Network) *fakeSlack {
 	t.Helper()
 	f := &fakeSlack{rateLimit: map[string]int{}, failWith: map[string]string{}, maxBlocks: 50, notify: make(chan apiCall, 1000),
 		delayOnce: map[string]time.Duration{}, failOnce: map[string][]string{}, raw: map[string]string{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	f.srv = n.Server(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
 }

@@ -60,8 +60,10 @@ func (n *Network) Server(h http.Handler) *httptest.Server {
 	return s
 }
 
-// Transport returns the transport that dials this network's servers; it
-// refuses any other address.
+// Transport returns the transport that dials this network's servers.
+// Hosts outside memnet.test are dialled as usual, so that a test outside
+// a bubble may mix in-memory servers with loopback ones (a real listener,
+// a process); inside a bubble only memnet hosts work.
 func (n *Network) Transport() *http.Transport { return n.transport }
 
 // Client returns a client that uses Transport.
@@ -74,7 +76,11 @@ func (n *Network) Close() { n.transport.CloseIdleConnections() }
 // ErrUnknownHost is returned for a dial to an address no server listens on.
 var ErrUnknownHost = errors.New("memnet: no server at this address")
 
-func (n *Network) dial(ctx context.Context, _, addr string) (net.Conn, error) {
+func (n *Network) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	if host, _, _ := net.SplitHostPort(addr); !strings.HasSuffix(host, ".memnet.test") {
+		var d net.Dialer
+		return d.DialContext(ctx, network, addr)
+	}
 	n.mu.Lock()
 	l := n.listeners[addr]
 	n.mu.Unlock()
