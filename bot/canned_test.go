@@ -341,7 +341,7 @@ func TestCannedSlowPost(t *testing.T) {
 	if ack.ResponseType != "ephemeral" || !strings.Contains(ack.Text, "준비하는 중") {
 		t.Errorf("ack = %q %q; want the ephemeral placeholder", ack.ResponseType, ack.Text)
 	}
-	posts := ch.resp.wait(t, 2, 10*time.Second)
+	posts := ch.resp.wait(t, 2)
 	if !posts[0].DeleteOriginal {
 		t.Errorf("first post = %+v; want the ephemeral placeholder deleted, not left stale", posts[0])
 	}

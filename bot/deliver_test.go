@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -57,43 +58,47 @@ func TestDeliveryRetries(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			h := newHarness(t)
-			h.slack.set(c.setup)
-			msg := paginate(renderReport(sampleReport("1.2", 44)))[0]
-			start := time.Now()
-			err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", []message{msg}, "")
-			elapsed := time.Since(start)
-			if (err != nil) != c.wantErr {
-				t.Errorf("err = %v; want error %v", err, c.wantErr)
-			}
-			if elapsed < c.minTime {
-				t.Errorf("returned after %v; want at least %v", elapsed, c.minTime)
-			}
-			var tries int
-			for _, call := range h.slack.allCalls() {
-				if call.Method == "chat.postMessage" {
-					tries++
+			synctest.Test(t, func(t *testing.T) {
+				h := newHarness(t)
+				h.slack.set(c.setup)
+				msg := paginate(renderReport(sampleReport("1.2", 44)))[0]
+				start := time.Now()
+				err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", []message{msg}, "")
+				elapsed := time.Since(start)
+				if (err != nil) != c.wantErr {
+					t.Errorf("err = %v; want error %v", err, c.wantErr)
 				}
-			}
-			posts := h.slack.accepted("chat.postMessage")
-			if len(posts) != c.wantPosts || tries != c.wantTries {
-				t.Errorf("accepted %d of %d tries; want %d of %d", len(posts), tries, c.wantPosts, c.wantTries)
-			}
-			if c.check != nil && len(posts) > 0 {
-				c.check(t, posts[0])
-			}
+				if elapsed < c.minTime { // the bubble's clock
+					t.Errorf("returned after %v; want at least %v", elapsed, c.minTime)
+				}
+				var tries int
+				for _, call := range h.slack.allCalls() {
+					if call.Method == "chat.postMessage" {
+						tries++
+					}
+				}
+				posts := h.slack.accepted("chat.postMessage")
+				if len(posts) != c.wantPosts || tries != c.wantTries {
+					t.Errorf("accepted %d of %d tries; want %d of %d", len(posts), tries, c.wantPosts, c.wantTries)
+				}
+				if c.check != nil && len(posts) > 0 {
+					c.check(t, posts[0])
+				}
+			})
 		})
 	}
 }
 
 func TestRetryAfterTooLong(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.MaxRetryWait = 500 * time.Millisecond })
-	h.slack.set(func(f *fakeSlack) { f.rateLimit["chat.postMessage"] = 1 })
-	start := time.Now()
-	err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", paginate(renderNotice("안녕하세요")), "")
-	if err == nil || time.Since(start) > 400*time.Millisecond {
-		t.Errorf("err = %v after %v; want a quick failure when Retry-After exceeds MaxRetryWait", err, time.Since(start))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, func(c *Config) { c.MaxRetryWait = 500 * time.Millisecond })
+		h.slack.set(func(f *fakeSlack) { f.rateLimit["chat.postMessage"] = 1 })
+		start := time.Now()
+		err := h.bot.postThread(t.Context(), h.bot.log, "C1", "1.1", paginate(renderNotice("안녕하세요")), "")
+		if d := time.Since(start); err == nil || d != 0 { // the bubble's clock
+			t.Errorf("err = %v after %v; want a failure at once when Retry-After exceeds MaxRetryWait", err, d)
+		}
+	})
 }
 
 func TestResponseURLShrinks(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/selfcheck/selfcheck/botstate"
 	"github.com/selfcheck/selfcheck/engine"
 	"github.com/selfcheck/selfcheck/internal/memnet"
 	"github.com/selfcheck/selfcheck/knowledge"
@@ -159,6 +160,13 @@ func sampleReport(item string, n int) knowledge.Report {
 	return r
 }
 
+// patience is how long a test waits for something the bot does in
+// milliseconds (a post, an ack) before failing: a guard against a hang,
+// far beyond any busy machine's delay, never a timing assertion. In a
+// synctest bubble it is the bubble's clock, so a bot that never posts
+// fails at once.
+const patience = 2 * time.Minute
+
 // syncBuffer is a log sink safe for concurrent writes.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -216,6 +224,17 @@ func newHarness(t *testing.T, opts ...func(*Config)) *harness {
 	}
 	if cfg.HTTPClient != nil && cfg.HTTPClient.Transport == nil {
 		cfg.HTTPClient.Transport = n.Transport()
+	}
+	if cfg.State == nil {
+		// The bot's own in-memory state is never closed (it lives as long
+		// as the process); the harness closes its own, so that no goroutine
+		// outlives a synctest bubble.
+		st, err := botstate.Open(context.Background(), botstate.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		cfg.State = st
 	}
 	b, err := New(cfg)
 	if err != nil {

@@ -3,13 +3,14 @@ package bot
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/slack-go/slack"
 
+	"github.com/selfcheck/selfcheck/internal/memnet"
 	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
 )
@@ -17,70 +18,49 @@ import (
 // Tests that no reply is lost: shutdown, expired response_urls, public
 // replies in Socket Mode.
 
-// runBot starts h.bot in HTTP mode and returns a function that sends
-// SIGTERM's equivalent and waits for Run to return.
-func runBot(t *testing.T, h *harness) (addr string, stop func() time.Duration) {
+// shutdown does what Run does at SIGTERM once its HTTP server has stopped
+// (TestRunHTTPGracefulShutdown covers that wiring): it waits up to the
+// grace period for the replies in flight, the waiting work delivering what
+// it has near the end. It returns how long that took; in a synctest
+// bubble, exactly what the bot made it.
+func (h *harness) shutdown(t *testing.T) time.Duration {
 	t.Helper()
-	ctx, cancel := context.WithCancel(t.Context())
-	runErr := make(chan error, 1)
-	go func() { runErr <- h.bot.Run(ctx) }()
-	addr = h.bot.cfg.ListenAddr
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		resp, err := http.Get("http://" + addr + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not come up: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), h.bot.cfg.ShutdownGrace)
+	defer cancel()
+	if err := h.bot.Shutdown(ctx); err != nil {
+		t.Logf("shutdown: %v", err) // Run only logs it too
 	}
-	return addr, func() time.Duration {
-		start := time.Now()
-		cancel()
-		select {
-		case err := <-runErr:
-			if err != nil {
-				t.Errorf("Run = %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("Run did not return")
-		}
-		return time.Since(start)
-	}
+	return time.Since(start)
 }
 
 // On SIGTERM a review waiting on a slow model is delivered within the
 // grace period with the deterministic result and a notice, by
 // response_url for /selfcheck and in the DM for a DM.
 func TestShutdownDeliversDeterministicReview(t *testing.T) {
-	addr := freeAddr(t)
+	synctest.Test(t, testShutdownDeliversDeterministicReview)
+}
+
+func testShutdownDeliversDeterministicReview(t *testing.T) {
+	const grace = 2 * time.Second
 	h := newHarness(t, func(c *Config) {
-		c.ListenAddr = addr
 		c.AckTimeout = 50 * time.Millisecond
-		c.ShutdownGrace = 2 * time.Second
+		c.ShutdownGrace = grace
 		c.QuickReview = func(_ context.Context, item, _ string) (knowledge.Report, error) {
 			return sampleReport(item, 3), nil
 		}
 	})
 	h.eng.reviewDelay = time.Minute // the model that never answers in time
-	_, stop := runBot(t, h)
 
 	req := h.signedRequest(t, "/slack/commands", "application/x-www-form-urlencoded", slashForm("1.2 제1조 수집 항목: 이름\n제2조 보유 기간", h.resp.url("review")))
-	req.URL.Host = addr
 	if resp, body := h.do(t, req); resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "검토 중") {
 		t.Fatalf("ack = %d %s; want the placeholder", resp.StatusCode, body)
 	}
-	ev := h.signedRequest(t, "/slack/events", "application/json", eventBody("EvSIG", dm("1.2 검토\n제1조 수집 항목: 이름", "1700000600.000100")))
-	ev.URL.Host = addr
-	h.do(t, ev)
-	time.Sleep(100 * time.Millisecond)
+	h.do(t, h.signedRequest(t, "/slack/events", "application/json", eventBody("EvSIG", dm("1.2 검토\n제1조 수집 항목: 이름", "1700000600.000100"))))
+	synctest.Wait()
 
-	took := stop()
-	if took > 2*time.Second+500*time.Millisecond {
-		t.Errorf("shutdown took %v; want within the 2 s grace", took)
+	if took := h.shutdown(t); took > grace {
+		t.Errorf("shutdown took %v; want within the %v grace", took, grace)
 	}
 	posts := h.resp.all()
 	if len(posts) != 1 || !posts[0].ReplaceOriginal {
@@ -106,22 +86,17 @@ func dmText(h *harness) string {
 // A question still waiting at the end of the grace period gets a request
 // to ask again, not silence.
 func TestShutdownAnswersWaitingQuestion(t *testing.T) {
-	addr := freeAddr(t)
-	h := newHarness(t, func(c *Config) {
-		c.ListenAddr = addr
-		c.ShutdownGrace = time.Second
+	synctest.Test(t, func(t *testing.T) {
+		h := newHarness(t, func(c *Config) { c.ShutdownGrace = time.Second })
+		h.eng.delay = time.Minute
+		h.do(t, h.signedRequest(t, "/slack/events", "application/json", eventBody("EvSIG2", mention("<@UBOT> 심사 기간은?", "1700000601.000100", ""))))
+		synctest.Wait()
+		h.shutdown(t)
+		posts := h.slack.accepted("chat.postMessage")
+		if len(posts) != 1 || !strings.Contains(posts[0].Text, "다시 시작") {
+			t.Errorf("posts = %+v; want one asking to try again", posts)
+		}
 	})
-	h.eng.delay = time.Minute
-	_, stop := runBot(t, h)
-	ev := h.signedRequest(t, "/slack/events", "application/json", eventBody("EvSIG2", mention("<@UBOT> 심사 기간은?", "1700000601.000100", "")))
-	ev.URL.Host = addr
-	h.do(t, ev)
-	time.Sleep(100 * time.Millisecond)
-	stop()
-	posts := h.slack.accepted("chat.postMessage")
-	if len(posts) != 1 || !strings.Contains(posts[0].Text, "다시 시작") {
-		t.Errorf("posts = %+v; want one asking to try again", posts)
-	}
 }
 
 // An expired response_url does not swallow the reply: it goes to the
@@ -165,7 +140,7 @@ func TestPublicReplyTooLargeForAckLeavesNoPlaceholder(t *testing.T) {
 	if ack != nil {
 		t.Errorf("ack = %+v; want an empty ack", ack)
 	}
-	posts := ch.resp.wait(t, 1, 5*time.Second)
+	posts := ch.resp.wait(t, 1)
 	ch.settle(t)
 	if posts[0].ResponseType != "in_channel" || !strings.Contains(blockTexts(posts[0].Blocks), seedFirst) {
 		t.Errorf("posted %+v; want the canned answer in_channel", posts[0])
@@ -181,43 +156,45 @@ func TestPublicReplyTooLargeForAckLeavesNoPlaceholder(t *testing.T) {
 // the deterministic review, as cmd/selfcheck wires QuickReview, reaches
 // the user within the grace period.
 func TestShutdownWithRealEngineAndSlowModel(t *testing.T) {
-	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Answers long after the grace period. (The bot cancels its call
-		// at the drain, but the test server need not notice at once.)
-		select {
-		case <-r.Context().Done():
-		case <-time.After(5 * time.Second):
+	kb, ix := sharedKnowledge(t)
+	synctest.Test(t, func(t *testing.T) {
+		n := memnet.New()
+		t.Cleanup(n.Close)
+		model := n.Server(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Answers long after the grace period, unless the bot gives up.
+			select {
+			case <-r.Context().Done():
+			case <-time.After(5 * time.Second):
+			}
+		}))
+		t.Cleanup(model.Close)
+		client, err := prompts.New(prompts.Config{BaseURL: model.URL + "/v1", Model: "slow", Timeout: time.Minute, MaxRetries: -1, Transport: n.Transport()})
+		if err != nil {
+			t.Fatal(err)
 		}
-	}))
-	defer model.Close()
-	client, err := prompts.New(prompts.Config{BaseURL: model.URL + "/v1", Model: "slow", Timeout: time.Minute, MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, kb := realEngine(t, client)
-	addr := freeAddr(t)
-	h := newHarness(t, func(c *Config) {
-		c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos()
-		c.ListenAddr = addr
-		c.ShutdownGrace = 2 * time.Second
-		c.QuickReview = func(ctx context.Context, item, draft string) (knowledge.Report, error) {
-			return kb.Review(item, draft, knowledge.ReviewOptions{})
+		eng := engineOn(t, kb, ix, client)
+		h := newHarness(t, func(c *Config) {
+			c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos()
+			c.ShutdownGrace = 2 * time.Second
+			c.QuickReview = func(ctx context.Context, item, draft string) (knowledge.Report, error) {
+				return kb.Review(item, draft, knowledge.ReviewOptions{})
+			}
+		})
+		req := h.signedRequest(t, "/slack/commands", "application/x-www-form-urlencoded",
+			slashForm("1.2 검토\n침해사고 발생 시 이용자에게 전자우편으로 통지한다.\n통지에는 발생내용과 담당부서 연락처를 포함한다.", h.resp.url("real")))
+		if resp, _ := h.do(t, req); resp.StatusCode != http.StatusOK {
+			t.Fatalf("ack status %d", resp.StatusCode)
+		}
+		if took := h.shutdown(t); took > 2*time.Second {
+			t.Errorf("shutdown took %v; want within the 2 s grace", took)
+		}
+		posts := h.resp.all()
+		if len(posts) != 1 {
+			t.Fatalf("response_url posts = %d; want 1", len(posts))
+		}
+		text := blockTexts(posts[0].Blocks)
+		if !strings.Contains(text, "1.2-a") || !strings.Contains(text, "기본 검토 결과만") {
+			t.Errorf("delivered:\n%s\nwant the deterministic 1.2 review with the notice", text)
 		}
 	})
-	_, stop := runBot(t, h)
-	req := h.signedRequest(t, "/slack/commands", "application/x-www-form-urlencoded",
-		slashForm("1.2 검토\n침해사고 발생 시 이용자에게 전자우편으로 통지한다.\n통지에는 발생내용과 담당부서 연락처를 포함한다.", h.resp.url("real")))
-	req.URL.Host = addr
-	if resp, _ := h.do(t, req); resp.StatusCode != http.StatusOK {
-		t.Fatalf("ack status %d", resp.StatusCode)
-	}
-	stop()
-	posts := h.resp.all()
-	if len(posts) != 1 {
-		t.Fatalf("response_url posts = %d; want 1", len(posts))
-	}
-	text := blockTexts(posts[0].Blocks)
-	if !strings.Contains(text, "1.2-a") || !strings.Contains(text, "기본 검토 결과만") {
-		t.Errorf("delivered:\n%s\nwant the deterministic 1.2 review with the notice", text)
-	}
 }

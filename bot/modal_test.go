@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/selfcheck/selfcheck/canned"
@@ -249,22 +250,25 @@ func TestCannedModalSlowSave(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			ch := newCannedHarness(t, func(cfg *Config) {
-				cfg.AckTimeout = 50 * time.Millisecond
-				cfg.CannedWriter = slowStore{Store: cfg.Canned.(*canned.Store), delay: 300 * time.Millisecond}
+			synctest.Test(t, func(t *testing.T) {
+				const ackTimeout = 50 * time.Millisecond
+				ch := newCannedHarness(t, func(cfg *Config) {
+					cfg.AckTimeout = ackTimeout
+					cfg.CannedWriter = slowStore{Store: cfg.Canned.(*canned.Store), delay: 300 * time.Millisecond}
+				})
+				start := time.Now()
+				status, body := ch.interact(t, viewSubmission(staffID, "C1", c.answer, "", "내용", false))
+				if status != http.StatusOK || len(body) != 0 {
+					t.Errorf("ack = %d %s; want an empty 200", status, body)
+				}
+				if d := time.Since(start); d != ackTimeout { // the bubble's clock
+					t.Errorf("acked after %v; want it at the %v AckTimeout", d, ackTimeout)
+				}
+				calls := ch.slack.waitMethod(t, "chat.postEphemeral", 1)
+				if !strings.Contains(calls[0].Text, c.confirm) {
+					t.Errorf("outcome = %q; want %q", calls[0].Text, c.confirm)
+				}
 			})
-			start := time.Now()
-			status, body := ch.interact(t, viewSubmission(staffID, "C1", c.answer, "", "내용", false))
-			if status != http.StatusOK || len(body) != 0 {
-				t.Errorf("ack = %d %s; want an empty 200", status, body)
-			}
-			if d := time.Since(start); d > 250*time.Millisecond {
-				t.Errorf("acked after %v; want about AckTimeout", d)
-			}
-			calls := ch.slack.waitMethod(t, "chat.postEphemeral", 1)
-			if !strings.Contains(calls[0].Text, c.confirm) {
-				t.Errorf("outcome = %q; want %q", calls[0].Text, c.confirm)
-			}
 		})
 	}
 }
@@ -287,7 +291,7 @@ func TestCannedSocketModeSubmission(t *testing.T) {
 	runErr := make(chan error, 1)
 	go func() { runErr <- ch.bot.Run(ctx) }()
 
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(patience)
 	for len(sock.ackCounts()) < len(envs) {
 		select {
 		case <-sock.notify:

@@ -76,10 +76,10 @@ func (f *fakeResponder) all() []responsePost {
 	return append([]responsePost(nil), f.posts...)
 }
 
-// wait waits until n accepted posts have arrived.
-func (f *fakeResponder) wait(t *testing.T, n int, within time.Duration) []responsePost {
+// wait waits until n accepted posts have arrived (for at most patience).
+func (f *fakeResponder) wait(t *testing.T, n int) []responsePost {
 	t.Helper()
-	deadline := time.After(within)
+	deadline := time.After(patience)
 	for {
 		var ok []responsePost
 		for _, p := range f.all() {

@@ -61,7 +61,7 @@ func TestRunHTTPGracefulShutdown(t *testing.T) {
 		if err != nil {
 			t.Errorf("Run = %v; want nil", err)
 		}
-	case <-time.After(10 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("Run did not return")
 	}
 	if got := h.resp.all(); len(got) != 1 || got[0].Path != "/resp/inflight" {

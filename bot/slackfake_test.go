@@ -565,7 +565,7 @@ func (f *fakeSlack) callsOf(method string) []apiCall {
 // waitMethod waits until n accepted calls of method have arrived.
 func (f *fakeSlack) waitMethod(t *testing.T, method string, n int) []apiCall {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(patience)
 	for {
 		if got := f.callsOf(method); len(got) >= n {
 			return got
@@ -587,7 +587,7 @@ func (f *fakeSlack) allCalls() []apiCall {
 // waitCalls waits until n accepted chat calls have arrived.
 func (f *fakeSlack) waitCalls(t *testing.T, n int) []apiCall {
 	t.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(patience)
 	for {
 		if got := f.accepted(""); len(got) >= n {
 			return got

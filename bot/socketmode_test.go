@@ -151,7 +151,7 @@ func TestSocketMode(t *testing.T) {
 	go func() { runErr <- h.bot.Run(ctx) }()
 
 	// Every envelope acked.
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(patience)
 	for len(sock.ackCounts()) < len(envs) {
 		select {
 		case <-sock.notify:
@@ -162,7 +162,7 @@ func TestSocketMode(t *testing.T) {
 		}
 	}
 	// The slow review arrives via response_url, the mention in its thread.
-	h.resp.wait(t, 1, 10*time.Second) // the slow review; feedback posts nothing new
+	h.resp.wait(t, 1) // the slow review; feedback posts nothing new
 	h.slack.waitCalls(t, 1)
 
 	cancel()
@@ -171,7 +171,7 @@ func TestSocketMode(t *testing.T) {
 		if err != nil {
 			t.Errorf("Run = %v; want nil after cancel", err)
 		}
-	case <-time.After(15 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("Run did not return after cancel")
 	}
 
