@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/selfcheck/selfcheck/botstate"
@@ -86,6 +87,10 @@ func TestHomeTabStillPublished(t *testing.T) {
 // and answer all go in that message's thread, and a follow-up there
 // continues it.
 func TestTopLevelDMQuestionAnsweredInItsThread(t *testing.T) {
+	synctest.Test(t, testTopLevelDMQuestionAnsweredInItsThread)
+}
+
+func testTopLevelDMQuestionAnsweredInItsThread(t *testing.T) {
 	// The first text comes well after statusDelay: the status shows meanwhile.
 	se := &streamEngine{deltas: modelDeltas[:4], first: time.Second}
 	h := newStreamHarness(t, se)

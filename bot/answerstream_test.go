@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 	"unicode/utf8"
 
@@ -89,7 +90,9 @@ func streamedText(h *harness) string {
 // batches, and the final message adds the element list, the sources and
 // the feedback buttons without repeating the text. Nothing is posted
 // besides.
-func TestAnswerStreams(t *testing.T) {
+func TestAnswerStreams(t *testing.T) { synctest.Test(t, testAnswerStreams) }
+
+func testAnswerStreams(t *testing.T) {
 	// The first text comes after statusDelay: the status shows meanwhile.
 	se := &streamEngine{deltas: modelDeltas, first: 500 * time.Millisecond, pause: 120 * time.Millisecond}
 	h := newStreamHarness(t, se)
@@ -149,6 +152,10 @@ func TestAnswerStreams(t *testing.T) {
 // In an assistant thread (a DM's thread) the answer streams too, with no
 // recipient: Slack needs one only outside DMs.
 func TestAnswerStreamsInAssistantThread(t *testing.T) {
+	synctest.Test(t, testAnswerStreamsInAssistantThread)
+}
+
+func testAnswerStreamsInAssistantThread(t *testing.T) {
 	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas[:4]})
 	ev := dm("1.3에는 무엇이 포함되어야 하나요?", "1700002010.000200")
 	ev["thread_ts"] = "1700002010.000100"
@@ -270,7 +277,9 @@ func TestAnswerStreamFinal(t *testing.T) {
 
 // Slack asking the appends to slow down delays the text; none is lost or
 // doubled.
-func TestAnswerStreamRateLimited(t *testing.T) {
+func TestAnswerStreamRateLimited(t *testing.T) { synctest.Test(t, testAnswerStreamRateLimited) }
+
+func testAnswerStreamRateLimited(t *testing.T) {
 	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas, pause: 150 * time.Millisecond})
 	h.slack.set(func(f *fakeSlack) { f.rateLimit["chat.appendStream"] = 1 })
 	h.event(t, eventBody("EvAS6", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002006.000100", "")), "")
@@ -292,7 +301,9 @@ func TestAnswerStreamRateLimited(t *testing.T) {
 // A streamed text that turns out not to be the model's answer (reasoning
 // a template opened in the prompt, told apart only by a later </think>)
 // is deleted, and the answer posted whole, once.
-func TestAnswerStreamRetracted(t *testing.T) {
+func TestAnswerStreamRetracted(t *testing.T) { synctest.Test(t, testAnswerStreamRetracted) }
+
+func testAnswerStreamRetracted(t *testing.T) {
 	se := &streamEngine{deltas: []string{"사용자가 ", "1.3을 ", "묻는다 "}, final: func(a engine.Answer) engine.Answer {
 		a.Answer = "1.3에는 처리 목적이 들어가야 합니다 [1].\n\n" + streamedSummary
 		return a
@@ -313,17 +324,17 @@ func TestAnswerStreamRetracted(t *testing.T) {
 
 // A long text arriving at once (an answer held back until complete) is
 // streamed in calls within Slack's 12,000 characters, all of it.
-func TestAnswerStreamLongText(t *testing.T) {
+func TestAnswerStreamLongText(t *testing.T) { synctest.Test(t, testAnswerStreamLongText) }
+
+func testAnswerStreamLongText(t *testing.T) {
 	long := strings.Repeat("개인정보 처리 목적과 보유 기간을 적어야 합니다 [1]. ", 300) // about 14 KB: three calls
 	// The model then pauses: the backlog goes out meanwhile, call after call.
 	h := newStreamHarness(t, &streamEngine{deltas: []string{long, "끝."}, pause: 2 * time.Second})
 	h.event(t, eventBody("EvAS9", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002011.000100", "")), "")
-	deadline := time.Now().Add(1500 * time.Millisecond)
-	for streamedText(h) != streamMarkdown(long) {
-		if time.Now().After(deadline) {
-			t.Fatalf("streamed %d of %d bytes before the model went on; want the backlog sent", len(streamedText(h)), len(streamMarkdown(long)))
-		}
-		time.Sleep(20 * time.Millisecond)
+	time.Sleep(1500 * time.Millisecond) // the bubble's clock: the model is still pausing
+	synctest.Wait()
+	if streamedText(h) != streamMarkdown(long) {
+		t.Fatalf("streamed %d of %d bytes before the model went on; want the backlog sent", len(streamedText(h)), len(streamMarkdown(long)))
 	}
 	h.settle(t)
 	if got := streamedText(h); got != streamMarkdown(long+"끝.") {
@@ -341,7 +352,9 @@ func TestAnswerStreamLongText(t *testing.T) {
 
 // When Slack will not end the stream, the whole answer is posted, so that
 // the user has its sources.
-func TestAnswerStreamStopFails(t *testing.T) {
+func TestAnswerStreamStopFails(t *testing.T) { synctest.Test(t, testAnswerStreamStopFails) }
+
+func testAnswerStreamStopFails(t *testing.T) {
 	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas[:3]})
 	h.slack.set(func(f *fakeSlack) { f.failWith["chat.stopStream"] = "message_not_in_streaming_state" })
 	h.event(t, eventBody("EvAS5", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002005.000100", "")), "")
@@ -383,7 +396,9 @@ func TestSafeCut(t *testing.T) {
 // is refused for that answer: the answer comes as one message, nothing is
 // streamed into a stream the bot cannot name, and the server goes on
 // (the next question is answered too).
-func TestAnswerStreamStartWithoutTS(t *testing.T) {
+func TestAnswerStreamStartWithoutTS(t *testing.T) { synctest.Test(t, testAnswerStreamStartWithoutTS) }
+
+func testAnswerStreamStartWithoutTS(t *testing.T) {
 	h := newStreamHarness(t, &streamEngine{deltas: modelDeltas})
 	h.slack.set(func(f *fakeSlack) { f.raw["chat.startStream"] = `{"ok": true}` })
 	h.event(t, eventBody("EvAS10", mention("<@UBOT> 1.3에는 무엇이 포함되어야 하나요?", "1700002012.000100", "")), "")

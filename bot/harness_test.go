@@ -167,6 +167,20 @@ func sampleReport(item string, n int) knowledge.Report {
 // fails at once.
 const patience = 2 * time.Minute
 
+// waitUntil polls cond until it holds, for at most patience, for the
+// tests that cannot run in a bubble (real sockets, Socket Mode).
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	give := time.After(patience)
+	for !cond() {
+		select {
+		case <-give:
+			t.Fatalf("gave up waiting: %s", what)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
 // syncBuffer is a log sink safe for concurrent writes.
 type syncBuffer struct {
 	mu sync.Mutex

@@ -36,18 +36,13 @@ func TestRunHTTPGracefulShutdown(t *testing.T) {
 	go func() { runErr <- h.bot.Run(ctx) }()
 
 	base := "http://" + addr
-	deadline := time.Now().Add(5 * time.Second)
-	for {
+	waitUntil(t, "the server up", func() bool {
 		resp, err := http.Get(base + "/healthz")
 		if err == nil {
 			resp.Body.Close()
-			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not come up: %v", err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+		return err == nil
+	})
 
 	req := h.signedRequest(t, "/slack/commands", "application/x-www-form-urlencoded", slashForm("1.2 제1조 수집 항목: 이름\n제2조 보유 기간", h.resp.url("inflight")))
 	req.URL.Host = addr

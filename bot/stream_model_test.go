@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/selfcheck/selfcheck/internal/memnet"
+	"github.com/selfcheck/selfcheck/knowledge"
 	"github.com/selfcheck/selfcheck/prompts"
+	"github.com/selfcheck/selfcheck/retrieval"
 )
 
 // TestAnswerStreamsRealEngine runs the real engine and model client
@@ -23,10 +26,17 @@ import (
 // message that carries the element list and sources without repeating
 // the streamed text.
 func TestAnswerStreamsRealEngine(t *testing.T) {
+	kb, ix := sharedKnowledge(t)
+	synctest.Test(t, func(t *testing.T) { testAnswerStreamsRealEngine(t, kb, ix) })
+}
+
+func testAnswerStreamsRealEngine(t *testing.T, kb *knowledge.Checklist, ix *retrieval.Index) {
 	chunks := []string{"<thi", "nk>비공개 추론", "</think>", "1.3에는 ", "개인정보 처리 목적, ", "보유 기간, ", "파기 절차를 ", "적어야 합니다 [1]."}
 	var mu sync.Mutex
 	var firstSent, lastSent []time.Time
-	model := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	n := memnet.New()
+	t.Cleanup(n.Close)
+	model := n.Server(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var req struct {
 			Stream bool `json:"stream"`
@@ -61,12 +71,12 @@ func TestAnswerStreamsRealEngine(t *testing.T) {
 		}
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}))
-	defer model.Close()
-	client, err := prompts.New(prompts.Config{BaseURL: model.URL + "/v1", Model: "m", Timeout: 10 * time.Second, MaxRetries: -1})
+	t.Cleanup(model.Close)
+	client, err := prompts.New(prompts.Config{BaseURL: model.URL + "/v1", Model: "m", Timeout: 10 * time.Second, MaxRetries: -1, Transport: n.Transport()})
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, kb := realEngine(t, client)
+	eng := engineOn(t, kb, ix, client)
 	h := newHarness(t, func(c *Config) { c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos() })
 
 	modelText := strings.Join(chunks[3:], "")

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -11,6 +12,10 @@ import (
 // placeholder message: the one message posted is the answer, and nothing
 // is edited afterwards.
 func TestSlowAnswerShowsStatusNotPlaceholder(t *testing.T) {
+	synctest.Test(t, testSlowAnswerShowsStatusNotPlaceholder)
+}
+
+func testSlowAnswerShowsStatusNotPlaceholder(t *testing.T) {
 	h := newHarness(t)
 	h.eng.delay = 600 * time.Millisecond
 	ts := "1700000400.000100"
@@ -47,7 +52,9 @@ func TestQuickAnswerNoStatus(t *testing.T) {
 
 // Slack took the post but its answer was lost to a timeout: the bot
 // finds its post in the thread by its metadata and does not post again.
-func TestTimedOutPostNotDoubled(t *testing.T) {
+func TestTimedOutPostNotDoubled(t *testing.T) { synctest.Test(t, testTimedOutPostNotDoubled) }
+
+func testTimedOutPostNotDoubled(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.HTTPClient = &http.Client{Timeout: 300 * time.Millisecond} })
 	h.slack.set(func(f *fakeSlack) { f.delayOnce["chat.postMessage"] = time.Second })
 	ts := "1700000500.000100"
