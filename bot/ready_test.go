@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/selfcheck/selfcheck/internal/memnet"
 )
 
 // loading is a readiness check a test flips: not ready until done.
@@ -22,7 +24,7 @@ func (l *loading) check(context.Context) error {
 
 func getReady(t *testing.T, base string) (int, readiness) {
 	t.Helper()
-	resp, err := http.Get(base + "/readyz")
+	resp, err := memnet.Client().Get(base + "/readyz")
 	if err != nil {
 		t.Fatalf("GET /readyz: %v", err)
 	}
@@ -50,7 +52,7 @@ func TestReadyzFollowsItsChecks(t *testing.T) {
 		r.Checks["canned_index"] != "loading 4,000 of 10,000 answers" || r.Checks["knowledge"] != "ok" {
 		t.Errorf("/readyz while loading = %d %+v; want 503 naming the canned index", code, r)
 	}
-	if resp, err := http.Get(h.srv.URL + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+	if resp, err := memnet.Client().Get(h.srv.URL + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
 		t.Errorf("/healthz while loading: %v %v; want 200 (alive)", resp, err)
 	} else {
 		resp.Body.Close()
@@ -119,7 +121,7 @@ func TestSocketModeConnectsOnlyWhenReady(t *testing.T) {
 
 func getHealth(t *testing.T, base string) (int, health) {
 	t.Helper()
-	resp, err := http.Get(base + "/healthz")
+	resp, err := memnet.Client().Get(base + "/healthz")
 	if err != nil {
 		t.Fatalf("GET /healthz: %v", err)
 	}

@@ -22,6 +22,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // Network is a set of in-memory HTTP servers and the transport that
@@ -48,10 +49,11 @@ func New() *Network {
 // Transport or Client; Close it as any httptest.Server.
 func (n *Network) Server(h http.Handler) *httptest.Server {
 	n.mu.Lock()
-	addr := fmt.Sprintf("s%d.memnet.test:80", len(n.listeners)+1)
+	addr := fmt.Sprintf("s%d.memnet.test:80", servers.Add(1))
 	l := &listener{addr: addr, conns: make(chan net.Conn), done: make(chan struct{})}
 	n.listeners[addr] = l
 	n.mu.Unlock()
+	all.Store(addr, l)
 	s := &httptest.Server{Listener: l, Config: &http.Server{Handler: h}}
 	s.Start()
 	// Start names the server by its listener's address; keep the URL
@@ -73,17 +75,47 @@ func (n *Network) Client() *http.Client { return &http.Client{Transport: n.trans
 // of the network outlives the test. Close the servers first.
 func (n *Network) Close() { n.transport.CloseIdleConnections() }
 
+var (
+	// servers numbers the servers of all networks, so that an address
+	// names one server in the process.
+	servers atomic.Int64
+	// all holds every network's listeners, for Client.
+	all sync.Map // address → *listener
+	// shared is Client's transport.
+	shared = &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		return dial(ctx, network, addr, func(addr string) *listener {
+			l, _ := all.Load(addr)
+			l2, _ := l.(*listener)
+			return l2
+		})
+	}}
+)
+
+// Client returns a client that reaches the servers of every network (and
+// real hosts), for helpers that do not know which network a URL is on.
+// Its connections are shared by all tests, so never use it inside a
+// synctest bubble: there use the network's own Client.
+func Client() *http.Client { return &http.Client{Transport: shared} }
+
 // ErrUnknownHost is returned for a dial to an address no server listens on.
 var ErrUnknownHost = errors.New("memnet: no server at this address")
 
 func (n *Network) dial(ctx context.Context, network, addr string) (net.Conn, error) {
+	return dial(ctx, network, addr, func(addr string) *listener {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return n.listeners[addr]
+	})
+}
+
+// dial connects to the memnet server at addr, found by lookup, or dials
+// a host outside memnet.test as usual.
+func dial(ctx context.Context, network, addr string, lookup func(string) *listener) (net.Conn, error) {
 	if host, _, _ := net.SplitHostPort(addr); !strings.HasSuffix(host, ".memnet.test") {
 		var d net.Dialer
 		return d.DialContext(ctx, network, addr)
 	}
-	n.mu.Lock()
-	l := n.listeners[addr]
-	n.mu.Unlock()
+	l := lookup(addr)
 	if l == nil {
 		return nil, &net.OpError{Op: "dial", Net: "memnet", Err: ErrUnknownHost}
 	}
@@ -120,7 +152,10 @@ func (l *listener) Accept() (net.Conn, error) {
 }
 
 func (l *listener) Close() error {
-	l.once.Do(func() { close(l.done) })
+	l.once.Do(func() {
+		close(l.done)
+		all.Delete(l.addr)
+	})
 	return nil
 }
 
