@@ -36,7 +36,7 @@ const (
 	textFileTooLarge   = "⚠️ 파일이 너무 커요(%d MB 초과). 검토할 부분만 나누어 보내 주세요."
 	textFileNotFetched = "⚠️ 파일을 받지 못했어요. 잠시 후 다시 올려 주세요."
 	textFileExternal   = "⚠️ 외부 서비스(구글 드라이브 등)에 있는 파일은 읽을 수 없어요. 파일을 직접 올려 주세요."
-	textFileOnlyFirst  = "파일이 여러 개라 첫 번째 파일만 검토했어요. 나머지는 하나씩 보내 주세요."
+	textFileTooMany    = "파일이 많아 앞의 %d개만 검토했어요. 나머지는 다음 메시지로 보내 주세요."
 	textFileNoItems    = "검토 항목의 제목(예: \"검토 항목 1.3\")을 찾지 못했어요. 한 항목의 초안이라면 파일과 함께 항목 번호(예: `1.3`)를 적어 보내 주세요."
 )
 
@@ -60,7 +60,7 @@ func (b *Bot) formReview(ctx context.Context, log *slog.Logger, text string, o o
 		return doc{}, err
 	}
 	leads := b.compareReviews(ctx, log, o.userID, rep.Items)
-	d := renderFormOverview(rep, "", 1, "항목별 결과가 아래에 이어져요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요. 이 메시지는 나에게만 보여요.")
+	d := renderFormOverview(rep, "", "", "항목별 결과가 아래에 이어져요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요. 이 메시지는 나에게만 보여요.")
 	d.Title = "자가 점검표 전체 검토 결과"
 	d.Body[0] = headerBlock("📋 자가 점검표 전체 검토 결과")
 	for _, r := range rep.Items {
@@ -83,6 +83,7 @@ func (b *Bot) formReview(ctx context.Context, log *slog.Logger, text string, o o
 type sharedFile struct {
 	ID   string `json:"id"`
 	Size int64  `json:"size"`
+	Name string `json:"name"`
 }
 
 // eventFiles returns the files a message event shares.
@@ -102,11 +103,17 @@ func eventFiles(raw json.RawMessage) []sharedFile {
 	return out
 }
 
-// reviewFiles answers a message that shares files. In a DM the first file
-// is downloaded and reviewed, and the result goes to the message's
-// thread: the overview first, then each item's review. In a channel
-// nothing is downloaded: only the sender is told, ephemerally, to send
-// it in a DM, so that nothing of the file shows in the channel.
+// maxFilesPerMessage bounds the files of one message that are reviewed
+// (Slack attaches at most 10).
+const maxFilesPerMessage = 10
+
+// reviewFiles answers a message that shares files. In a DM each file is
+// downloaded and reviewed in turn, in the message's order, and each gets
+// replies of its own in the message's thread, named by the file: a
+// placeholder, replaced by the overview, then each item's review. One
+// file at a time takes a worker of the pool. In a channel nothing is
+// downloaded: only the sender is told, ephemerally, to send it in a DM,
+// so that nothing of the file shows in the channel.
 func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, files []sharedFile) {
 	log = log.With("kind", "file", "files", len(files))
 	dctx, dcancel := b.detach(ctx, deliveryTimeout)
@@ -128,62 +135,110 @@ func (b *Bot) reviewFiles(ctx context.Context, log *slog.Logger, ev innerEvent, 
 	if threadTS == "" {
 		threadTS = ev.TS
 	}
-	// The review streams as a plan; where Slack refuses it, a
-	// placeholder is updated in place with the overview.
-	plan := b.startPlan(dctx, log, ev, "", threadTS, textPlanFile, textTaskRead)
-	var ts string
-	if plan == nil {
+	item := fileItem(fromSlack(stripMentions(ev.Text, b.userID())))
+	if item != "" && b.checkItem(item) != nil {
+		files = files[:1] // one reply says the item has no guidance
+	}
+	extra := 0
+	if len(files) > maxFilesPerMessage {
+		files, extra = files[:maxFilesPerMessage], len(files)-maxFilesPerMessage
+	}
+	for i, f := range files {
+		key := "file:" + ev.TS
+		if i > 0 {
+			key += fmt.Sprintf("#%d", i+1)
+		}
+		fl := fileLabel{name: f.Name, n: i + 1, of: len(files)}
+		// The review streams as a plan; where Slack refuses it, a
+		// placeholder is updated in place with the overview.
+		plan := b.startPlan(dctx, log, ev, "", threadTS, fl.prefix()+textPlanFile, textTaskRead)
+		var ts string
+		if plan == nil {
+			var err error
+			ts, err = b.postMessage(dctx, log, ev.Channel, threadTS, paginate(renderNotice(fl.prefix() + textFilePending))[0], "")
+			if err != nil {
+				log.Warn("placeholder not posted", "error", err)
+			}
+		}
+		wctx, wcancel := b.detach(ctx, b.cfg.WorkTimeout)
+		msgs := b.fileWork(wctx, log, ev, f, item, fl, plan)
+		wcancel()
+		if i == len(files)-1 && extra > 0 {
+			msgs = append(msgs, paginate(renderNotice(fmt.Sprintf(textFileTooMany, maxFilesPerMessage)))...)
+		}
+		if plan != nil {
+			plan.finish(dctx, msgs, key)
+			log.Info("file answered", "file", i+1, "parts", len(msgs))
+			continue
+		}
 		var err error
-		ts, err = b.postMessage(dctx, log, ev.Channel, threadTS, paginate(renderNotice(textFilePending))[0], "")
+		if ts != "" {
+			if err = b.updateMessage(dctx, log, ev.Channel, ts, msgs[0]); err == nil {
+				err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:], key)
+			}
+		} else {
+			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs, key)
+		}
 		if err != nil {
-			log.Warn("placeholder not posted", "error", err)
+			log.Error("delivery failed", "via", "chat", "file", i+1, "error", err)
+			return
 		}
+		log.Info("file answered", "file", i+1, "parts", len(msgs))
 	}
-	wctx, wcancel := b.detach(ctx, b.cfg.WorkTimeout)
-	msgs := b.fileWork(wctx, log, ev, files, plan)
-	wcancel()
-	if plan != nil {
-		plan.finish(dctx, msgs, "file:"+ev.TS)
-		return
-	}
-	var err error
-	if ts != "" {
-		if err = b.updateMessage(dctx, log, ev.Channel, ts, msgs[0]); err == nil {
-			err = b.postThread(dctx, log, ev.Channel, threadTS, msgs[1:], "file:"+ev.TS)
-		}
-	} else {
-		err = b.postThread(dctx, log, ev.Channel, threadTS, msgs, "file:"+ev.TS)
-	}
-	if err != nil {
-		log.Error("delivery failed", "via", "chat", "error", err)
-		return
-	}
-	log.Info("file answered", "parts", len(msgs))
 }
 
-// fileWork downloads and reviews the first file and renders the reply.
-// Like perform it never fails: problems become a message for the user,
-// and are logged (sizes and IDs, never the file's name or content).
-func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, files []sharedFile, plan *formPlan) (msgs []message) {
+// fileLabel names a file in its replies when a message shares several:
+// by its name, or its place among them.
+type fileLabel struct {
+	name  string
+	n, of int
+}
+
+// prefix starts a notice about the file; "" for a message's only file.
+func (l fileLabel) prefix() string {
+	if l.of <= 1 {
+		return ""
+	}
+	if l.name != "" {
+		return "📎 *" + escapeText(l.name) + "* — "
+	}
+	return fmt.Sprintf("📎 파일 %d/%d — ", l.n, l.of)
+}
+
+// fileWork downloads and reviews one file (a worker of the pool held
+// meanwhile) and renders the reply. Like perform it never fails:
+// problems become a message for the user, and are logged (sizes and IDs,
+// never the file's name or content).
+func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, f sharedFile, item string, fl fileLabel, plan *formPlan) (msgs []message) {
 	start := time.Now()
-	f := files[0]
-	item := fileItem(fromSlack(stripMentions(ev.Text, b.userID())))
 	attrs := []any{"file", f.ID, "item", item}
 	defer func() {
 		if r := recover(); r != nil {
 			logPanic(log, "work file", r)
-			msgs = paginate(renderNotice(textFailed))
+			msgs = paginate(renderNotice(fl.prefix() + textFailed))
 			return
 		}
 		log.Info("file work done", append(attrs, "duration_ms", time.Since(start).Milliseconds())...)
 	}()
-	notice := func(text string) []message { return paginate(renderNotice(text)) }
+	notice := func(text string) []message { return paginate(renderNotice(fl.prefix() + text)) }
 	if item != "" {
 		if err := b.checkItem(item); err != nil {
 			return paginate(b.renderError(err))
 		}
 	}
+	if b.pool != nil {
+		release, ok := b.pool.acquire(ctx)
+		if !ok {
+			attrs = append(attrs, "busy", true)
+			log.Warn("work refused: all workers busy", "kind", "file")
+			return notice(textBusy)
+		}
+		defer release()
+	}
 	data, name, failure, rejected := b.fetchFile(ctx, log, f.ID, f.Size)
+	if name != "" {
+		fl.name = name
+	}
 	if failure != "" {
 		if rejected != "" {
 			attrs = append(attrs, "rejected", rejected)
@@ -198,12 +253,16 @@ func (b *Bot) fileWork(ctx context.Context, log *slog.Logger, ev innerEvent, fil
 		} else {
 			log.Error("file review failed", "file", f.ID, "error", err)
 		}
-		return paginate(b.renderError(err))
+		d := b.renderError(err)
+		if p := fl.prefix(); p != "" {
+			d.Body = append([]slack.Block{sectionBlock(strings.TrimSuffix(p, " — "))}, d.Body...)
+		}
+		return paginate(d)
 	}
 	attrs = append(attrs, "items", len(rep.Items))
 	plan.items(ctx, rep)
 	leads := b.compareReviews(ctx, log, ev.User, rep.Items)
-	out := paginate(renderFormOverview(rep, item, len(files), "항목별 결과가 이어서 이 스레드에 올라와요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요."))
+	out := paginate(renderFormOverview(rep, item, fl.name, "항목별 결과가 이어서 이 스레드에 올라와요. 자가 점검용 참고 결과이며 공식 심사 판단이 아니에요."))
 	for _, r := range rep.Items {
 		out = append(out, paginate(withLead(renderReport(r), leads[r.Item]))...)
 	}
@@ -223,11 +282,12 @@ func fileItem(text string) string {
 	return ""
 }
 
-// renderFormOverview is the first message of a file's review: a line per
-// item with its counts, the items the file has no section for and those
-// without guidance. It stays one message: a line per checklist item. note
-// says where the details follow.
-func renderFormOverview(r engine.FormReport, item string, files int, note string) doc {
+// renderFormOverview is the first message of a file's review, titled
+// with the file's name: a line per item with its counts, the items the
+// file has no section for and those without guidance. It stays one
+// message: a line per checklist item. note says where the details
+// follow.
+func renderFormOverview(r engine.FormReport, item, name string, note string) doc {
 	var b strings.Builder
 	for _, it := range r.Items {
 		s := it.Summary
@@ -242,12 +302,12 @@ func renderFormOverview(r engine.FormReport, item string, files int, note string
 	if len(r.Items) == 0 && item == "" {
 		b.WriteString("\n" + textFileNoItems)
 	}
-	if files > 1 {
-		b.WriteString("\n" + textFileOnlyFirst)
-	}
 	title := "📎 파일 검토 결과"
 	if item != "" {
 		title = "📎 파일 검토 결과 (" + escapeText(item) + ")"
+	}
+	if name != "" {
+		title += " — " + name // a header is plain text: no escaping
 	}
 	d := doc{
 		Fallback: fmt.Sprintf("파일 검토 결과: %d개 항목", len(r.Items)),

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -25,14 +26,15 @@ type fileHost struct {
 
 	mu        sync.Mutex
 	files     map[string][]byte
-	infoSize  map[string]int  // size files.info reports, when not the real one
-	deny      map[string]bool // downloads answered 403
-	infos     []string        // file IDs asked with files.info
-	downloads []string        // file IDs downloaded
+	infoSize  map[string]int    // size files.info reports, when not the real one
+	names     map[string]string // names files.info reports, when not 자가점검표.hwp
+	deny      map[string]bool   // downloads answered 403
+	infos     []string          // file IDs asked with files.info
+	downloads []string          // file IDs downloaded
 }
 
 func newFileHost(t *testing.T) *fileHost {
-	fh := &fileHost{files: map[string][]byte{}, infoSize: map[string]int{}, deny: map[string]bool{}}
+	fh := &fileHost{files: map[string][]byte{}, infoSize: map[string]int{}, names: map[string]string{}, deny: map[string]bool{}}
 	fh.srv = httptest.NewServer(http.HandlerFunc(fh.serve))
 	t.Cleanup(fh.srv.Close)
 	return fh
@@ -55,6 +57,7 @@ func (fh *fileHost) serve(w http.ResponseWriter, r *http.Request) {
 		fh.infos = append(fh.infos, id)
 		data, ok := fh.files[id]
 		size, lie := fh.infoSize[id]
+		name := cmp.Or(fh.names[id], "자가점검표.hwp")
 		fh.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		if r.Form.Get("token") != testBotToken || !ok {
@@ -65,7 +68,7 @@ func (fh *fileHost) serve(w http.ResponseWriter, r *http.Request) {
 			size = len(data)
 		}
 		json.NewEncoder(w).Encode(map[string]any{"ok": true, "file": map[string]any{
-			"id": id, "name": "자가점검표.hwp", "size": size,
+			"id": id, "name": name, "size": size,
 			"url_private":          fh.srv.URL + "/files-pri/T1-" + id + "/view",
 			"url_private_download": fh.srv.URL + "/files-pri/T1-" + id + "/download",
 		}})
@@ -180,6 +183,65 @@ func TestFileInDMReviewedPrivately(t *testing.T) {
 	}
 	if !strings.Contains(blockTexts(calls[2].Blocks), "1.2") || !strings.Contains(blockTexts(calls[3].Blocks), "1.3") {
 		t.Errorf("details: %q / %q; want 1.2 then 1.3", blockTexts(calls[2].Blocks), blockTexts(calls[3].Blocks))
+	}
+}
+
+// TestSeveralFilesInDM: a DM with three files gets three reviews, in the
+// message's order, each in replies of its own in the thread, titled with
+// its file's name; a file that cannot be read says which one it is.
+func TestSeveralFilesInDM(t *testing.T) {
+	files := &fakeFiles{}
+	h, fh := newFileHarness(t, files)
+	names := map[string]string{"F1": "1차 점검표.hwp", "F2": "개인정보 정책.docx", "F3": "고객대응.pdf"}
+	for id, n := range names {
+		fh.files[id] = []byte("PK\x03\x04 " + id)
+		fh.names[id] = n
+	}
+	fh.deny["F4"] = true
+	fh.files["F4"] = []byte("x")
+	fh.names["F4"] = "깨진 파일.hwp"
+	var shared []map[string]any
+	for _, id := range []string{"F1", "F2", "F3", "F4"} {
+		shared = append(shared, map[string]any{"id": id, "size": len(fh.files[id]), "name": fh.names[id]})
+	}
+	h.event(t, fileEvent("Ev7", "D1", "im", "message", "", shared...), "")
+	h.settle(t)
+
+	if len(files.got) != 3 {
+		t.Fatalf("%d files reviewed; want 3", len(files.got))
+	}
+	for i, id := range []string{"F1", "F2", "F3"} {
+		if string(files.got[i]) != "PK\x03\x04 "+id {
+			t.Errorf("review %d read %q; want %s, in the message's order", i+1, files.got[i], id)
+		}
+	}
+	var overviews []string
+	placeholders := 0
+	for _, c := range h.slack.accepted("") {
+		text := blockTexts(c.Blocks)
+		if c.Channel != "D1" || c.Method == "chat.postMessage" && c.ThreadTS != "1700000000.000100" {
+			t.Errorf("%s outside the DM's thread: %+v", c.Method, c)
+		}
+		if c.Method == "chat.postMessage" && strings.Contains(text, "파일을 읽고") {
+			placeholders++
+		}
+		if c.Method == "chat.update" {
+			overviews = append(overviews, text)
+		}
+	}
+	if placeholders != 4 || len(overviews) != 4 {
+		t.Fatalf("%d placeholders, %d updates; want one of each per file", placeholders, len(overviews))
+	}
+	for i, id := range []string{"F1", "F2", "F3"} {
+		if !strings.Contains(overviews[i], "파일 검토 결과 — "+names[id]) {
+			t.Errorf("reply %d: %q; want the review of %s", i+1, overviews[i], names[id])
+		}
+	}
+	if !strings.Contains(overviews[3], "깨진 파일.hwp") || !strings.Contains(overviews[3], "파일을 받지 못했어요") {
+		t.Errorf("the fourth reply %q; want it to name the file it could not fetch", overviews[3])
+	}
+	if strings.Contains(h.logs.String(), "점검표") || strings.Contains(h.logs.String(), "정책.docx") {
+		t.Errorf("the logs name a file")
 	}
 }
 

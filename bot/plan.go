@@ -176,7 +176,7 @@ func (b *Bot) streamForm(ctx context.Context, log *slog.Logger, ev innerEvent, t
 		}
 		plan.items(wctx, rep)
 		leads := b.compareReviews(wctx, log, ev.User, rep.Items)
-		d := renderFormOverview(rep, "", 1, textFormNote)
+		d := renderFormOverview(rep, "", "", textFormNote)
 		d.Body[0] = headerBlock("📋 자가 점검표 전체 검토 결과")
 		msgs = paginate(d)
 		for _, r := range rep.Items {
