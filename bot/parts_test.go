@@ -73,3 +73,29 @@ func blocksOf(t *testing.T, msgs []message) []map[string]any {
 	}
 	return all
 }
+
+// A note whose default tells a command-line user to pass a flag is worded
+// in Slack's terms: the review's real note for a cloud service's 3.1-c.
+func TestNotesInSlackTerms(t *testing.T) {
+	kb, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := kb.Review("3.1", "서비스 유형: 클라우드컴퓨팅서비스(IaaS)\n조직도와 팀별 담당업무는 별첨과 같습니다.\n", knowledge.ReviewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, ok := rep.Element("3.1-c")
+	if !ok || c.NoteCode == "" || !strings.Contains(c.Note, "--service support") {
+		t.Fatalf("3.1-c = %+v; want a coded note whose default names --service", c)
+	}
+	got := blockTexts(blocksOf(t, paginate(renderReport(rep))))
+	if strings.Contains(got, "--service") || !strings.Contains(got, "서비스 유형: 컨설팅") || !strings.Contains(got, "클라우드컴퓨팅서비스로 판단해") {
+		t.Errorf("the Slack review says:\n%s\nwant the note in Slack's terms, without --service", got)
+	}
+	for code := range slackNotes {
+		if kb.NoteText(code, false, nil) == code {
+			t.Errorf("bot/data/notes.yaml words %q, which knowledge/data/messages.yaml does not have", code)
+		}
+	}
+}

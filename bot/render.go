@@ -201,7 +201,7 @@ func renderElement(e knowledge.ElementResult) string {
 			fmt.Fprintf(&b, "\n_(%d행)_", e.Line)
 		}
 	}
-	if note := strings.TrimSpace(e.Note); note != "" {
+	if note := strings.TrimSpace(noteText(e)); note != "" {
 		switch e.Status {
 		case knowledge.StatusPartial:
 			b.WriteString("\n💡 보완할 점: ")

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -210,7 +211,7 @@ func TestMergeModelDoesNotMutate(t *testing.T) {
 	got := MergeModel(det, mergeDraft, findings, nil)
 	got.Notices = append(got.Notices, "추가")
 	for i := range det.Elements {
-		if det.Elements[i] != before.Elements[i] {
+		if !reflect.DeepEqual(det.Elements[i], before.Elements[i]) {
 			t.Errorf("det.Elements[%d] = %+v; want unchanged %+v", i, det.Elements[i], before.Elements[i])
 		}
 	}

@@ -43,6 +43,12 @@ type ElementResult struct {
 	// Note explains the verdict: what is missing and what to add, or why
 	// the element does not apply.
 	Note string `json:"note"`
+	// NoteCode and NoteArgs, when set, say what Note says as a message of
+	// messages.yaml ("notes") and its arguments, so that a front end can
+	// word it in its own terms (the bot does not tell Slack users to pass
+	// a command-line flag); Note is that message's default rendering.
+	NoteCode string            `json:"note_code,omitempty"`
+	NoteArgs map[string]string `json:"note_args,omitempty"`
 	// Example is a short, masked passage from the example submissions that
 	// shows what the element looks like when it is present.
 	Example string `json:"example,omitempty"`

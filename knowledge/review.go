@@ -117,6 +117,9 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 				Note: "초안이 개인정보를 처리하지 않음(암호화 대상 없음)을 명시하여 해당 없음으로 판단했습니다."}
 		case e.Applies == AppliesSupport:
 			r = reviewSupportElement(d, e, kind, kindWhy, c.rules, c.form.ServiceKinds)
+			if r.NoteCode != "" {
+				r.Note = c.NoteText(r.NoteCode, false, r.NoteArgs)
+			}
 		default:
 			var within []span
 			if e.Scope == ScopeNotification {
@@ -201,8 +204,8 @@ func personalDataIDs(it *Item) string {
 func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string, rules *ruleTerms, names map[ServiceKind]string) ElementResult {
 	switch kind {
 	case KindCloud, KindConvergence:
-		return ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable,
-			Note: fmt.Sprintf("%s에만 해당하는 요소입니다. %s로 판단해 해당 없음으로 보았습니다(근거: %s). %s라면 --service support로 다시 검토하세요.", names[KindSupport], names[kind], why, names[KindSupport])}
+		return ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable, NoteCode: "service_not_support",
+			NoteArgs: map[string]string{"support": names[KindSupport], "kind": names[kind], "why": why}}
 	}
 	r := matchElement(d, e, nil, rules)
 	if kind == KindSupport {
