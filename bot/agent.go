@@ -32,14 +32,16 @@ const textContextChannel = "📍 보고 계신 채널: <#%s>"
 // channelWords mark a question about the channel the user is looking at.
 var channelWords = []string{"채널", "channel"}
 
-// onMessagesOpened greets a user who opened the app's DM, at most once a
-// day per user across restarts and replicas (the key is in State), and
-// offers the suggested prompts for the DM: channel_id only, since Slack
-// silently ignores a thread_ts from an agent app.
+// onMessagesOpened offers the suggested prompts to a user who opened the
+// app's DM, for the DM (channel_id only: Slack silently ignores a
+// thread_ts from an agent app), and greets them at most once a day per
+// user across restarts and replicas (the key is in State).
 func (b *Bot) onMessagesOpened(ctx context.Context, log *slog.Logger, user, channel string) {
 	if channel == "" {
 		channel = user // posting to a user ID writes in the app's DM
 	}
+	dctx, dcancel := b.detach(ctx, deliveryTimeout)
+	defer dcancel()
 	day := b.now().In(greetZone).Format(time.DateOnly)
 	key := "greet:" + user + ":" + day
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stateTimeout)
@@ -52,6 +54,7 @@ func (b *Bot) onMessagesOpened(ctx context.Context, log *slog.Logger, user, chan
 	}
 	if !first {
 		log.Debug("already greeted today")
+		b.setPrompts(dctx, log, channel, "")
 		return
 	}
 	b.greet(ctx, log, channel, "")
@@ -78,13 +81,18 @@ func (b *Bot) greet(ctx context.Context, log *slog.Logger, channel, threadTS str
 	if _, err := b.postMessage(dctx, log, channel, threadTS, paginate(renderNotice(textGreeting))[0], ""); err != nil {
 		log.Error("greeting not posted", "error", err)
 	}
+	b.setPrompts(dctx, log, channel, threadTS)
+	log.Info("greeted", "in_thread", threadTS != "")
+}
+
+// setPrompts sets the suggested prompts of the DM (threadTS empty) or of
+// a split-view thread.
+func (b *Bot) setPrompts(ctx context.Context, log *slog.Logger, channel, threadTS string) {
 	params := slack.AssistantThreadsSetSuggestedPromptsParameters{ChannelID: channel, ThreadTS: threadTS, Title: textPromptsTitle}
 	params.Prompts = suggestedPrompts[:min(len(suggestedPrompts), maxSuggestPrompts)]
-	if err := b.api.SetAssistantThreadsSuggestedPromptsContext(dctx, params); err != nil {
+	if err := b.api.SetAssistantThreadsSuggestedPromptsContext(ctx, params); err != nil {
 		log.Warn("suggested prompts not set", "error", err)
-		return
 	}
-	log.Info("greeted", "in_thread", threadTS != "", "prompts", len(params.Prompts))
 }
 
 // greetedKey is the State key of a DM thread the bot has greeted or

@@ -34,7 +34,7 @@ func (c *clock) add(d time.Duration) {
 // Opening the DM greets the user at most once a day, across a restart or
 // another replica sharing the state, and sets the suggested prompts for
 // the DM with channel_id only (Slack ignores a thread_ts from an agent
-// app). The next day greets again.
+// app) on every opening. The next day greets again.
 func TestDMOpenedGreetsOnceADay(t *testing.T) {
 	st, err := botstate.Open(context.Background(), botstate.Config{})
 	if err != nil {
@@ -57,9 +57,14 @@ func TestDMOpenedGreetsOnceADay(t *testing.T) {
 	if len(posts) != 1 || posts[0].Channel != "D1" || posts[0].ThreadTS != "" || !strings.Contains(posts[0].Text, "안녕하세요") {
 		t.Fatalf("greetings = %+v; want one at the top of the DM", posts)
 	}
-	prompts := a.slack.callsOf("assistant.threads.setSuggestedPrompts")
-	if len(prompts) != 1 || prompts[0].Channel != "D1" || prompts[0].ThreadTS != "" || len(prompts[0].Prompts) != 4 {
-		t.Fatalf("suggested prompts = %+v; want four, for the DM's channel only, no thread_ts", prompts)
+	prompts := append(a.slack.callsOf("assistant.threads.setSuggestedPrompts"), b.slack.callsOf("assistant.threads.setSuggestedPrompts")...)
+	if len(prompts) != 3 {
+		t.Fatalf("suggested prompts = %d calls; want one per opening", len(prompts))
+	}
+	for _, p := range prompts {
+		if p.Channel != "D1" || p.ThreadTS != "" || len(p.Prompts) != 4 {
+			t.Errorf("suggested prompts = %+v; want four, for the DM's channel only, no thread_ts", p)
+		}
 	}
 
 	clk.add(2 * time.Hour) // 01:00 KST the next day
