@@ -96,7 +96,11 @@ func renderAnswer(w io.Writer, a engine.Answer, st style) {
 	if len(a.Sources) > 0 {
 		fmt.Fprintf(w, "\n%s:\n", st.strong(sources))
 		for _, s := range a.Sources {
-			fmt.Fprintf(w, "[%d] %s (%s)\n", s.N, s.Title, cmp.Or(s.KindName, s.Kind))
+			fmt.Fprintf(w, "[%d] %s (%s)", s.N, s.Title, cmp.Or(s.KindName, s.Kind))
+			if s.URL != "" {
+				fmt.Fprintf(w, " %s", s.URL)
+			}
+			fmt.Fprintln(w)
 		}
 	}
 }
