@@ -237,3 +237,32 @@ func TestSlackDocListsEveryScope(t *testing.T) {
 		}
 	}
 }
+
+// The field check catches what Slack would reject or deprecates: an
+// unknown field, a description over its limit, the split view, a missing
+// required field.
+func TestManifestFieldCheckCatchesMistakes(t *testing.T) {
+	var ref manifestReference
+	loadYAML(t, "testdata/slack-manifest-reference.yaml", &ref)
+	cases := []struct {
+		name, manifest, want string
+	}{
+		{"unknown field", "display_information: {name: a}\nfeatures: {agent_vew: {agent_description: x}}", "features.agent_vew: not a field"},
+		{"description too long", "display_information: {name: a}\nfeatures: {agent_view: {agent_description: " + strings.Repeat("가", 301) + "}}", "301 characters, Slack allows 300"},
+		{"split view", "display_information: {name: a}\nfeatures: {assistant_view: {assistant_description: x}}", "features.assistant_view: deprecated"},
+		{"missing description", "display_information: {name: a}\nfeatures: {agent_view: {suggested_prompts: []}}", "agent_description: required"},
+		{"five prompts", "display_information: {name: a}\nfeatures: {agent_view: {agent_description: x, suggested_prompts: [{title: a, message: b}, {title: a, message: b}, {title: a, message: b}, {title: a, message: b}, {title: a, message: b}]}}", "5 entries, Slack allows 4"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var raw map[string]any
+			if err := yaml.Unmarshal([]byte(c.manifest), &raw); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(checkFields("manifest", ref.Fields, raw), "\n")
+			if !strings.Contains(got, c.want) {
+				t.Errorf("problems:\n%s\nwant one saying %q", got, c.want)
+			}
+		})
+	}
+}
