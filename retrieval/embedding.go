@@ -20,17 +20,21 @@ const (
 // remoteTimeout bounds one call to a remote embeddings API.
 const remoteTimeout = 30 * time.Second
 
-// embedding returns the embedding function the configuration asks for and
-// a name that identifies it in the index fingerprint.
-func embedding(cfg Config, c *knowledge.Checklist, docs []Doc) (chromem.EmbeddingFunc, string, error) {
+// embedding returns the embedding function cfg selects and its name. The
+// local one starts from savedIDF when it is the IDF table saved with an
+// index of the same fingerprint, and returns its table to be saved.
+func embedding(cfg Config, c *knowledge.Checklist, docs []Doc, savedIDF []float32) (embed chromem.EmbeddingFunc, name string, idf []float32, err error) {
 	switch strings.ToLower(cfg.Embeddings) {
 	case "", EmbeddingsLocal:
+		if e := localEmbedderFromIDF(savedIDF, len(docs), c.Expander()); e != nil {
+			return e.Embed, e.Name(), e.IDF(), nil
+		}
 		corpus := make([]string, len(docs))
 		for i, d := range docs {
 			corpus[i] = d.Text
 		}
 		e := NewLocalEmbedder(corpus, c.Expander())
-		return e.Embed, e.Name(), nil
+		return e.Embed, e.Name(), e.IDF(), nil
 	case EmbeddingsOpenAI:
 		base := cfg.OpenAIBaseURL
 		if base == "" {
@@ -48,7 +52,24 @@ func embedding(cfg Config, c *knowledge.Checklist, docs []Doc) (chromem.Embeddin
 			defer cancel()
 			return remote(ctx, knowledge.Redact(knowledge.Normalize(text)))
 		}
-		return masked, "openai:" + base + ":" + model, nil
+		return masked, embeddingName(cfg), nil, nil
 	}
-	return nil, "", fmt.Errorf("unknown embeddings %q (want %q or %q)", cfg.Embeddings, EmbeddingsLocal, EmbeddingsOpenAI)
+	return nil, "", nil, fmt.Errorf("unknown embeddings %q (want %q or %q)", cfg.Embeddings, EmbeddingsLocal, EmbeddingsOpenAI)
+}
+
+// embeddingName names the embedding cfg selects, for the fingerprint,
+// without building it.
+func embeddingName(cfg Config) string {
+	if strings.ToLower(cfg.Embeddings) == EmbeddingsOpenAI {
+		base := cfg.OpenAIBaseURL
+		if base == "" {
+			base = chromem.BaseURLOpenAI
+		}
+		model := cfg.OpenAIModel
+		if model == "" {
+			model = string(chromem.EmbeddingModelOpenAI3Small)
+		}
+		return "openai:" + base + ":" + model
+	}
+	return localVersion
 }

@@ -3,12 +3,15 @@ package retrieval
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"time"
@@ -58,6 +61,38 @@ type indexMeta struct {
 	Documents   int       `json:"documents"`
 	Embeddings  string    `json:"embeddings"`
 	BuiltAt     time.Time `json:"built_at"`
+	// IDF is the local embedding's IDF table (LocalDims little-endian
+	// float32, base64): a process that loads the index starts from it
+	// instead of embedding the corpus again to learn it.
+	IDF string `json:"idf,omitempty"`
+}
+
+func encodeIDF(idf []float32) string {
+	if idf == nil {
+		return ""
+	}
+	raw := make([]byte, 4*len(idf))
+	for i, w := range idf {
+		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(w))
+	}
+	return base64.StdEncoding.EncodeToString(raw)
+}
+
+// idf decodes the saved IDF table; nil when there is none or it is not
+// LocalDims weights.
+func (m *indexMeta) idf() []float32 {
+	if m == nil || m.IDF == "" {
+		return nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(m.IDF)
+	if err != nil || len(raw) != 4*LocalDims {
+		return nil
+	}
+	out := make([]float32, LocalDims)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return out
 }
 
 // Open returns the index of the knowledge base: loaded from Dir when it was
@@ -78,18 +113,27 @@ func open(ctx context.Context, cfg Config, c *knowledge.Checklist, force bool) (
 		log = slog.New(slog.DiscardHandler)
 	}
 	docs := Documents(c)
-	embed, name, err := embedding(cfg, c, docs)
+	fp := fingerprint(c.Version, embeddingName(cfg), docs)
+	var meta *indexMeta
+	var metaErr error
+	if cfg.Dir != "" && !force {
+		meta, metaErr = readMeta(cfg.Dir)
+	}
+	var saved []float32
+	if meta != nil && meta.Fingerprint == fp {
+		saved = meta.idf()
+	}
+	embed, name, idf, err := embedding(cfg, c, docs, saved)
 	if err != nil {
 		return nil, err
 	}
-	fp := fingerprint(c.Version, name, docs)
 	ix := &Index{embed: embed, docs: make(map[string]Doc, len(docs)), dir: cfg.Dir, fp: fp}
 	for _, d := range docs {
 		ix.docs[d.ID] = d
 	}
 
 	if cfg.Dir != "" && !force {
-		coll, err := load(cfg.Dir, fp, embed)
+		coll, err := load(cfg.Dir, fp, embed, meta, metaErr)
 		switch {
 		case err == nil:
 			ix.coll = coll
@@ -118,7 +162,7 @@ func open(ctx context.Context, cfg Config, c *knowledge.Checklist, force bool) (
 	ix.coll, ix.rebuilt = coll, true
 	log.Info("index built", "documents", len(docs), "embeddings", name, "duration", time.Since(start))
 	if cfg.Dir != "" {
-		if err := save(db, cfg.Dir, indexMeta{Fingerprint: fp, Documents: len(docs), Embeddings: name, BuiltAt: time.Now().UTC()}); err != nil {
+		if err := save(db, cfg.Dir, indexMeta{Fingerprint: fp, Documents: len(docs), Embeddings: name, BuiltAt: time.Now().UTC(), IDF: encodeIDF(idf)}); err != nil {
 			return nil, err
 		}
 	}
@@ -159,7 +203,8 @@ func (ix *Index) Embed(ctx context.Context, text string) ([]float32, error) {
 
 var errStale = errors.New("index built from other knowledge or embedding")
 
-func load(dir, fp string, embed chromem.EmbeddingFunc) (*chromem.Collection, error) {
+// readMeta reads the index metadata in dir: errStale when there is none.
+func readMeta(dir string) (*indexMeta, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, metaFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, errStale
@@ -170,6 +215,15 @@ func load(dir, fp string, embed chromem.EmbeddingFunc) (*chromem.Collection, err
 	var meta indexMeta
 	if err := json.Unmarshal(raw, &meta); err != nil {
 		return nil, fmt.Errorf("parse index metadata %s: %w", metaFile, err)
+	}
+	return &meta, nil
+}
+
+// load imports the index in dir described by meta (as readMeta read it,
+// or its error) when it was built under fingerprint fp.
+func load(dir, fp string, embed chromem.EmbeddingFunc, meta *indexMeta, metaErr error) (*chromem.Collection, error) {
+	if metaErr != nil {
+		return nil, metaErr
 	}
 	if meta.Fingerprint != fp {
 		return nil, errStale

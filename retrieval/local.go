@@ -33,7 +33,9 @@ type LocalEmbedder struct {
 
 // NewLocalEmbedder learns document frequencies from the corpus texts.
 // expand, when not nil, adds synonyms before embedding (to documents and
-// queries alike).
+// queries alike). Learning them embeds the whole corpus once; an index
+// saves the result (IDF) and a later process starts from it
+// (localEmbedderFromIDF).
 func NewLocalEmbedder(corpus []string, expand *knowledge.Expander) *LocalEmbedder {
 	df := make([]int, LocalDims)
 	for _, text := range corpus {
@@ -53,6 +55,20 @@ func NewLocalEmbedder(corpus []string, expand *knowledge.Expander) *LocalEmbedde
 	}
 	return e
 }
+
+// localEmbedderFromIDF is the embedder whose IDF table a process saved:
+// nil unless the table has LocalDims weights.
+func localEmbedderFromIDF(idf []float32, corpusLen int, expand *knowledge.Expander) *LocalEmbedder {
+	if len(idf) != LocalDims {
+		return nil
+	}
+	n := float64(corpusLen)
+	return &LocalEmbedder{idf: idf, maxIDF: float32(math.Log((n+1)/1) + 1), expand: expand}
+}
+
+// IDF is the inverse document frequency of each bucket, to be saved with
+// an index; the caller must not change it.
+func (e *LocalEmbedder) IDF() []float32 { return e.idf }
 
 // Name identifies the embedding for the index fingerprint.
 func (e *LocalEmbedder) Name() string { return localVersion }
