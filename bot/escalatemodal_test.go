@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"testing"
 
@@ -108,32 +107,6 @@ func TestEscalationModalCarriesContext(t *testing.T) {
 	}
 }
 
-// cannedSource adapts a canned store to the engine, as cmd/selfcheck does.
-type cannedSource struct{ s *canned.Store }
-
-func (c cannedSource) CannedChanges(ctx context.Context, since int64) (engine.CannedChanges, error) {
-	cs, err := c.s.Changes(ctx, since)
-	if err != nil {
-		return engine.CannedChanges{}, err
-	}
-	out := engine.CannedChanges{StoreID: cs.StoreID, Seq: cs.Seq, Deleted: cs.Deleted, Full: cs.Full}
-	for _, a := range cs.Changed {
-		out.Changed = append(out.Changed, engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags})
-	}
-	return out, nil
-}
-
-func (c cannedSource) CannedAnswer(ctx context.Context, name string) (engine.CannedAnswer, bool, error) {
-	a, err := c.s.Get(ctx, name)
-	if errors.Is(err, canned.ErrNotFound) {
-		return engine.CannedAnswer{}, false, nil
-	}
-	if err != nil {
-		return engine.CannedAnswer{}, false, err
-	}
-	return engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags}, true, nil
-}
-
 // A staff reply that resolved a request becomes a canned answer: 해결됨
 // offers its author (privately) to save it, the modal comes prefilled with
 // the masked reply, nothing is saved before they submit, and once saved it
@@ -153,7 +126,7 @@ func TestResolvedStaffReplyBecomesCannedAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Canned: cannedSource{store}})
+	eng, err := engine.New(engine.Config{Knowledge: kb, Index: ix, Canned: store})
 	if err != nil {
 		t.Fatal(err)
 	}

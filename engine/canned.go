@@ -10,38 +10,19 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/retrieval"
 )
 
-// CannedAnswer is a staff-verified answer the engine may offer.
-type CannedAnswer struct {
-	Name string
-	Item string
-	Text string
-	Tags []string
-}
-
-// CannedChanges is what changed in the canned answers after a cursor.
-type CannedChanges struct {
-	// StoreID and Seq are the cursor after these changes; a different
-	// StoreID means another store, whose counter is not comparable.
-	StoreID string
-	Seq     int64
-	Changed []CannedAnswer
-	Deleted []string
-	// Full says Changed is every answer (the cursor was 0 or no longer
-	// valid).
-	Full bool
-}
-
-// CannedSource supplies the canned answers to offer (the canned store,
-// adapted in main). The engine keeps their embeddings, not their texts,
-// and asks only for what changed.
+// CannedSource supplies the canned answers to offer: *canned.Store, whose
+// change type the engine and its index read as they are. The engine keeps
+// the answers' embeddings, not their texts, and asks only for what changed.
 type CannedSource interface {
-	// CannedChanges returns what changed after seq (0: everything).
-	CannedChanges(ctx context.Context, since int64) (CannedChanges, error)
-	// CannedAnswer returns the answer called name, or false if it is gone.
-	CannedAnswer(ctx context.Context, name string) (CannedAnswer, bool, error)
+	// Changes returns what changed after seq (0: everything).
+	Changes(ctx context.Context, since int64) (canned.ChangeSet, error)
+	// Get returns the answer called name, or an error matching
+	// canned.ErrNotFound if it is gone.
+	Get(ctx context.Context, name string) (canned.Answer, error)
 }
 
 // CannedRef names the canned answer an answer leads with.
@@ -213,25 +194,18 @@ func (s *cannedSuggester) apply(ctx context.Context) (int, error) {
 		}
 	}
 	id, seq := s.index.Cursor()
-	ch, err := s.src.CannedChanges(ctx, seq)
+	ch, err := s.src.Changes(ctx, seq)
 	if err == nil && id != "" && ch.StoreID != id && !ch.Full {
 		// Another store (a restored backup of another file): its counter
 		// says nothing about what the index holds.
-		ch, err = s.src.CannedChanges(ctx, 0)
+		ch, err = s.src.Changes(ctx, 0)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("load canned answers: %w", err)
 	}
-	up := make([]retrieval.CannedEntry, len(ch.Changed))
 	progress := s.progress(len(ch.Changed))
 	defer s.embedding.Store(0)
-	for i, a := range ch.Changed {
-		// The name and tags are often the question in a few words
-		// ("channel-count", "보안인증"), so they are embedded with the text.
-		up[i] = retrieval.CannedEntry{Name: a.Name, Item: a.Item,
-			Text: strings.ReplaceAll(a.Name, "-", " ") + "\n" + strings.Join(a.Tags, " ") + "\n" + a.Text}
-	}
-	err = s.index.Apply(ctx, retrieval.CannedChanges{StoreID: ch.StoreID, Seq: ch.Seq, Upsert: up, Delete: ch.Deleted, Full: ch.Full, Progress: progress})
+	err = s.index.Apply(ctx, ch, progress)
 	if errors.Is(err, retrieval.ErrCannedNotSaved) {
 		// Suggestions work from memory; only the next start is slower.
 		s.log.Warn("canned answers' embeddings not persisted", "answers", s.index.Len(), "err", err)
@@ -240,7 +214,7 @@ func (s *cannedSuggester) apply(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("index canned answers: %w", err)
 	}
-	return len(up) + len(ch.Deleted), nil
+	return len(ch.Changed) + len(ch.Deleted), nil
 }
 
 // cannedRebuildAt is how many answers to embed at once make an update a
@@ -320,12 +294,12 @@ func (s *cannedSuggester) match(ctx context.Context, q string) (CannedRef, bool)
 	if err != nil || len(hits) == 0 || hits[0].Score < s.minScore {
 		return CannedRef{}, false
 	}
-	a, ok, err := s.src.CannedAnswer(ctx, hits[0].Ref)
-	if err != nil {
-		s.log.Warn("canned answer unavailable", "name", hits[0].Ref, "err", err)
+	a, err := s.src.Get(ctx, hits[0].Ref)
+	if errors.Is(err, canned.ErrNotFound) { // deleted since the last update
 		return CannedRef{}, false
 	}
-	if !ok { // deleted since the last update
+	if err != nil {
+		s.log.Warn("canned answer unavailable", "name", hits[0].Ref, "err", err)
 		return CannedRef{}, false
 	}
 	return CannedRef{Name: a.Name, Item: a.Item, Text: a.Text, Score: round(float64(hits[0].Score)), Why: cannedWhy(q, a)}, true

@@ -11,31 +11,33 @@ import (
 	"time"
 
 	"github.com/selfcheck/selfcheck/retrieval"
+
+	"github.com/selfcheck/selfcheck/canned"
 )
 
 // fakeCanned is an in-memory CannedSource with a change counter like the
-// store's; the real store is tested in package canned, and main adapts it.
+// store's; the real store is tested in package canned.
 type fakeCanned struct {
 	mu      sync.Mutex
 	id      string
 	seq     int64
-	answers map[string]CannedAnswer
+	answers map[string]canned.Answer
 	changed map[string]int64 // name → seq of its last change
 	err     error
-	gate    chan struct{} // when set, CannedChanges waits on it after reading
-	calls   atomic.Int32  // CannedChanges calls
-	reads   atomic.Int32  // answers read back by CannedChanges
+	gate    chan struct{} // when set, Changes waits on it after reading
+	calls   atomic.Int32  // Changes calls
+	reads   atomic.Int32  // answers read back by Changes
 }
 
-func newFakeCanned(answers ...CannedAnswer) *fakeCanned {
-	f := &fakeCanned{id: "store-1", answers: map[string]CannedAnswer{}, changed: map[string]int64{}}
+func newFakeCanned(answers ...canned.Answer) *fakeCanned {
+	f := &fakeCanned{id: "store-1", answers: map[string]canned.Answer{}, changed: map[string]int64{}}
 	for _, a := range answers {
 		f.put(a)
 	}
 	return f
 }
 
-func (f *fakeCanned) put(a CannedAnswer) {
+func (f *fakeCanned) put(a canned.Answer) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.seq++
@@ -50,7 +52,7 @@ func (f *fakeCanned) remove(name string) {
 	f.changed[name] = f.seq
 }
 
-func (f *fakeCanned) CannedChanges(_ context.Context, since int64) (CannedChanges, error) {
+func (f *fakeCanned) Changes(_ context.Context, since int64) (canned.ChangeSet, error) {
 	f.calls.Add(1)
 	f.mu.Lock()
 	gate := f.gate
@@ -61,9 +63,9 @@ func (f *fakeCanned) CannedChanges(_ context.Context, since int64) (CannedChange
 	}()
 	defer f.mu.Unlock()
 	if f.err != nil {
-		return CannedChanges{}, f.err
+		return canned.ChangeSet{}, f.err
 	}
-	ch := CannedChanges{StoreID: f.id, Seq: f.seq, Full: since == 0}
+	ch := canned.ChangeSet{StoreID: f.id, Seq: f.seq, Full: since == 0}
 	for name, seq := range f.changed {
 		if seq <= since {
 			continue
@@ -78,14 +80,20 @@ func (f *fakeCanned) CannedChanges(_ context.Context, since int64) (CannedChange
 	return ch, nil
 }
 
-func (f *fakeCanned) CannedAnswer(_ context.Context, name string) (CannedAnswer, bool, error) {
+func (f *fakeCanned) Get(_ context.Context, name string) (canned.Answer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.err != nil {
+		return canned.Answer{}, f.err
+	}
 	a, ok := f.answers[name]
-	return a, ok, f.err
+	if !ok {
+		return canned.Answer{}, canned.ErrNotFound
+	}
+	return a, nil
 }
 
-var staffAnswers = []CannedAnswer{
+var staffAnswers = []canned.Answer{
 	{Name: "feedback-channel-count", Item: "3.2", Tags: []string{"수렴채널", "채널 수"},
 		Text: "고객의견 수렴채널은 1개 이상이면 됩니다. FAQ, 1:1 문의, 고객센터 대표전화 중 운영하는 채널을 모두 적으세요."},
 	{Name: "security-certificate-exemption", Item: "1.2", Tags: []string{"보안인증", "면제", "CSAP"},

@@ -5,6 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/knowledge"
 )
 
@@ -17,7 +18,7 @@ const maxWhyRunes = 60
 // question's words. The embedding decided the match; this only shows the
 // words behind it, so it is lexical and cheap, and "" when nothing is
 // shared (a paraphrase with no word in common).
-func cannedWhy(q string, a CannedAnswer) string {
+func cannedWhy(q string, a canned.Answer) string {
 	qc := knowledge.Compact(knowledge.Normalize(q))
 	for _, tag := range a.Tags {
 		if tc := knowledge.Compact(knowledge.Normalize(tag)); tc != "" && strings.Contains(qc, tc) {

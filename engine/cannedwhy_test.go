@@ -1,9 +1,13 @@
 package engine
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/selfcheck/selfcheck/canned"
+)
 
 func TestCannedWhy(t *testing.T) {
-	a := CannedAnswer{
+	a := canned.Answer{
 		Name: "cloud-cert",
 		Tags: []string{"보안인증", "CSAP"},
 		Text: "클라우드 서비스 보안인증(CSAP)은 심사 전에 받아 두어야 해요.\n인증서 사본을 1.5 항목 증빙으로 붙여 주세요.",

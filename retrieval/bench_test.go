@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/philippgille/chromem-go"
+
+	"github.com/selfcheck/selfcheck/canned"
 )
 
 func BenchmarkIndexBuild(b *testing.B) {
@@ -84,11 +86,11 @@ func BenchmarkCannedSearch(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			c := ix.NewCannedIndex()
-			entries := make([]CannedEntry, n)
+			entries := make([]canned.Answer, n)
 			for i := range entries {
-				entries[i] = CannedEntry{Name: fmt.Sprintf("a-%d", i), Text: fmt.Sprintf("%s %s %s 사례 %d번 답변입니다. %s를 확인하세요.", words[i%15], words[(i/15)%15], words[(i/7)%15], i, words[(i/3)%15])}
+				entries[i] = canned.Answer{Name: fmt.Sprintf("a-%d", i), Text: fmt.Sprintf("%s %s %s 사례 %d번 답변입니다. %s를 확인하세요.", words[i%15], words[(i/15)%15], words[(i/7)%15], i, words[(i/3)%15])}
 			}
-			if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 1, Upsert: entries, Full: true}); err != nil {
+			if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 1, Changed: entries, Full: true}, nil); err != nil {
 				b.Fatal(err)
 			}
 			b.ReportAllocs()

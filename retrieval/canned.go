@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/philippgille/chromem-go"
+
+	"github.com/selfcheck/selfcheck/canned"
 )
 
 // CannedIndex finds the staff-verified canned answers closest to a
@@ -51,29 +54,11 @@ type posting struct {
 	w    float32
 }
 
-// CannedEntry is one canned answer as the index sees it.
-type CannedEntry struct {
-	Name string
-	Item string
-	// Text is what is embedded: the answer with whatever else should
-	// match (its name, its tags).
-	Text string
-}
-
-// CannedChanges is what changed in the canned store after the index's
-// cursor, and the cursor after it.
-type CannedChanges struct {
-	StoreID string
-	Seq     int64
-	Upsert  []CannedEntry
-	Delete  []string
-	// Full says Upsert is every answer: whatever the index holds is
-	// replaced.
-	Full bool
-	// Progress, when set, is told how many of Upsert are embedded so far,
-	// every progressEvery of them and at the end (from several goroutines,
-	// one call at a time).
-	Progress func(done int)
+// embeddedText is what is embedded for an answer: its name and tags,
+// often the question in a few words ("channel-count", "보안인증"), with
+// its text.
+func embeddedText(a canned.Answer) string {
+	return strings.ReplaceAll(a.Name, "-", " ") + "\n" + strings.Join(a.Tags, " ") + "\n" + a.Text
 }
 
 // progressEvery is how many embedded answers pass between Progress calls.
@@ -120,10 +105,15 @@ func (c *CannedIndex) reset() {
 }
 
 // Apply embeds the changed answers, removes the deleted ones, moves the
-// cursor and, when something changed, persists the index. Embedding runs
-// outside the lock: searches go on with the previous answers meanwhile.
-func (c *CannedIndex) Apply(ctx context.Context, ch CannedChanges) error {
-	vecs, err := c.embedAll(ctx, ch.Upsert, ch.Progress)
+// cursor to ch's and, when something changed, persists the index. ch is
+// what canned.Store.Changes returned after the index's Cursor; with
+// ch.Full whatever the index holds is replaced. progress, when set, is told
+// how many of ch.Changed are embedded so far, every progressEvery of them
+// and at the end (from several goroutines, one call at a time). Embedding
+// runs outside the lock: searches go on with the previous answers
+// meanwhile.
+func (c *CannedIndex) Apply(ctx context.Context, ch canned.ChangeSet, progress func(done int)) error {
+	vecs, err := c.embedAll(ctx, ch.Changed, progress)
 	if err != nil {
 		return err
 	}
@@ -131,11 +121,11 @@ func (c *CannedIndex) Apply(ctx context.Context, ch CannedChanges) error {
 	if ch.Full || (ch.StoreID != c.storeID && c.storeID != "") {
 		c.reset()
 	}
-	changed := len(ch.Upsert)+len(ch.Delete) > 0 || ch.StoreID != c.storeID || ch.Seq != c.seq
-	for _, name := range ch.Delete {
+	changed := len(ch.Changed)+len(ch.Deleted) > 0 || ch.StoreID != c.storeID || ch.Seq != c.seq
+	for _, name := range ch.Deleted {
 		c.remove(name)
 	}
-	for i, e := range ch.Upsert {
+	for i, e := range ch.Changed {
 		if err := c.add(e, vecs[i]); err != nil {
 			c.mu.Unlock()
 			return err
@@ -172,7 +162,7 @@ func (c *CannedIndex) embedSafely(ctx context.Context, text string) (v []float32
 
 // embedAll embeds the entries on every core: a first load of thousands
 // of answers is bound by the embedding.
-func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry, progress func(int)) ([]sparse, error) {
+func (c *CannedIndex) embedAll(ctx context.Context, entries []canned.Answer, progress func(int)) ([]sparse, error) {
 	out := make([]sparse, len(entries))
 	errs := make([]error, len(entries))
 	var pmu sync.Mutex
@@ -196,7 +186,7 @@ func (c *CannedIndex) embedAll(ctx context.Context, entries []CannedEntry, progr
 				if errs[i] = ctx.Err(); errs[i] != nil {
 					continue
 				}
-				v, err := c.embedSafely(ctx, entries[i].Text)
+				v, err := c.embedSafely(ctx, embeddedText(entries[i]))
 				if err != nil {
 					errs[i] = fmt.Errorf("embed canned answer %s: %w", entries[i].Name, err)
 					continue
@@ -250,7 +240,7 @@ func (c *CannedIndex) remove(name string) {
 	c.live--
 }
 
-func (c *CannedIndex) add(e CannedEntry, v sparse) error {
+func (c *CannedIndex) add(e canned.Answer, v sparse) error {
 	c.remove(e.Name)
 	if c.post == nil {
 		c.dims, c.post = v.dims, make([][]posting, v.dims)

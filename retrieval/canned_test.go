@@ -10,12 +10,14 @@ import (
 	"testing"
 
 	"github.com/philippgille/chromem-go"
+
+	"github.com/selfcheck/selfcheck/canned"
 )
 
-var cannedEntries = []CannedEntry{
-	{Name: "channel-count", Item: "3.2", Text: "channel count\n수렴채널\n고객의견 수렴채널은 1개 이상이면 됩니다. FAQ, 1:1 문의, 대표전화를 모두 적으세요."},
-	{Name: "cert-exemption", Item: "1.2", Text: "cert exemption\n보안인증 csap\n보안인증서를 제출하면 1.2~1.5 항목은 작성하지 않아도 됩니다."},
-	{Name: "password-hash", Item: "1.3", Text: "password hash\n비밀번호\n비밀번호는 SHA-256 이상의 단방향 암호화로 저장하세요."},
+var cannedEntries = []canned.Answer{
+	{Name: "channel-count", Item: "3.2", Tags: []string{"수렴채널"}, Text: "고객의견 수렴채널은 1개 이상이면 됩니다. FAQ, 1:1 문의, 대표전화를 모두 적으세요."},
+	{Name: "cert-exemption", Item: "1.2", Tags: []string{"보안인증", "csap"}, Text: "보안인증서를 제출하면 1.2~1.5 항목은 작성하지 않아도 됩니다."},
+	{Name: "password-hash", Item: "1.3", Tags: []string{"비밀번호"}, Text: "비밀번호는 SHA-256 이상의 단방향 암호화로 저장하세요."},
 }
 
 func openCanned(t *testing.T, dir string) (*Index, *CannedIndex) {
@@ -44,7 +46,7 @@ func best(t *testing.T, c *CannedIndex, q string) (string, float32) {
 func TestCannedScoresAsChromem(t *testing.T) {
 	ctx := context.Background()
 	ix, c := openCanned(t, "")
-	if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 3, Upsert: cannedEntries, Full: true}); err != nil {
+	if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 3, Changed: cannedEntries, Full: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	coll, err := chromem.NewDB().CreateCollection("ref", nil, ix.embed)
@@ -52,7 +54,7 @@ func TestCannedScoresAsChromem(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, e := range cannedEntries {
-		if err := coll.AddDocument(ctx, chromem.Document{ID: e.Name, Content: e.Text}); err != nil {
+		if err := coll.AddDocument(ctx, chromem.Document{ID: e.Name, Content: embeddedText(e)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -78,7 +80,7 @@ func TestCannedIncrementalAndPersisted(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	_, c := openCanned(t, dir)
-	if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 3, Upsert: cannedEntries, Full: true}); err != nil {
+	if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 3, Changed: cannedEntries, Full: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if name, _ := best(t, c, "비밀번호는 어떻게 저장해야 하나요?"); name != "password-hash" {
@@ -87,7 +89,7 @@ func TestCannedIncrementalAndPersisted(t *testing.T) {
 	// An edit replaces the answer's vector; a delete removes it.
 	edited := cannedEntries[0]
 	edited.Text = "channel count\n모의훈련 주기\n모의훈련은 연 1회 이상 하세요."
-	if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 5, Upsert: []CannedEntry{edited}, Delete: []string{"password-hash"}}); err != nil {
+	if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 5, Changed: []canned.Answer{edited}, Deleted: []string{"password-hash"}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if name, _ := best(t, c, "비밀번호는 어떻게 저장해야 하나요?"); name == "password-hash" {
@@ -116,7 +118,7 @@ func TestCannedIncrementalAndPersisted(t *testing.T) {
 		}
 	}
 	// A full set replaces everything.
-	if err := c2.Apply(ctx, CannedChanges{StoreID: "s", Seq: 1, Upsert: cannedEntries[2:], Full: true}); err != nil {
+	if err := c2.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 1, Changed: cannedEntries[2:], Full: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if c2.Len() != 1 {
@@ -128,7 +130,7 @@ func TestCannedFileIgnoredWhenStaleOrDamaged(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	_, c := openCanned(t, dir)
-	if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 3, Upsert: cannedEntries, Full: true}); err != nil {
+	if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 3, Changed: cannedEntries, Full: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, cannedFile)
@@ -167,18 +169,18 @@ func TestCannedFileIgnoredWhenStaleOrDamaged(t *testing.T) {
 func TestCannedCompaction(t *testing.T) {
 	ctx := context.Background()
 	_, c := openCanned(t, "")
-	var all []CannedEntry
+	var all []canned.Answer
 	for i := range 300 {
-		all = append(all, CannedEntry{Name: fmt.Sprintf("a-%d", i), Text: fmt.Sprintf("주제 %d번 답변 키워드%d", i, i)})
+		all = append(all, canned.Answer{Name: fmt.Sprintf("a-%d", i), Text: fmt.Sprintf("주제 %d번 답변 키워드%d", i, i)})
 	}
-	if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 1, Upsert: all, Full: true}); err != nil {
+	if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 1, Changed: all, Full: true}, nil); err != nil {
 		t.Fatal(err)
 	}
 	var del []string
 	for i := range 290 {
 		del = append(del, fmt.Sprintf("a-%d", i))
 	}
-	if err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 2, Delete: del}); err != nil {
+	if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 2, Deleted: del}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if len(c.names) != 10 || c.Len() != 10 {
@@ -195,7 +197,7 @@ func TestCannedUnsavedStillSearches(t *testing.T) {
 	dir := t.TempDir()
 	_, c := openCanned(t, dir)
 	c.path = filepath.Join(dir, "missing", "\x00bad", cannedFile) // no such directory can be made
-	err := c.Apply(ctx, CannedChanges{StoreID: "s", Seq: 3, Upsert: cannedEntries, Full: true})
+	err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 3, Changed: cannedEntries, Full: true}, nil)
 	if !errors.Is(err, ErrCannedNotSaved) {
 		t.Fatalf("Apply to an unwritable path: %v; want ErrCannedNotSaved", err)
 	}

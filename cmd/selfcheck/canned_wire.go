@@ -9,34 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/selfcheck/selfcheck/canned"
-	"github.com/selfcheck/selfcheck/engine"
 )
-
-// cannedSource adapts the canned-answer store to what the engine needs.
-type cannedSource struct{ s *canned.Store }
-
-func (c cannedSource) CannedChanges(ctx context.Context, since int64) (engine.CannedChanges, error) {
-	cs, err := c.s.Changes(ctx, since)
-	if err != nil {
-		return engine.CannedChanges{}, err
-	}
-	out := engine.CannedChanges{StoreID: cs.StoreID, Seq: cs.Seq, Deleted: cs.Deleted, Full: cs.Full, Changed: make([]engine.CannedAnswer, len(cs.Changed))}
-	for i, a := range cs.Changed {
-		out.Changed[i] = engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags}
-	}
-	return out, nil
-}
-
-func (c cannedSource) CannedAnswer(ctx context.Context, name string) (engine.CannedAnswer, bool, error) {
-	a, err := c.s.Get(ctx, name)
-	if errors.Is(err, canned.ErrNotFound) {
-		return engine.CannedAnswer{}, false, nil
-	}
-	if err != nil {
-		return engine.CannedAnswer{}, false, err
-	}
-	return engine.CannedAnswer{Name: a.Name, Item: a.Item, Text: a.Text, Tags: a.Tags}, true, nil
-}
 
 // cannedConfig says where the canned answers are: DATABASE_URL, or
 // canned.db under DATA_DIR.
@@ -69,7 +42,7 @@ func openCannedIfPresent(ctx context.Context, cfg config, log *slog.Logger) (*ca
 // command runs on.
 func cannedIndexer(cfg config, log *slog.Logger) cannedIndexFunc {
 	return func(ctx context.Context, s *canned.Store) (int, error) {
-		e, _, err := newEngine(ctx, cfg, log, true, cannedSource{s}, nil)
+		e, _, err := newEngine(ctx, cfg, log, true, s, nil)
 		if err != nil {
 			return 0, err
 		}

@@ -169,7 +169,7 @@ func runAsk(ctx context.Context, cfg config, log *slog.Logger, args []string, st
 	var src engine.CannedSource
 	if store != nil {
 		defer store.Close()
-		src = cannedSource{store}
+		src = store
 	}
 	e, _, err := newEngine(ctx, cfg, log, true, src, nil)
 	if err != nil {

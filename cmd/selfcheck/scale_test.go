@@ -133,7 +133,7 @@ func scaleDir(tb testing.TB, n int) string {
 		tb.Fatal(err)
 	}
 	start := time.Now()
-	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
+	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, store, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func scaleEngine(tb testing.TB, dir string) *engine.Engine {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { store.Close() })
-	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
+	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, store, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -198,7 +198,7 @@ func firstAsk(tb testing.TB, dir string) {
 		tb.Fatal(err)
 	}
 	defer store.Close()
-	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
+	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, store, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -289,7 +289,7 @@ func scaleChild(mode, dir string) int {
 	}
 	defer store.Close()
 	start := time.Now()
-	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, cannedSource{store}, nil)
+	e, _, err := newEngine(ctx, config{DataDir: dir}, slog.New(slog.DiscardHandler), true, store, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1

@@ -61,7 +61,7 @@ func runServeCommand(ctx context.Context, cfg config, log *slog.Logger, getenv f
 		return err
 	}
 	defer closeStats()
-	e, kb, err := newEngine(ctx, cfg, log, true, cannedSource{store}, recorder(st))
+	e, kb, err := newEngine(ctx, cfg, log, true, store, recorder(st))
 	if err != nil {
 		return err
 	}
