@@ -61,6 +61,6 @@ func runBackup(ctx context.Context, cfg config, dir string, stdout io.Writer) er
 		}
 		fmt.Fprintf(stdout, "%s → %s (%d bytes)\n", filepath.Join(cfg.DataDir, name), dst, info.Size())
 	}
-	fmt.Fprintf(stdout, "backed up %d of 3 stores; to restore, stop the server and copy the files back into DATA_DIR\n", len(found))
+	fmt.Fprintf(stdout, "저장소 3개 중 %d개를 백업했습니다. 되돌리려면 서버를 멈추고 파일을 DATA_DIR에 다시 복사하세요. (backed up %d of 3 stores; to restore, stop the server and copy the files back into DATA_DIR)\n", len(found), len(found))
 	return nil
 }

@@ -415,8 +415,8 @@ func (c cannedCLI) updateIndex(s *canned.Store) {
 	}
 	n, err := c.index(c.ctx, s)
 	if err != nil {
-		fmt.Fprintf(c.stderr, "selfcheck: the change is saved, but the search index of canned answers was not updated (serve will rebuild it at its next start): %v\n", err)
+		fmt.Fprintf(c.stderr, "selfcheck: 변경은 저장했지만 준비된 답변의 검색 색인은 갱신하지 못했습니다(serve가 다음 시작 때 다시 만듭니다). (the change is saved, but the search index of canned answers was not updated; serve will rebuild it at its next start): %v\n", err)
 		return
 	}
-	fmt.Fprintf(c.stderr, "search index of canned answers updated (%d answers)\n", n)
+	fmt.Fprintf(c.stderr, "준비된 답변의 검색 색인을 갱신했습니다. (search index of canned answers updated (%d answers))\n", n)
 }

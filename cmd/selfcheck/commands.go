@@ -251,7 +251,7 @@ func runIndex(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 	if err != nil {
 		return fmt.Errorf("build index in %s: %w", icfg.Dir, err)
 	}
-	fmt.Fprintf(stdout, "index built: %d documents in %s (%s)\n", ix.Len(), icfg.Dir, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "검색 색인을 만들었습니다: 문서 %d개, %s (index built: %d documents in %s, %s)\n", ix.Len(), icfg.Dir, ix.Len(), icfg.Dir, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

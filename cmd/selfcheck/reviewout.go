@@ -73,13 +73,13 @@ func (o reviewOutput) write(cfg config, kb *knowledge.Checklist, rep engine.Form
 				return err
 			}
 		}
-		fmt.Fprintf(o.stderr, "검토 결과의 요소별 상태만(초안 내용은 아님) %s에 남겨 다음 검토와 비교합니다. 남기지 않으려면 --no-history.\n", hist.Path)
+		fmt.Fprintf(o.stderr, "검토 결과의 요소별 상태만(초안 내용은 아님) %s에 남겨 다음 검토와 비교합니다. 남기지 않으려면 --no-history. (only each element's status, never the draft, is kept in %s to compare with the next review; --no-history keeps nothing)\n", hist.Path, hist.Path)
 	}
 	if o.reportPath != "" {
 		if err := writeReportFile(o.reportPath, o.reportFormat, rep, kb, leads, now); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.stderr, "보고서를 %s에 저장했습니다.\n", o.reportPath)
+		fmt.Fprintf(o.stderr, "보고서를 %s에 저장했습니다. (report written to %s)\n", o.reportPath, o.reportPath)
 	}
 	return nil
 }

@@ -216,9 +216,9 @@ func runServe(ctx context.Context, getenv func(string) string, deps serveDeps, s
 		log.Warn("no support team configured (SUPPORT_STAFF_IDS, SUPPORT_CHANNEL, SUPPORT_GROUP_ID): 담당자에게 묻기 tells users it is not set up")
 	}
 	if sc.AppToken != "" {
-		fmt.Fprintln(stderr, "selfcheck: Slack bot starting in Socket Mode; Ctrl+C to stop")
+		fmt.Fprintln(stderr, "selfcheck: Slack 봇을 Socket Mode로 시작합니다. 멈추려면 Ctrl+C. (Slack bot starting in Socket Mode; Ctrl+C to stop)")
 	} else {
-		fmt.Fprintf(stderr, "selfcheck: Slack bot starting in HTTP mode on %s (POST /slack/commands, /slack/events, /slack/interactions); Ctrl+C to stop\n", sc.ListenAddr)
+		fmt.Fprintf(stderr, "selfcheck: Slack 봇을 HTTP 모드로 %s에서 시작합니다. 멈추려면 Ctrl+C. (Slack bot starting in HTTP mode on %s: POST /slack/commands, /slack/events, /slack/interactions; Ctrl+C to stop)\n", sc.ListenAddr, sc.ListenAddr)
 	}
 	if err := b.Run(ctx); err != nil {
 		return fmt.Errorf("serve: %w", err)
