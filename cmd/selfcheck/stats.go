@@ -90,6 +90,9 @@ func runStats(ctx context.Context, cfg config, log *slog.Logger, args []string, 
 		return writeJSON(stdout, r)
 	}
 	renderStats(stdout, r, cfg.StatsOff)
+	if dv, err := s.DownVotes(ctx, *days); err == nil && len(dv) > 0 {
+		fmt.Fprintf(stdout, "\n이유가 남은 👎 %d개 (가려진 질문과 스레드 링크): selfcheck stats feedback --days %d\n", len(dv), *days)
+	}
 	return nil
 }
 

@@ -47,6 +47,10 @@ func TestStatsFeedback(t *testing.T) {
 		t.Errorf("stats feedback: exit %d\n%s", code, text)
 	}
 
+	if text, _, _ := cli(t, env, "", "stats"); !strings.Contains(text, "selfcheck stats feedback") {
+		t.Errorf("stats overview does not point to the kept 👎:\n%s", text)
+	}
+
 	env["STATS"] = "off"
 	cfg, _ = loadConfig(envOf(env))
 	if _, closeOff, err := openStats(context.Background(), cfg, slog.New(slog.DiscardHandler)); err != nil {
