@@ -3,15 +3,20 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/selfcheck/selfcheck/bot"
 	"github.com/selfcheck/selfcheck/canned"
 	"github.com/selfcheck/selfcheck/storage"
+	"github.com/selfcheck/selfcheck/storage/storagetest"
 )
 
 // pingErr is a store whose database fails as err says.
@@ -59,5 +64,86 @@ func TestReadyzFollowsTheStores(t *testing.T) {
 				t.Errorf("not JSON: %v", err)
 			}
 		})
+	}
+}
+
+// tcpProxy forwards connections to target until it is cut: a database
+// that goes away under a running server.
+type tcpProxy struct {
+	ln    net.Listener
+	mu    sync.Mutex
+	conns []net.Conn
+}
+
+func newTCPProxy(t *testing.T, target string) *tcpProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &tcpProxy{ln: ln}
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			p.mu.Lock()
+			p.conns = append(p.conns, c, up)
+			p.mu.Unlock()
+			go func() { _, _ = io.Copy(up, c); up.Close() }()
+			go func() { _, _ = io.Copy(c, up); c.Close() }()
+		}
+	}()
+	t.Cleanup(p.cut)
+	return p
+}
+
+// cut stops accepting and closes every connection.
+func (p *tcpProxy) cut() {
+	p.ln.Close()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+}
+
+// With the stores in PostgreSQL, /readyz turns 503 when the database goes
+// away under the running server.
+func TestReadyzWhenPostgreSQLGoesAway(t *testing.T) {
+	dbURL := storagetest.Database(t, storagetest.URL(t))
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := newTCPProxy(t, u.Host)
+	u.Host = proxy.ln.Addr().String()
+	store, err := canned.Open(t.Context(), canned.Config{DatabaseURL: u.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	b, err := bot.New(bot.Config{BotToken: "xoxb-1", SigningSecret: "s", BotUserID: "UBOT",
+		Answerer: stubEngine{}, Reviewer: stubEngine{}, Ready: storeChecks(slog.New(slog.DiscardHandler), store, store, nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readyz := func() (int, string) {
+		rec := httptest.NewRecorder()
+		b.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		return rec.Code, rec.Body.String()
+	}
+	if code, body := readyz(); code != http.StatusOK {
+		t.Fatalf("/readyz with PostgreSQL up = %d %s; want 200", code, body)
+	}
+	proxy.cut()
+	if code, body := readyz(); code != http.StatusServiceUnavailable || !strings.Contains(body, `"canned_store":"database unavailable"`) {
+		t.Errorf("/readyz with PostgreSQL gone = %d %s; want 503, canned_store unavailable", code, body)
 	}
 }
