@@ -146,4 +146,9 @@ func TestReadyzWhenPostgreSQLGoesAway(t *testing.T) {
 	if code, body := readyz(); code != http.StatusServiceUnavailable || !strings.Contains(body, `"canned_store":"database unavailable"`) {
 		t.Errorf("/readyz with PostgreSQL gone = %d %s; want 503, canned_store unavailable", code, body)
 	}
+	// A save meanwhile fails as "unreachable", which staff are told as such.
+	_, err = store.Save(t.Context(), canned.Answer{Name: "cloud-cert", Text: "보안인증서 제출 안내"}, canned.SaveOptions{By: "cli"})
+	if k := storage.KindOf(err); err == nil || k != storage.Unavailable {
+		t.Errorf("save with PostgreSQL gone: %v (kind %v); want unavailable", err, k)
+	}
 }
