@@ -267,6 +267,9 @@ func newHarness(t *testing.T, opts ...func(*Config)) *harness {
 		if err := b.Shutdown(ctx); err != nil {
 			t.Errorf("Shutdown: %v", err)
 		}
+		// The ack gate's watcher ends once no request arrived for
+		// ackQuiet; in a synctest bubble it must end before the test.
+		b.acking.yield()
 	})
 	return h
 }

@@ -59,6 +59,10 @@ func testBusyWhenPoolFull(t *testing.T) {
 // A review that waited for a worker tells the model's client how long, so
 // that the model's timeout counts from the request's arrival.
 func TestQueueWaitReachesTheModel(t *testing.T) {
+	synctest.Test(t, testQueueWaitReachesTheModel)
+}
+
+func testQueueWaitReachesTheModel(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.MaxWorkers = 1 })
 	hold := make(chan struct{})
 	h.eng.review = func(id, draft string) (knowledge.Report, error) {
