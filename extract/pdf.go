@@ -95,6 +95,10 @@ func (x *extraction) pdfPages(data []byte) (Document, error) {
 			return Document{}, w.err
 		}
 	}
+	if strings.TrimSpace(w.String()) == "" && doc.unmapped > 0 {
+		return Document{}, userError("PDF의 글꼴에 문자 정보(ToUnicode)가 없어 글자를 읽을 수 없습니다. 원본 문서(HWP, DOCX)나, 글꼴을 포함해 다시 저장한 PDF로 보내 주세요.",
+			"the PDF's fonts do not say which characters they draw (no ToUnicode map); send the original document, or a PDF saved again with its fonts")
+	}
 	if strings.TrimSpace(w.String()) == "" {
 		return Document{}, userError("PDF에서 텍스트를 찾지 못했습니다. 스캔한 이미지로 보입니다. 원본 문서(HWP, DOCX)나 텍스트가 있는 PDF로 보내 주세요.",
 			"no text found; this looks like a scanned image")

@@ -26,6 +26,9 @@ type fontDecoder struct {
 	widths    []float64
 	cidW      map[uint32]float64
 	dw        float64
+	// special decodes a Korean font without ToUnicode (korea1.go).
+	special func(code uint32, n int) string
+	memo    map[uint32]string
 }
 
 type codeRange struct{ lo, hi uint32 }
@@ -67,8 +70,16 @@ func codeOf(b []byte) uint32 {
 }
 
 // text is the text of one code, "\uFFFD" when the font does not say.
-func (f *fontDecoder) text(c uint32) string {
+func (f *fontDecoder) text(c uint32, n int) string {
 	if s, ok := f.chars[c]; ok {
+		return s
+	}
+	if f.special != nil {
+		s, ok := f.memo[c]
+		if !ok {
+			s = f.special(c, n)
+			f.memo[c] = s
+		}
 		return s
 	}
 	i, _ := slices.BinarySearchFunc(f.rng, c, func(r uniRange, c uint32) int {
@@ -175,7 +186,7 @@ func (p *pdfFonts) build(v pdf.Value) *fontDecoder {
 		enc := (&pdf.Font{V: v}).Encoder()
 		for c := range 256 {
 			if s := enc.Decode(string([]byte{byte(c)})); s != "" && s != "\uFFFD" {
-				f.chars[uint32(c)] = s
+				f.chars[uint32(c)] = unligature(s)
 			}
 		}
 	}
@@ -183,6 +194,11 @@ func (p *pdfFonts) build(v pdf.Value) *fontDecoder {
 		if b, err := p.x.streamBytes(tu); err == nil {
 			f.readCMap(b, !composite)
 		}
+	}
+	if composite && len(f.chars) == 0 && len(f.rng) == 0 {
+		ordering := v.Key("DescendantFonts").Index(0).Key("CIDSystemInfo").Key("Ordering").Text()
+		f.memo = map[uint32]string{}
+		f.predefinedKorean(v.Key("Encoding").Name(), ordering)
 	}
 	return f
 }
@@ -236,7 +252,7 @@ func (f *fontDecoder) readCMap(b []byte, simple bool) {
 		case "endbfchar":
 			for i := 0; i+1 < len(ops); i += 2 {
 				if ops[i].kind == psStr && len(ops[i].s) <= 4 {
-					f.chars[codeOf(ops[i].s)] = utf16Text(ops[i+1].s)
+					f.chars[codeOf(ops[i].s)] = unligature(utf16Text(ops[i+1].s))
 				}
 			}
 		case "endbfrange":
@@ -287,7 +303,20 @@ func rangeText(r uniRange, c uint32) string {
 	}
 	d := slices.Clone(r.dst)
 	d[len(d)-1] += uint16(c - r.lo)
-	return string(utf16.Decode(d))
+	return unligature(string(utf16.Decode(d)))
+}
+
+// ligatures are the Latin ligatures fonts map their ligature glyphs to:
+// a review reads "file", not "ﬁle".
+var ligatures = strings.NewReplacer("\uFB00", "ff", "\uFB01", "fi", "\uFB02", "fl", "\uFB03", "ffi", "\uFB04", "ffl", "\uFB05", "st", "\uFB06", "st")
+
+func unligature(s string) string {
+	for _, r := range s {
+		if r >= 0xFB00 && r <= 0xFB06 {
+			return ligatures.Replace(s)
+		}
+	}
+	return s
 }
 
 func utf16Units(b []byte) []uint16 {

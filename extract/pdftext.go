@@ -26,9 +26,10 @@ const (
 
 // pdfDoc holds what is read once per document: fonts and streams.
 type pdfDoc struct {
-	x       *extraction
-	fonts   pdfFonts
-	streams map[objKey][]byte
+	x        *extraction
+	fonts    pdfFonts
+	streams  map[objKey][]byte
+	unmapped int // glyphs drawn whose font says no text for them
 }
 
 func newPDFDoc(x *extraction) *pdfDoc {
@@ -151,9 +152,10 @@ func (w *pageWalker) run(data []byte, res pdf.Value, ctm affine, depth int) {
 			n := 1
 			if gs.font != nil {
 				c, n = gs.font.next(raw)
-				if t := gs.font.text(c); t != "\uFFFD" {
-					// A code the font does not map: no text to review.
+				if t := gs.font.text(c, n); t != "\uFFFD" {
 					sb.WriteString(t)
+				} else {
+					w.d.unmapped++ // a code the font does not map: no text to review
 				}
 				adv := gs.font.width(c)/1000*gs.size + gs.tc
 				if n == 1 && c == 32 {
