@@ -299,6 +299,9 @@ func renderFormOverview(r engine.FormReport, item, name string, note string) doc
 	for _, id := range r.UnknownSections {
 		fmt.Fprintf(&b, "• *%s* — 아직 안내가 없는 항목이라 검토하지 않았어요\n", escapeText(id))
 	}
+	for _, id := range r.NotInChecklist {
+		fmt.Fprintf(&b, "• *%s* — 체크리스트에 없는 항목 번호예요. 제목의 번호를 확인해 주세요\n", escapeText(id))
+	}
 	if len(r.Items) == 0 && item == "" {
 		b.WriteString("\n" + textFileNoItems)
 	}

@@ -99,3 +99,13 @@ func TestNotesInSlackTerms(t *testing.T) {
 		}
 	}
 }
+
+// A file's heading with a number the checklist does not have is named
+// as such, apart from an item without guidance.
+func TestFormOverviewNumbers(t *testing.T) {
+	d := renderFormOverview(engine.FormReport{UnknownSections: []string{"1.4"}, NotInChecklist: []string{"9.9"}}, "", "", "")
+	got := blockTexts(blocksOf(t, paginate(d)))
+	if !strings.Contains(got, "*9.9* — 체크리스트에 없는 항목 번호예요") || !strings.Contains(got, "*1.4* — 아직 안내가 없는 항목") {
+		t.Errorf("overview:\n%s", got)
+	}
+}

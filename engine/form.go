@@ -24,6 +24,9 @@ type FormReport struct {
 	// UnknownSections lists item numbers the form has a section for but
 	// the checklist only numbers (no guidance yet): never reviewed.
 	UnknownSections []string `json:"unknown_sections"`
+	// NotInChecklist lists the numbers of headings the checklist does not
+	// have ("검토 항목 9.9": a typo, most likely); never reviewed either.
+	NotInChecklist []string `json:"not_in_checklist"`
 }
 
 // ReviewForm finds each known item's section in a whole form and reviews
@@ -40,7 +43,14 @@ func (e *Engine) ReviewForm(ctx context.Context, draft string, opts knowledge.Re
 		return FormReport{}, err
 	}
 	fs := e.kb.SectionsOf(dr)
-	rep := FormReport{Items: []knowledge.Report{}, NotFound: fs.NotFound, UnknownSections: fs.Unknown}
+	rep := FormReport{Items: []knowledge.Report{}, NotFound: fs.NotFound, UnknownSections: []string{}, NotInChecklist: []string{}}
+	for _, id := range fs.Unknown {
+		if e.kb.Numbers(id) {
+			rep.UnknownSections = append(rep.UnknownSections, id)
+		} else {
+			rep.NotInChecklist = append(rep.NotInChecklist, id)
+		}
+	}
 	for _, id := range fs.Found {
 		if err := ctx.Err(); err != nil {
 			return FormReport{}, err

@@ -66,7 +66,7 @@ func TestReviewFormJSONShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"file":"draft.txt","items":[],"not_found":["1.2","1.3","3.1","3.2"],"unknown_sections":[]}`
+	want := `{"file":"draft.txt","items":[],"not_found":["1.2","1.3","3.1","3.2"],"unknown_sections":[],"not_in_checklist":[]}`
 	if string(b) != want {
 		t.Errorf("got %s; want %s", b, want)
 	}

@@ -233,7 +233,7 @@ func runReview(ctx context.Context, cfg config, log *slog.Logger, args []string,
 	if err != nil {
 		return err
 	}
-	form := engine.FormReport{File: name, Items: []knowledge.Report{rep}, NotFound: []string{}, UnknownSections: []string{}}
+	form := engine.FormReport{File: name, Items: []knowledge.Report{rep}, NotFound: []string{}, UnknownSections: []string{}, NotInChecklist: []string{}}
 	return out.write(cfg, kb, form, false)
 }
 

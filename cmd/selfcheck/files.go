@@ -192,7 +192,7 @@ func (f fileReviewer) ReviewFile(ctx context.Context, data []byte, itemID string
 	if err != nil {
 		return engine.FormReport{}, err
 	}
-	return engine.FormReport{Items: []knowledge.Report{rep}, NotFound: []string{}, UnknownSections: []string{}}, nil
+	return engine.FormReport{Items: []knowledge.Report{rep}, NotFound: []string{}, UnknownSections: []string{}, NotInChecklist: []string{}}, nil
 }
 
 // renderForm prints the review of a whole form: one line per item (its
@@ -217,6 +217,9 @@ func renderForm(w io.Writer, r engine.FormReport, kb *knowledge.Checklist, leads
 	}
 	for _, id := range r.UnknownSections {
 		fmt.Fprintf(w, "%s — 아직 안내가 없는 항목입니다(체크리스트에 번호만 있음). 검토하지 않았습니다.\n", id)
+	}
+	for _, id := range r.NotInChecklist {
+		fmt.Fprintf(w, "%s — 체크리스트에 없는 항목 번호입니다. 제목의 번호를 확인해 주세요. 검토하지 않았습니다.\n", id)
 	}
 	if len(r.Items) == 0 {
 		fmt.Fprintln(w, "\n검토 항목의 제목을 찾지 못했습니다. 한 항목의 초안이라면 selfcheck review 항목번호 파일 로 검토하세요 (예: selfcheck review 1.3 draft.hwp).")

@@ -82,6 +82,13 @@ func TestReviewAllOverview(t *testing.T) {
 	}
 	golden(t, "review-all.golden", out)
 
+	// A heading with a number the checklist does not have is told apart
+	// from an item it numbers without guidance.
+	out, _, code = cli(t, nil, "검토 항목 1.3 개인정보·데이터 관리정책\n비밀번호는 bcrypt로 저장합니다.\n검토 항목 9.9 기타\n검토 항목 1.4 서비스 가용성\n", "review", "all", "-")
+	if code != 0 || !strings.Contains(out, "9.9 — 체크리스트에 없는 항목 번호입니다") || !strings.Contains(out, "1.4 — 아직 안내가 없는 항목입니다") {
+		t.Errorf("a form with headings 9.9 and 1.4: exit %d:\n%s", code, out)
+	}
+
 	out, _, code = cli(t, nil, "고객센터 대표전화로 문의를 받습니다.\n", "review", "all", "-")
 	if code != 0 || !strings.Contains(out, "selfcheck review 1.3 draft.hwp") {
 		t.Errorf("a draft without headings: exit %d, %q; want a hint to review one item", code, out)
@@ -103,7 +110,7 @@ func TestReviewAllJSON(t *testing.T) {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if want := []string{"file", "items", "not_found", "unknown_sections"}; !slices.Equal(keys, want) {
+	if want := []string{"file", "items", "not_found", "not_in_checklist", "unknown_sections"}; !slices.Equal(keys, want) {
 		t.Errorf("keys %v; want %v", keys, want)
 	}
 	var got struct {

@@ -40,6 +40,7 @@ type formJSON struct {
 	Items           []reviewJSON `json:"items"`
 	NotFound        []string     `json:"not_found"`
 	UnknownSections []string     `json:"unknown_sections"`
+	NotInChecklist  []string     `json:"not_in_checklist"`
 }
 
 // write compares, prints, keeps and writes a review (one item, or a
@@ -93,7 +94,7 @@ func (o reviewOutput) print(kb *knowledge.Checklist, rep engine.FormReport, form
 		if !form {
 			return writeJSON(o.stdout, items[0])
 		}
-		return writeJSON(o.stdout, formJSON{File: rep.File, Items: items, NotFound: rep.NotFound, UnknownSections: rep.UnknownSections})
+		return writeJSON(o.stdout, formJSON{File: rep.File, Items: items, NotFound: rep.NotFound, UnknownSections: rep.UnknownSections, NotInChecklist: rep.NotInChecklist})
 	}
 	if !form {
 		printLead(o.stdout, leads[rep.Items[0].Item])
