@@ -62,7 +62,7 @@ func (x *extraction) hwp(data []byte) (doc Document, err error) {
 	if err != nil {
 		return Document{}, damaged("HWP", err)
 	}
-	var header []byte
+	var header, docInfo []byte
 	sections := map[int]*mscfb.File{}
 	entries := 0
 	encrypted := false // an Office document saved with a password
@@ -75,6 +75,10 @@ func (x *extraction) hwp(data []byte) (doc Document, err error) {
 			encrypted = true
 		case len(f.Path) == 0 && f.Name == "FileHeader":
 			if header, err = x.unpack(io.LimitReader(f, 4096)); err != nil {
+				return Document{}, x.fail("HWP", err)
+			}
+		case len(f.Path) == 0 && f.Name == "DocInfo":
+			if docInfo, err = x.unpack(io.LimitReader(f, 16<<20)); err != nil {
 				return Document{}, x.fail("HWP", err)
 			}
 		case len(f.Path) == 1 && f.Path[0] == "BodyText":
@@ -109,6 +113,18 @@ func (x *extraction) hwp(data []byte) (doc Document, err error) {
 	}
 	slices.Sort(order)
 
+	// The paragraph heads; a DocInfo that cannot be read leaves the
+	// paragraphs without them.
+	if props&hwpCompressed != 0 && docInfo != nil {
+		if b, err := x.unpack(flate.NewReader(bytes.NewReader(docInfo))); err == nil {
+			docInfo = b
+		} else if errors.Is(err, errBudget) {
+			return Document{}, x.fail("HWP", err)
+		} else {
+			docInfo = nil
+		}
+	}
+	heads := hwpHeads(docInfo)
 	w := &textWriter{limit: x.cfg.MaxTextBytes}
 	for _, n := range order {
 		raw, err := x.unpack(sections[n])
@@ -121,7 +137,7 @@ func (x *extraction) hwp(data []byte) (doc Document, err error) {
 				return Document{}, x.fail("HWP", fmt.Errorf("section %d: %w", n, err))
 			}
 		}
-		if err := x.hwpRecords(body, w); err != nil {
+		if err := x.hwpRecords(body, w, heads); err != nil {
 			return Document{}, x.fail("HWP", fmt.Errorf("section %d: %w", n, err))
 		}
 	}
@@ -139,8 +155,9 @@ type hwpTable struct {
 // hwpRecords appends the text of one section's records to w, with the
 // same layout as xmlText: a line per paragraph and per table row, tabs
 // between cells, nested tables flattened into their cell.
-func (x *extraction) hwpRecords(b []byte, w *textWriter) error {
+func (x *extraction) hwpRecords(b []byte, w *textWriter, heads *hwpxLists) error {
 	var (
+		mark    string // the paragraph head of the paragraph being read
 		tables  []hwpTable
 		skip    = -1 // level of a skipped control (header, footer)
 		inPara  bool // a top-level paragraph is open
@@ -226,6 +243,10 @@ func (x *extraction) hwpRecords(b []byte, w *textWriter) error {
 			}
 			t.firstCell, t.row, pending = false, row, false
 		case tagParaHeader:
+			mark = ""
+			if len(rec) >= 10 {
+				mark = heads.marker(strconv.Itoa(int(binary.LittleEndian.Uint16(rec[8:]))))
+			}
 			if len(tables) > 0 {
 				pending = true
 				continue
@@ -235,7 +256,8 @@ func (x *extraction) hwpRecords(b []byte, w *textWriter) error {
 			}
 			inPara = true
 		case tagParaText:
-			s := hwpText(rec, len(tables) > 0)
+			s := mark + hwpText(rec, len(tables) > 0)
+			mark = ""
 			if len(tables) > 0 && pending && s != "" {
 				pending = false
 				if !w.atLineStart() && !endsWith(w, '\t') && !endsWith(w, ' ') {

@@ -170,3 +170,68 @@ func TestHWPXParagraphHeads(t *testing.T) {
 		t.Errorf("line %d is %q; want %q\n--- got\n%s", n, got, w, doc.Text)
 	}
 }
+
+// TestHWPParagraphHeads: an HWP 5.0 file's paragraph heads (DocInfo's
+// paragraph shapes, numberings and bullets) are written as 한글 shows
+// them; tables stay rows of cells.
+func TestHWPParagraphHeads(t *testing.T) {
+	opt := extracttest.HWPOptions{
+		Numberings: []extracttest.HWPNumbering{
+			{Shapes: []int{0, 8, 0}, Formats: []string{"^1.", "^2.", "^3)"}},
+			{Shapes: []int{1, 10}, Formats: []string{"^1", "^2."}},
+		},
+		Bullets: []rune{'■'},
+		ParaShapes: []extracttest.HWPParaShape{
+			{}, // 0: no head
+			{Kind: 1, Level: 0},
+			{Kind: 1, Level: 1},
+			{Kind: 2, Ref: 2, Level: 0},
+			{Kind: 2, Ref: 2, Level: 1},
+			{Kind: 3, Ref: 1},
+			{Kind: 1, Level: 2},
+		},
+	}
+	b := func(text, pp string) extracttest.Block { return extracttest.Block{Text: text, ParaPr: pp} }
+	blocks := []extracttest.Block{
+		b("개인정보 관리 정책", "0"),
+		b("수집 항목", "1"),
+		b("필수 항목", "2"),
+		b("이름과 연락처", "6"),
+		b("선택 항목", "2"),
+		b("보관과 파기", "1"),
+		b("보관 기간은 1년입니다.", "3"),
+		b("파기 절차", "3"),
+		b("분리 보관", "4"),
+		b("완전 삭제", "4"),
+		b("비밀번호", "5"),
+		{Rows: [][]string{{"구분", "내용"}, {"접속 기록", "1년 보관"}}},
+		b("안전성 확보", "1"),
+	}
+	want := `개인정보 관리 정책
+1. 수집 항목
+가. 필수 항목
+1) 이름과 연락처
+나. 선택 항목
+2. 보관과 파기
+① 보관 기간은 1년입니다.
+② 파기 절차
+ㄱ. 분리 보관
+ㄴ. 완전 삭제
+■ 비밀번호
+구분	내용
+접속 기록	1년 보관
+3. 안전성 확보
+`
+	for _, compressed := range []bool{true, false} {
+		o := opt
+		o.Uncompressed = !compressed
+		doc, err := extract.Bytes(context.Background(), extracttest.HWP(o, blocks), extract.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if doc.Text != want {
+			n, got, w := firstDiff(doc.Text, want)
+			t.Errorf("compressed %v: line %d is %q; want %q\n--- got\n%s", compressed, n, got, w, doc.Text)
+		}
+	}
+}

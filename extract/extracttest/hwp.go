@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"fmt"
+	"strconv"
 	"unicode/utf16"
 )
 
@@ -16,6 +17,28 @@ type HWPOptions struct {
 	// Password and Distribution set the FileHeader flags of a
 	// password-protected or distribution (배포용) document.
 	Password, Distribution bool
+	// Numberings, Bullets and ParaShapes go in DocInfo, as the
+	// paragraph heads a Block's ParaPr (the paragraph shape's ID) refers
+	// to.
+	Numberings []HWPNumbering
+	Bullets    []rune
+	ParaShapes []HWPParaShape
+}
+
+// HWPNumbering is a NUMBERING record: per level (up to 7) the number
+// shape (0 digits, 1 circled digits, 2 I II, 3 i ii, 4 A B, 5 a b, 8 가나다,
+// 10 ㄱㄴㄷ) and the format ("^1.", "^2)"), and the start.
+type HWPNumbering struct {
+	Shapes  []int
+	Formats []string
+	Start   int
+}
+
+// HWPParaShape is a PARA_SHAPE record's paragraph head: kind 0 none,
+// 1 outline, 2 number, 3 bullet; the numbering or bullet (1-based); the
+// level (0-based).
+type HWPParaShape struct {
+	Kind, Ref, Level int
 }
 
 // Record tags of HWP 5.0 (HWPTAG_BEGIN = 0x10).
@@ -27,6 +50,9 @@ const (
 	tagListHeader    = 0x10 + 56
 	tagTable         = 0x10 + 61
 	tagDocProperties = 0x10 + 0
+	tagNumbering     = 0x10 + 7
+	tagBullet        = 0x10 + 8
+	tagParaShape     = 0x10 + 9
 )
 
 // HWP returns an HWP 5.0 document with one BodyText section per element
@@ -62,6 +88,39 @@ func HWP(opt HWPOptions, sections ...[]Block) []byte {
 		return buf.Bytes()
 	}
 	docInfo := record(tagDocProperties, 0, make([]byte, 26))
+	for _, n := range opt.Numberings {
+		var b []byte
+		for lvl := range 7 {
+			shape, format := 0, ""
+			if lvl < len(n.Shapes) {
+				shape, format = n.Shapes[lvl], n.Formats[lvl]
+			}
+			b = binary.LittleEndian.AppendUint32(b, uint32(shape)<<5)
+			b = append(b, 0, 0, 0, 0)                  // width adjust, distance
+			b = binary.LittleEndian.AppendUint32(b, 0) // character shape
+			u := utf16.Encode([]rune(format))
+			b = binary.LittleEndian.AppendUint16(b, uint16(len(u)))
+			for _, c := range u {
+				b = binary.LittleEndian.AppendUint16(b, c)
+			}
+		}
+		b = binary.LittleEndian.AppendUint16(b, uint16(max(n.Start, 1)))
+		docInfo = append(docInfo, record(tagNumbering, 1, b)...)
+	}
+	for _, r := range opt.Bullets {
+		b := make([]byte, 12)
+		b = binary.LittleEndian.AppendUint16(b, uint16(r))
+		b = append(b, make([]byte, 10)...)
+		docInfo = append(docInfo, record(tagBullet, 1, b)...)
+	}
+	for _, ps := range opt.ParaShapes {
+		b := binary.LittleEndian.AppendUint32(nil, uint32(ps.Kind)<<23|uint32(ps.Level)<<25)
+		b = append(b, make([]byte, 24)...)
+		b = binary.LittleEndian.AppendUint16(b, 0) // tab definition
+		b = binary.LittleEndian.AppendUint16(b, uint16(ps.Ref))
+		b = append(b, make([]byte, 22)...)
+		docInfo = append(docInfo, record(tagParaShape, 1, b)...)
+	}
 	streams := []Stream{
 		{Path: "FileHeader", Data: header},
 		{Path: "DocInfo", Data: pack(docInfo)},
@@ -88,7 +147,8 @@ func hwpSection(blocks []Block, withHeader bool) []byte {
 			continue
 		}
 		if blk.Rows == nil {
-			b = append(b, hwpPara(0, blk.Text, "")...)
+			shape, _ := strconv.Atoi(blk.ParaPr)
+			b = append(b, hwpParaShaped(0, blk.Text, "", uint16(shape))...)
 			continue
 		}
 		b = append(b, hwpPara(0, "", "tbl ")...)
@@ -131,6 +191,11 @@ func hwpSection(blocks []Block, withHeader bool) []byte {
 // the paragraph mark 13, and with control's placeholder when ctrl is set)
 // and its character shapes.
 func hwpPara(level int, text, ctrlName string) []byte {
+	return hwpParaShaped(level, text, ctrlName, 0)
+}
+
+// hwpParaShaped is hwpPara with a paragraph shape.
+func hwpParaShaped(level int, text, ctrlName string, shape uint16) []byte {
 	var units []uint16
 	if ctrlName != "" {
 		// An extended control: its code, the control ID, four reserved
@@ -149,14 +214,14 @@ func hwpPara(level int, text, ctrlName string) []byte {
 	}
 	units = append(units, 13)
 	h := binary.LittleEndian.AppendUint32(nil, uint32(len(units)))
-	h = binary.LittleEndian.AppendUint32(h, 0) // control mask
-	h = binary.LittleEndian.AppendUint16(h, 0) // paragraph shape
-	h = append(h, 0, 0)                        // style, break
-	h = binary.LittleEndian.AppendUint16(h, 1) // character shapes
-	h = binary.LittleEndian.AppendUint16(h, 0) // range tags
-	h = binary.LittleEndian.AppendUint16(h, 1) // line segments
-	h = binary.LittleEndian.AppendUint32(h, 0) // instance
-	h = binary.LittleEndian.AppendUint16(h, 0) // track changes
+	h = binary.LittleEndian.AppendUint32(h, 0)     // control mask
+	h = binary.LittleEndian.AppendUint16(h, shape) // paragraph shape
+	h = append(h, 0, 0)                            // style, break
+	h = binary.LittleEndian.AppendUint16(h, 1)     // character shapes
+	h = binary.LittleEndian.AppendUint16(h, 0)     // range tags
+	h = binary.LittleEndian.AppendUint16(h, 1)     // line segments
+	h = binary.LittleEndian.AppendUint32(h, 0)     // instance
+	h = binary.LittleEndian.AppendUint16(h, 0)     // track changes
 	out := record(tagParaHeader, level, h)
 	t := make([]byte, 0, 2*len(units))
 	for _, u := range units {
