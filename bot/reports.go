@@ -194,7 +194,7 @@ func (b *Bot) offerReport(user, channel, thread, file string, src fileSource, re
 // reportInput is what a report of rep shows.
 func (b *Bot) reportInput(file string, rep engine.FormReport, leads map[string]string) reportfile.Input {
 	in := reportfile.Input{File: file, Version: b.cfg.ChecklistVersion, Items: rep.Items, NotFound: rep.NotFound,
-		Unknown: rep.UnknownSections, Titles: map[string]string{}, Progress: leads}
+		Unknown: rep.UnknownSections, NotInChecklist: rep.NotInChecklist, Titles: map[string]string{}, Progress: leads}
 	for _, id := range rep.NotFound {
 		in.Titles[id] = b.items[id].Title
 	}

@@ -76,7 +76,10 @@ type Input struct {
 	// for; Unknown the items it has a section for that have no guidance
 	// (never reviewed). Titles names them where known.
 	NotFound, Unknown []string
-	Titles            map[string]string
+	// NotInChecklist are section numbers the checklist does not have
+	// (a typo, "9.9"): never reviewed.
+	NotInChecklist []string
+	Titles         map[string]string
 	// Progress, per item, is the change since the same user's previous
 	// review, one line ("지난 검토보다 2개 좋아졌어요: …"); empty when
 	// there is none.
@@ -86,7 +89,7 @@ type Input struct {
 // FromForm is the input for a whole-form (or one-file) review: its
 // items, those not found, and the checklist's titles and version.
 func FromForm(r engine.FormReport, kb *knowledge.Checklist, date time.Time) Input {
-	in := Input{File: r.File, Date: date, Items: r.Items, NotFound: r.NotFound, Unknown: r.UnknownSections, Titles: map[string]string{}}
+	in := Input{File: r.File, Date: date, Items: r.Items, NotFound: r.NotFound, Unknown: r.UnknownSections, NotInChecklist: r.NotInChecklist, Titles: map[string]string{}}
 	if kb != nil {
 		in.Version = kb.Version
 		for _, id := range r.NotFound {
@@ -127,6 +130,7 @@ type labels struct {
 	Cover struct {
 		File, Stdin, Date, Version, Found, Unknown, None, Disclaimer, Counts string
 		NotFound                                                             string `yaml:"not_found"`
+		NotInChecklist                                                       string `yaml:"not_in_checklist"`
 		NoItems                                                              string `yaml:"no_items"`
 	} `yaml:"cover"`
 	Columns struct {
@@ -205,6 +209,9 @@ func newView(in Input) view {
 	}
 	if len(in.Unknown) > 0 {
 		v.Cover = append(v.Cover, [2]string{text.Cover.Unknown, list(in.Unknown)})
+	}
+	if len(in.NotInChecklist) > 0 {
+		v.Cover = append(v.Cover, [2]string{text.Cover.NotInChecklist, list(in.NotInChecklist)})
 	}
 	for _, r := range in.Items {
 		v.Summary = append(v.Summary, r.Item+" "+r.Title+" — "+counts(r.Summary))

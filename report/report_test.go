@@ -138,3 +138,27 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestCoverNamesEveryItem: the cover lists the items reviewed, those the
+// document has no section for, those without guidance and the numbers
+// the checklist does not have, in every format.
+func TestCoverNamesEveryItem(t *testing.T) {
+	in := sampleReviews(t)["1.2-draft"]
+	in.NotFound, in.Unknown, in.NotInChecklist = []string{"3.1"}, []string{"1.4"}, []string{"9.9"}
+	in.Titles = map[string]string{"3.1": "조직·인력 구성 현황 및 이용자 지원 체계"}
+	for _, f := range []Format{Markdown, HTML, DOCX} {
+		b, err := Render(f, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := string(b)
+		if f == DOCX {
+			got = string(docxPart(t, b, partDocument))
+		}
+		for _, want := range []string{text.Cover.NotFound, "3.1 조직·인력", text.Cover.Unknown, "1.4", text.Cover.NotInChecklist, "9.9"} {
+			if !strings.Contains(got, want) {
+				t.Errorf("%s cover lacks %q", f, want)
+			}
+		}
+	}
+}
