@@ -267,8 +267,14 @@ func TestWatchCanned(t *testing.T) {
 }
 
 // RefreshCanned after a change does not settle for an update that read
-// the store before the change.
+// the store before the change. In a synctest bubble, Wait puts each
+// goroutine exactly where the test needs it, instead of a sleep that a
+// slow machine could make too short.
 func TestRefreshCannedAfterAChangeDuringAnUpdate(t *testing.T) {
+	synctest.Test(t, testRefreshCannedAfterAChangeDuringAnUpdate)
+}
+
+func testRefreshCannedAfterAChangeDuringAnUpdate(t *testing.T) {
 	src := newFakeCanned()
 	e := newCannedEngine(t, src)
 	ctx := context.Background()
@@ -281,16 +287,16 @@ func TestRefreshCannedAfterAChangeDuringAnUpdate(t *testing.T) {
 	src.mu.Unlock()
 	background := make(chan error)
 	go func() { background <- e.canned.sync(ctx, false) }() // a WatchCanned tick
-	for src.calls.Load() < 2 {                              // it has read the store
-		time.Sleep(time.Millisecond)
+	synctest.Wait()                                         // it has read the store and waits at the gate
+	if src.calls.Load() < 2 {
+		t.Fatal("the tick did not read the store")
 	}
 	src.put(staffAnswers[0]) // a save through the bot, after that read
 	refreshed := make(chan error)
 	go func() { refreshed <- e.RefreshCanned(ctx) }()
-	// Let the refresh reach the update under way: a refresh that joined
-	// it would end with it. (With the refresh late, the test passes
-	// whatever the code does; it cannot fail a correct one.)
-	time.Sleep(50 * time.Millisecond)
+	// The refresh reaches the update under way: a refresh that joined it
+	// would end with it.
+	synctest.Wait()
 	gate <- struct{}{} // the tick ends, without the new answer
 	if err := <-background; err != nil {
 		t.Fatal(err)
