@@ -262,7 +262,7 @@ func newHarness(t *testing.T, opts ...func(*Config)) *harness {
 			t.Logf("bot logs:\n%s", h.logs.String())
 		}
 		h.srv.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), patience)
 		defer cancel()
 		if err := b.Shutdown(ctx); err != nil {
 			t.Errorf("Shutdown: %v", err)
@@ -358,7 +358,7 @@ func (h *harness) event(t *testing.T, body []byte, retry string) int {
 // settle waits for all background work of the bot to finish.
 func (h *harness) settle(t *testing.T) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
 	defer cancel()
 	if err := h.bot.Shutdown(ctx); err != nil {
 		t.Fatalf("work did not settle: %v", err)
