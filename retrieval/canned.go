@@ -44,6 +44,10 @@ type CannedIndex struct {
 	live    int
 	post    [][]posting // by dimension
 	dims    int
+	// lazy, while set, holds the postings of the loaded file not decoded
+	// yet: post[d] is valid only once lazy.dim decoded it. Any change
+	// decodes the rest first (materialize).
+	lazy *lazyPostings
 
 	saveMu sync.Mutex
 }
@@ -101,7 +105,10 @@ func (c *CannedIndex) Reset() {
 func (c *CannedIndex) reset() {
 	c.storeID, c.seq = "", 0
 	c.names, c.items, c.byName, c.live = nil, nil, map[string]int32{}, 0
-	c.post, c.dims = nil, 0
+	if c.lazy != nil {
+		c.lazy.close()
+	}
+	c.post, c.dims, c.lazy = nil, 0, nil
 }
 
 // Apply embeds the changed answers, removes the deleted ones, moves the
@@ -122,6 +129,9 @@ func (c *CannedIndex) Apply(ctx context.Context, ch canned.ChangeSet, progress f
 		c.reset()
 	}
 	changed := len(ch.Changed)+len(ch.Deleted) > 0 || ch.StoreID != c.storeID || ch.Seq != c.seq
+	if changed {
+		c.materialize()
+	}
 	for _, name := range ch.Deleted {
 		c.remove(name)
 	}
@@ -258,6 +268,28 @@ func (c *CannedIndex) add(e canned.Answer, v sparse) error {
 	return nil
 }
 
+// materialize decodes what a loaded file still holds, before a change;
+// the caller holds mu for writing.
+func (c *CannedIndex) materialize() {
+	if c.lazy == nil {
+		return
+	}
+	for d := range c.dims {
+		c.lazy.dim(c.post, d)
+	}
+	c.lazy.close()
+	c.lazy = nil
+}
+
+// postings returns dimension d's postings, decoding them on first use;
+// the caller holds mu.
+func (c *CannedIndex) postings(d int) []posting {
+	if c.lazy == nil {
+		return c.post[d]
+	}
+	return c.lazy.dim(c.post, d)
+}
+
 // compact drops deleted slots and renumbers the others.
 func (c *CannedIndex) compact() {
 	renum := make([]int32, len(c.names))
@@ -314,7 +346,7 @@ func (c *CannedIndex) Search(ctx context.Context, query string, n int) ([]Hit, e
 		if qw == 0 {
 			continue
 		}
-		for _, p := range c.post[d] {
+		for _, p := range c.postings(d) {
 			scores[p.slot] += qw * p.w
 		}
 	}

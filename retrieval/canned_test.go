@@ -154,6 +154,23 @@ func TestCannedFileIgnoredWhenStaleOrDamaged(t *testing.T) {
 			}
 		})
 	}
+	// A damaged weight, past the header: the file loads, the dimension it
+	// is in fails its checksum and is left out, nothing scores higher than
+	// it did.
+	q := "비밀번호는 어떻게 저장해야 하나요?"
+	_, want := best(t, c, q)
+	b := append([]byte(nil), raw...)
+	b[len(b)-2] ^= 0x40
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, c2 := openCanned(t, dir)
+	if ok, err := c2.Load(); !ok || err != nil {
+		t.Fatalf("Load with one damaged weight: %v, %v; want the header loaded", ok, err)
+	}
+	if hits, err := c2.Search(ctx, q, 3); err != nil || (len(hits) > 0 && hits[0].Score > want+1e-6) {
+		t.Errorf("search over a damaged dimension: %v, %v; want nothing above %.4f", hits, err, want)
+	}
 	// Another knowledge fingerprint: vectors are not comparable.
 	if err := os.WriteFile(path, raw, 0o644); err != nil {
 		t.Fatal(err)
@@ -204,4 +221,47 @@ func TestCannedUnsavedStillSearches(t *testing.T) {
 	if name, _ := best(t, c, "비밀번호는 어떻게 저장해야 하나요?"); name != "password-hash" {
 		t.Errorf("unsaved index finds %q; want password-hash", name)
 	}
+}
+
+// A loaded index decodes its postings as searches need them; a change
+// decodes the rest first, so the answers loaded score as before and the
+// new one is found, and what it saves loads again whole.
+func TestCannedLoadedThenChanged(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, c := openCanned(t, dir)
+	if err := c.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 3, Changed: cannedEntries, Full: true}, nil); err != nil {
+		t.Fatal(err)
+	}
+	before, scoreBefore := best(t, c, "보안인증서 제출하면 1.2 안 써도 되나요")
+
+	_, loaded := openCanned(t, dir)
+	if ok, err := loaded.Load(); !ok || err != nil {
+		t.Fatalf("Load: %v, %v", ok, err)
+	}
+	best(t, loaded, "비밀번호는 어떻게 저장해야 하나요?") // decodes some dimensions only
+	added := canned.Answer{Name: "drill-period", Item: "1.2", Tags: []string{"모의훈련"}, Text: "침해사고 모의훈련은 연 1회 이상 실시합니다."}
+	if err := loaded.Apply(ctx, canned.ChangeSet{StoreID: "s", Seq: 4, Changed: []canned.Answer{added}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, ix := range []*CannedIndex{loaded, reload(t, dir)} {
+		if name, score := best(t, ix, "보안인증서 제출하면 1.2 안 써도 되나요"); name != before || score != scoreBefore {
+			t.Errorf("after a change: %s %.4f; want %s %.4f as before", name, score, before, scoreBefore)
+		}
+		if name, _ := best(t, ix, "모의훈련은 얼마나 자주 해야 하나요?"); name != "drill-period" {
+			t.Errorf("the added answer is not found: best %q", name)
+		}
+		if ix.Len() != 4 {
+			t.Errorf("Len %d; want 4", ix.Len())
+		}
+	}
+}
+
+func reload(t *testing.T, dir string) *CannedIndex {
+	t.Helper()
+	_, c := openCanned(t, dir)
+	if ok, err := c.Load(); !ok || err != nil {
+		t.Fatalf("Load: %v, %v", ok, err)
+	}
+	return c
 }
