@@ -123,6 +123,11 @@ func (e *Engine) ask(ctx context.Context, question string) (Answer, error) {
 		}
 	}
 
+	if it, ok := e.kb.Item(named); ok && !e.isOverviewQuestion(q) && e.kb.Uses("examples_request", knowledge.Redact(q)) {
+		// "1.3 작성 예시 보여줘": the item's examples, as in a thread
+		// (an address at example.com asks for none).
+		return e.examplesAnswer(it, "", lang), nil
+	}
 	query := q
 	if it, ok := e.kb.Item(ref); ok {
 		// A named item's title steers retrieval to its own documents even

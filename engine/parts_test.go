@@ -73,3 +73,24 @@ func TestLabelsExist(t *testing.T) {
 		}
 	}
 }
+
+// Asking for an item's examples outright gives them, as a thread's
+// follow-up does, not the item's first rule.
+func TestAskForExamples(t *testing.T) {
+	e := newTestEngine(t)
+	for q, lang := range map[string]string{"1.3 작성 예시 보여줘": "ko", "Show me examples for 1.2": "en"} {
+		a, err := e.Ask(t.Context(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		quotes := 0
+		for _, p := range a.Parts {
+			if p.Kind == PartQuote {
+				quotes++
+			}
+		}
+		if quotes < 3 || a.Language != lang || !hasHint(a, ActionReview) {
+			t.Errorf("%q: %d quoted examples, language %q:\n%s", q, quotes, a.Language, a.Answer)
+		}
+	}
+}
