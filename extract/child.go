@@ -66,7 +66,7 @@ type Sandbox struct {
 // ChildRun is how one child ran.
 type ChildRun struct {
 	Wall, CPU time.Duration
-	MaxRSS    int64 // bytes
+	MaxRSS    int64 // bytes: the child's own peak (VmHWM) when it answered, else its rusage
 	// Exited is true once the child is gone (it always is when Bytes
 	// returns); Killed when it was stopped by a limit or the deadline.
 	Exited, Killed bool
@@ -90,6 +90,8 @@ type childAnswer struct {
 	Code    usererr.Code `json:"code,omitempty"`
 	Korean  string       `json:"korean,omitempty"`
 	English string       `json:"english,omitempty"`
+	// Peak is the child's peak memory, in bytes.
+	Peak int64 `json:"peak,omitempty"`
 }
 
 const frameMagic = "SCX1"
@@ -136,7 +138,11 @@ func (s Sandbox) Bytes(ctx context.Context, data []byte, cfg Config) (Document, 
 	start := time.Now()
 	runErr := cmd.Run()
 	if s.Observe != nil {
-		s.Observe(runOf(cmd.ProcessState, time.Since(start)))
+		r := runOf(cmd.ProcessState, time.Since(start))
+		if p := answerPeak(out.b); p > 0 {
+			r.MaxRSS = p
+		}
+		s.Observe(r)
 	}
 	switch {
 	case ctx.Err() != nil:
@@ -186,6 +192,16 @@ func runOf(st *os.ProcessState, wall time.Duration) ChildRun {
 
 func tookTooLong(d time.Duration) error {
 	return userError(fmt.Sprintf("파일을 읽는 데 %s 넘게 걸려 중단했습니다. 파일을 나누거나 다른 형식으로 저장해 보내 주세요.", d), "extraction took too long")
+}
+
+// answerPeak is the peak memory a child's answer reports, or 0.
+func answerPeak(b []byte) int64 {
+	var a childAnswer
+	head, err := readFrame(bytes.NewReader(b), 1<<20)
+	if err != nil || json.Unmarshal(head, &a) != nil {
+		return 0
+	}
+	return a.Peak
 }
 
 // readAnswer decodes the child's answer frame.
@@ -280,6 +296,7 @@ func serveChild(stdin io.Reader, stdout io.Writer, extract func(context.Context,
 	default:
 		a = childAnswer{Error: "internal", Reason: err.Error()}
 	}
+	a.Peak = peakRSS()
 	w := bufio.NewWriter(stdout)
 	b, _ := json.Marshal(a)
 	w.WriteString(frameMagic)

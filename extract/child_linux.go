@@ -48,7 +48,15 @@ func limitSelf(memory, cpuSeconds int64) error {
 }
 
 // vmData is the data the process has mapped so far (VmData).
-func vmData() int64 {
+func vmData() int64 { return procStatus("VmData:") }
+
+// peakRSS is the most memory the process has held (VmHWM). Unlike the
+// rusage the parent gets, it does not count the parent's memory that a
+// vfork-style start shared before the exec.
+func peakRSS() int64 { return procStatus("VmHWM:") }
+
+// procStatus reads a kB field of /proc/self/status, in bytes.
+func procStatus(field string) int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -56,7 +64,7 @@ func vmData() int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmData:")); ok {
+		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte(field)); ok {
 			kb, _ := strconv.ParseInt(string(bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(v), []byte("kB")))), 10, 64)
 			return kb << 10
 		}

@@ -14,3 +14,5 @@ func childProcAttr() *syscall.SysProcAttr { return nil }
 func limitSelf(memory, cpuSeconds int64) error { return nil }
 
 func maxRSS(*os.ProcessState) int64 { return 0 }
+
+func peakRSS() int64 { return 0 }

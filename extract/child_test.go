@@ -3,6 +3,7 @@ package extract_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"runtime"
 	"strings"
@@ -103,6 +104,21 @@ func TestHostileFiles(t *testing.T) {
 		// Inherited attributes come down the tree: /Parent is never climbed.
 		{"page that is its own parent", extracttest.SelfParentPDF, "text: loop"},
 		{"xref whose /Prev names itself", extracttest.PrevLoopPDF, "cross-reference chain (/Prev) loops"},
+		{"a million nested arrays in a page", func() []byte {
+			return extracttest.ContentPDF([]byte("BT /F1 10 Tf 40 800 Td (text) Tj ET " + strings.Repeat("[", 1<<20)))
+		}, "text: text"},
+		{"a million nested dictionaries in a page", func() []byte {
+			return extracttest.ContentPDF([]byte("BT /F1 10 Tf 40 800 Td (text) Tj ET /P " + strings.Repeat("<<", 1<<20) + " BDC"))
+		}, "text: text"},
+		{"200,000 cells on one line", func() []byte {
+			var b strings.Builder
+			b.WriteString("BT /F1 10 Tf\n")
+			for i := range 200000 {
+				fmt.Fprintf(&b, "1 0 0 1 %d 800 Tm (x) Tj\n", 20*i)
+			}
+			b.WriteString("ET\n")
+			return extracttest.ContentPDF([]byte(b.String()))
+		}, "text: " + strings.Repeat("x\t", 199999) + "x"},
 		{"24 million nested paragraphs", func() []byte { return extracttest.DeepDOCX(hostileScale(24 << 20)) }, "nested more than 256 levels"},
 		{"a 100 MB attribute", func() []byte { return extracttest.LongAttributeDOCX(hostileScale(100 << 20)) }, "tag or attribute is too long"},
 	} {

@@ -88,9 +88,10 @@ func roman(n int) string {
 	return b.String()
 }
 
-// letters is Word's A … Z, AA … ZZ, AAA ….
+// letters is Word's A … Z, AA … ZZ, AAA …, up to 26 letters (a
+// number past that is written as a number).
 func letters(n int, a rune) string {
-	if n < 1 {
+	if n < 1 || n > 26*26 {
 		return strconv.Itoa(n)
 	}
 	return strings.Repeat(string(a+rune((n-1)%26)), (n-1)/26+1)

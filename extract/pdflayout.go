@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"slices"
@@ -86,7 +87,7 @@ func (lt *layouter) ruled(x0, x1, y, size float64) bool {
 
 // render writes one line.
 func (lt *layouter) render(ln line) string {
-	var b strings.Builder
+	var out []byte
 	var prev *span
 	for i := range ln.spans {
 		s := &ln.spans[i]
@@ -96,26 +97,23 @@ func (lt *layouter) render(ln line) string {
 			if s.text == prev.text && math.Abs(s.x0-prev.x0) < 0.3*h {
 				continue // drawn twice, slightly offset: fake bold
 			}
-			text := b.String()
 			switch {
 			case gap >= cellGap*h || gap > 0 && lt.ruled(prev.x1, s.x0, ln.y, h):
-				trimmed := strings.TrimRight(text, " ")
-				b.Reset()
-				b.WriteString(trimmed)
-				if !strings.HasSuffix(trimmed, "\t") && trimmed != "" {
-					b.WriteByte('\t')
+				out = bytes.TrimRight(out, " ")
+				if len(out) > 0 && out[len(out)-1] != '\t' {
+					out = append(out, '\t')
 				}
-				b.WriteString(strings.TrimLeft(s.text, " "))
+				out = append(out, strings.TrimLeft(s.text, " ")...)
 				prev = s
 				continue
-			case gap >= wordGap*h && !strings.HasSuffix(text, " ") && !strings.HasSuffix(text, "\t") && !strings.HasPrefix(s.text, " "):
-				b.WriteByte(' ')
+			case gap >= wordGap*h && len(out) > 0 && out[len(out)-1] != ' ' && out[len(out)-1] != '\t' && !strings.HasPrefix(s.text, " "):
+				out = append(out, ' ')
 			}
 		}
-		b.WriteString(s.text)
+		out = append(out, s.text...)
 		prev = s
 	}
-	return b.String()
+	return string(out)
 }
 
 // gutters are the gaps of a line wide enough for a cell boundary that no
@@ -161,8 +159,10 @@ func (lt *layouter) columns(lines []line) []line {
 		}
 		j = lt.regionEnd(lines, i, j, g)
 		if both < 3 || !filled(lines[i:j], g) {
-			out = append(out, lines[i])
-			i++
+			// Not columns: the lines sharing the gap are rows (a table
+			// without rules), and none of them starts columns either.
+			out = append(out, lines[i:j]...)
+			i = j
 			continue
 		}
 		var left, right []line

@@ -36,8 +36,13 @@ type psObj struct {
 	arr  []psObj // array elements
 }
 
-// maxPSDepth bounds arrays and dictionaries nested in one another.
-const maxPSDepth = 32
+// maxPSDepth bounds arrays and dictionaries nested in one another, and
+// maxPSArray the elements kept of one array (a TJ array of a long line
+// has hundreds).
+const (
+	maxPSDepth = 32
+	maxPSArray = 1 << 14
+)
 
 func isPSSpace(c byte) bool {
 	return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0
@@ -80,24 +85,28 @@ func (l *psLexer) next(depth int) psObj {
 		return psObj{kind: psStr, s: l.literal()}
 	case c == '<' && l.i+1 < len(l.b) && l.b[l.i+1] == '<':
 		l.i += 2
-		l.skipUntilClose(depth, ">>")
+		if depth >= maxPSDepth {
+			return psObj{kind: psOp, s: []byte("<<")} // for skipUntilClose
+		}
+		l.skipUntilClose()
 		return psObj{kind: psDict}
 	case c == '<':
 		l.i++
 		return psObj{kind: psStr, s: l.hex()}
 	case c == '[':
 		l.i++
+		if depth >= maxPSDepth {
+			return psObj{kind: psOp, s: []byte("[")} // for skipUntilClose
+		}
 		var arr []psObj
 		for {
-			if depth >= maxPSDepth {
-				l.skipUntilClose(depth, "]")
-				return psObj{kind: psArray}
-			}
 			o := l.next(depth + 1)
 			if o.kind == psEOF || o.kind == psOp && string(o.s) == "]" {
 				return psObj{kind: psArray, arr: arr}
 			}
-			arr = append(arr, o)
+			if len(arr) < maxPSArray {
+				arr = append(arr, o)
+			}
 		}
 	case c == '/':
 		l.i++
@@ -135,13 +144,20 @@ func (l *psLexer) next(depth int) psObj {
 	return psObj{kind: psOp, s: l.b[start:l.i]}
 }
 
-// skipUntilClose skips a dictionary's or array's contents up to its
-// closing token, nested ones included.
-func (l *psLexer) skipUntilClose(depth int, close string) {
-	for {
-		o := l.next(depth + 1)
-		if o.kind == psEOF || o.kind == psOp && string(o.s) == close {
+// skipUntilClose skips a dictionary's contents up to its closing token,
+// nested arrays and dictionaries included, without recursion: however
+// deep a file nests them, the stack does not grow.
+func (l *psLexer) skipUntilClose() {
+	for nest := 1; nest > 0; {
+		o := l.next(maxPSDepth)
+		switch {
+		case o.kind == psEOF:
 			return
+		case o.kind != psOp:
+		case string(o.s) == "[" || string(o.s) == "<<":
+			nest++
+		case string(o.s) == "]" || string(o.s) == ">>":
+			nest--
 		}
 	}
 }

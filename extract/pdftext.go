@@ -22,6 +22,7 @@ const (
 	maxFormDepth = 8
 	maxForms     = 256
 	maxSpans     = 1 << 18 // per page
+	maxRules     = 1 << 12 // vertical rules per page: a table's borders
 )
 
 // pdfDoc holds what is read once per document: fonts and streams.
@@ -183,7 +184,7 @@ func (w *pageWalker) run(data []byte, res pdf.Value, ctm affine, depth int) {
 	vrule := func(x0, y0, x1, y1 float64) {
 		ax, ay := gs.ctm.apply(x0, y0)
 		bx, by := gs.ctm.apply(x1, y1)
-		if math.Abs(ax-bx) < 2 && math.Abs(ay-by) > 2 && len(w.rules) < maxSpans {
+		if math.Abs(ax-bx) < 2 && math.Abs(ay-by) > 2 && len(w.rules) < maxRules {
 			w.rules = append(w.rules, rule{x: (ax + bx) / 2, y0: min(ay, by), y1: max(ay, by)})
 		}
 	}

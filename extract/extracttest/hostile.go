@@ -97,3 +97,18 @@ func streamedDOCX(body func(io.Writer)) []byte {
 	}
 	return buf.Bytes()
 }
+
+// ContentPDF returns a one-page PDF whose content stream is content
+// (compressed), with a font F1 that maps every byte to itself: for
+// content built to make an interpreter recurse or go quadratic.
+func ContentPDF(content []byte) []byte {
+	w := newPDFWriter()
+	catalog := w.reserve()
+	pagesID := w.reserve()
+	font := w.object("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+	c := w.stream("", compress(content), true)
+	page := w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", pagesID, font, c))
+	w.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesID))
+	w.set(pagesID, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
+	return w.finish(catalog)
+}
