@@ -23,9 +23,13 @@ type Checklist struct {
 	Examples []Example
 	Synonyms [][]string
 
-	byID        map[string]*Item
-	lex         *lexicon
-	rules       *ruleTerms
+	byID  map[string]*Item
+	lex   *lexicon
+	rules *ruleTerms
+	// stance is the grammar of stance.yaml; period the concept of a
+	// recurring period, which turns a planned action into a plan.
+	stance      *stanceGrammar
+	period      []term
 	router      *router
 	formHeading *regexp.Regexp
 	// headings are the compact forms an item's section may start with:
@@ -154,6 +158,14 @@ type Element struct {
 	// so that a change of the element's terms that loses a wording it
 	// should read, or reads one it should not, fails.
 	Lines ExampleLines `yaml:"examples"`
+	// NegationAnswers marks an element whose answer may itself be a
+	// negation of the practice ("국외로 이전하지 않음" answers whether data
+	// goes abroad); a negation of writing it down ("미기재") still does not.
+	NegationAnswers bool `yaml:"negation_answers"`
+	// NeedsPlan marks an element that asks for a plan or a period: a
+	// statement that it is done only when needed ("필요 시") is not
+	// evidence for it.
+	NeedsPlan bool `yaml:"needs_plan"`
 
 	matcher *elementMatcher
 }

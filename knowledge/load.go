@@ -135,6 +135,16 @@ func Load(fsys fs.FS) (*Checklist, error) {
 		return nil, &LoadError{File: "concepts.yaml", Err: err}
 	}
 	c.rules = rules
+	var sf stanceFile
+	if err := read("stance.yaml", &sf); err != nil {
+		return nil, err
+	}
+	if c.stance, err = compileStance(&sf); err != nil {
+		return nil, err
+	}
+	if c.period, err = c.lex.concept("period"); err != nil {
+		return nil, &LoadError{File: "concepts.yaml", Err: fmt.Errorf("the review's stances need it: %w", err)}
+	}
 
 	itemFiles, err := fs.Glob(fsys, "items/*.yaml")
 	if err != nil || len(itemFiles) == 0 {

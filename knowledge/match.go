@@ -197,6 +197,12 @@ type document struct {
 	// concepts, so one review looks up the same term many times. Hiding
 	// text clears it.
 	found map[termKey][]span
+	// titles are the headings kept readable as titles of an asserting
+	// body (see reading.evidence).
+	titles []titleRef
+	// stances caches the stance of each distinct statement while the
+	// document is read into statements.
+	stances map[stanceKey]statement
 }
 
 // termKey identifies a term: compiled patterns, proximity and suffix

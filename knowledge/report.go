@@ -34,6 +34,11 @@ type ElementResult struct {
 	ID     string `json:"id"`
 	Label  string `json:"label"`
 	Status Status `json:"status"`
+	// Stance is what the statement that decided the element does: asserts
+	// for present, else the stance that kept it from counting (negates,
+	// defers, ad_hoc, heading, template, question, instruction,
+	// other_role), empty when nothing in the draft spoke of it.
+	Stance Stance `json:"stance"`
 	// Evidence is a quote from the draft (the user's own text) supporting
 	// the verdict; empty when nothing was found.
 	Evidence string `json:"evidence"`
@@ -78,6 +83,10 @@ type Report struct {
 	// read, whatever came of them); Model says what came of them.
 	LLM   bool     `json:"llm"`
 	Model ModelUse `json:"model"`
+	// Instructed is set when the draft holds a statement addressed to a
+	// reviewer (a tool, a model) telling it how to judge the draft: a
+	// model is then not asked about the draft's elements at all.
+	Instructed bool `json:"-"`
 }
 
 // ModelUse says what a model contributed to a review or an answer, so that

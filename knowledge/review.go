@@ -71,26 +71,27 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 		}
 	}
 	d.blankLinesWith(c.lineMarkers)
-	// A sentence that says something will be written later ("조직도는
-	// 추후 첨부", "TODO: 국외이전 문구 추가") names a topic without
-	// stating it: it is not evidence.
-	d.blankSentencesWith(c.rules.todo)
-	// "내부 기준에 따라 삭제함(별첨 참조)" points at a procedure without
-	// stating it.
-	d.blankSentencesWith(c.rules.byReference)
-	// A question ("담당부서는?", "자격증 리스트 넣어야 하지 않아?") asks
-	// for a statement; it is not one.
-	d.blankQuestions()
 	d.blank(c.boilerplate)
+	if sectioned {
+		d.keepOnly(from, to)
+		rep.Notices = append(rep.Notices, fmt.Sprintf("초안에 여러 검토 항목이 있어 %s 부분(%d~%d행)만 검토했습니다.", it.ID, d.line(from), d.line(max(from, to-1))))
+	}
+	// The draft as statements: questions, to-do notes, the form's
+	// instructions, headings, negations and deferrals are not evidence.
+	rd := c.read(d)
+	rules := rd.rules
 	// The kind of service is read from the whole draft: a pasted form
 	// names it in its header, outside the item's own section.
 	kind, kindWhy := opts.Service, "지정한 서비스 유형"
 	if kind == KindUnknown && it.has(func(e *Element) bool { return e.Applies == AppliesSupport }) {
-		kind, kindWhy = detectServiceKind(d, c.rules, c.form.ServiceKinds)
-	}
-	if sectioned {
-		d.keepOnly(from, to)
-		rep.Notices = append(rep.Notices, fmt.Sprintf("초안에 여러 검토 항목이 있어 %s 부분(%d~%d행)만 검토했습니다.", it.ID, d.line(from), d.line(max(from, to-1))))
+		whole := rules
+		if sectioned {
+			w := dr.read()
+			w.blankLinesWith(c.lineMarkers)
+			w.blank(c.boilerplate)
+			whole = c.read(w).rules
+		}
+		kind, kindWhy = detectServiceKind(whole, c.rules, c.form.ServiceKinds)
 	}
 
 	// The rules are evaluated once per draft, and only for items that use
@@ -99,24 +100,29 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 	var noPII bool
 	var noPIISpan span
 	if it.has(func(e *Element) bool { return e.Scope == ScopeNotification }) {
-		notify = notificationRanges(d, c.rules)
+		notify = notificationRanges(rules, c.rules)
 		if notify == nil {
 			notify = []span{} // no notification passage: nothing in scope counts
 		}
 	}
 	if it.has(func(e *Element) bool { return e.PersonalData }) {
-		noPIISpan, noPII = declaresNoPersonalData(d, c.rules)
+		noPIISpan, noPII = declaresNoPersonalData(rules, c.rules)
 	}
+	exempt := it.ExemptWithCertificate && rd.certificate != nil
 
 	for _, e := range it.Elements {
 		var r ElementResult
 		switch {
+		case exempt:
+			r = ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable, Stance: StanceAsserts,
+				Evidence: rd.all.statementQuote(*rd.certificate), Line: rd.certificate.line + 1,
+				Note: fmt.Sprintf(c.stance.notices["certificate_note"], c.form.CertificateExemptRange, rd.certificate.line+1, rd.all.statementQuote(*rd.certificate))}
 		case e.PersonalData && noPII:
 			r = ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable,
-				Evidence: d.quote(noPIISpan), Line: d.line(noPIISpan.start),
+				Evidence: rules.quote(noPIISpan), Line: rules.line(noPIISpan.start),
 				Note: "초안이 개인정보를 처리하지 않음(암호화 대상 없음)을 명시하여 해당 없음으로 판단했습니다."}
 		case e.Applies == AppliesSupport:
-			r = reviewSupportElement(d, e, kind, kindWhy, c.rules, c.form.ServiceKinds)
+			r = reviewSupportElement(rd.view(e), rules, e, kind, kindWhy, c.rules, c.form.ServiceKinds)
 			if r.NoteCode != "" {
 				r.Note = c.NoteText(r.NoteCode, false, r.NoteArgs)
 			}
@@ -125,19 +131,29 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 			if e.Scope == ScopeNotification {
 				within = notify
 			}
-			r = matchElement(d, e, within, c.rules)
+			r = matchElement(rd.view(e), rules, e, within, c.rules)
 		}
+		c.explain(&r, e, rd)
 		rep.Elements = append(rep.Elements, r)
 	}
 
-	if noPII {
-		rep.Notices = append(rep.Notices, fmt.Sprintf("개인정보를 처리하지 않는다는 명시(%d행)에 따라 %s는 해당 없음으로 보고, 반환·폐기 절차와 국외이전·처리 위치는 그대로 검토했습니다.", d.line(noPIISpan.start), personalDataIDs(it)))
+	if len(rd.instructions) > 0 {
+		rep.Notices = append(rep.Notices, c.instructionNotice(rd))
+		rep.Instructed = true
+	}
+	if noPII && !exempt {
+		rep.Notices = append(rep.Notices, fmt.Sprintf("개인정보를 처리하지 않는다는 명시(%d행)에 따라 %s는 해당 없음으로 보고, 반환·폐기 절차와 국외이전·처리 위치는 그대로 검토했습니다.", rules.line(noPIISpan.start), personalDataIDs(it)))
 	}
 	if it.ExemptWithCertificate {
-		if loc := d.findAny(c.rules.certificate); loc != nil {
-			rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", d.line(loc[0].start), c.form.CertificateExemptRange))
-		} else {
-			rep.Notices = append(rep.Notices, fmt.Sprintf("보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", c.form.CertificateExemptRange))
+		switch {
+		case exempt:
+			rep.Notices = append(rep.Notices, fmt.Sprintf(c.stance.notices["certificate"], rd.certificate.line+1, c.form.CertificateExemptRange))
+		default:
+			if loc := rules.findAny(c.rules.certificate); loc != nil {
+				rep.Notices = append(rep.Notices, fmt.Sprintf("초안이 보안인증을 언급합니다(%d행). 보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", rules.line(loc[0].start), c.form.CertificateExemptRange))
+			} else {
+				rep.Notices = append(rep.Notices, fmt.Sprintf("보안인증서를 제출하는 서비스는 %s 항목이 제외됩니다.", c.form.CertificateExemptRange))
+			}
 		}
 	}
 	rep.Recount()
@@ -201,13 +217,13 @@ func personalDataIDs(it *Item) string {
 	return strings.Join(ids, ", ")
 }
 
-func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string, rules *ruleTerms, names map[ServiceKind]string) ElementResult {
+func reviewSupportElement(d, weakDoc *document, e *Element, kind ServiceKind, why string, rules *ruleTerms, names map[ServiceKind]string) ElementResult {
 	switch kind {
 	case KindCloud, KindConvergence:
 		return ElementResult{ID: e.ID, Label: e.Label, Status: StatusNotApplicable, NoteCode: "service_not_support",
 			NoteArgs: map[string]string{"support": names[KindSupport], "kind": names[kind], "why": why}}
 	}
-	r := matchElement(d, e, nil, rules)
+	r := matchElement(d, weakDoc, e, nil, rules)
 	if kind == KindSupport {
 		r.Note = strings.TrimSpace(fmt.Sprintf("%s로 판단해 적용했습니다(근거: %s). %s", names[KindSupport], why, r.Note))
 	} else {
@@ -218,7 +234,7 @@ func reviewSupportElement(d *document, e *Element, kind ServiceKind, why string,
 
 // matchElement decides one element. within, when not nil, limits the
 // matches that count to those inside the given spans.
-func matchElement(d *document, e *Element, within []span, rules *ruleTerms) ElementResult {
+func matchElement(d, weakDoc *document, e *Element, within []span, rules *ruleTerms) ElementResult {
 	m := e.matcher
 	r := ElementResult{ID: e.ID, Label: e.Label}
 	inScope := func(ss []span) []span {
@@ -287,15 +303,16 @@ func matchElement(d *document, e *Element, within []span, rules *ruleTerms) Elem
 		}
 	}
 	if first != nil {
-		r.Evidence = d.quote(first[0])
-		r.Line = d.line(first[0].start)
+		at := d.evidenceSpan(first[0])
+		r.Evidence = d.quote(at)
+		r.Line = d.line(at.start)
 	}
 
-	if weak, ok := findWeak(d, m.weak, rules.negation, rules.pending); ok {
+	if weak, ok := findWeak(weakDoc, m.weak, rules.negation, rules.pending); ok {
 		r.Status = StatusPartial
-		r.Evidence = d.quote(weak)
-		r.Line = d.line(weak.start)
-		r.Note = fmt.Sprintf("%s(%s)을 쓴다고 되어 있어 기준에 미달합니다. %s", WeakAlgorithmMarker, strings.ToUpper(weakCore(d, weak)), e.Hint)
+		r.Evidence = weakDoc.quote(weak)
+		r.Line = weakDoc.line(weak.start)
+		r.Note = fmt.Sprintf("%s(%s)을 쓴다고 되어 있어 기준에 미달합니다. %s", WeakAlgorithmMarker, strings.ToUpper(weakCore(weakDoc, weak)), e.Hint)
 	}
 
 	switch r.Status {

@@ -1,0 +1,148 @@
+package knowledge
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+)
+
+// grammarRE is one list of stance.yaml compiled: each pattern with the
+// literals one of which any match must contain. Most statements contain
+// none of them, so a statement costs a few substring checks, not a run of
+// every pattern: the review stays linear and fast on any draft.
+type grammarRE struct {
+	alts []filteredRE
+}
+
+type filteredRE struct {
+	re *regexp.Regexp
+	// need lists literals of which every match contains one; nil when
+	// the pattern has no such literal (it is always run).
+	need []string
+}
+
+func newGrammarRE(pats []string) (*grammarRE, error) {
+	g := &grammarRE{}
+	for _, p := range pats {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, err
+		}
+		f := filteredRE{re: re}
+		if tree, err := syntax.Parse(p, syntax.Perl); err == nil {
+			if lits, ok := required(tree.Simplify()); ok && len(lits) > 0 {
+				f.need = lits
+			}
+		}
+		g.alts = append(g.alts, f)
+	}
+	return g, nil
+}
+
+// MatchString reports whether any pattern of the list matches s.
+func (g *grammarRE) MatchString(s string) bool {
+	for _, a := range g.alts {
+		if a.need != nil && !containsOne(s, a.need) {
+			continue
+		}
+		if a.re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReplaceAllString replaces, pattern by pattern, every match in s.
+func (g *grammarRE) ReplaceAllString(s, repl string) string {
+	for _, a := range g.alts {
+		if a.need != nil && !containsOne(s, a.need) {
+			continue
+		}
+		s = a.re.ReplaceAllString(s, repl)
+	}
+	return s
+}
+
+// lastEnd returns the end of the last match of any pattern in s, or -1.
+func (g *grammarRE) lastEnd(s string) int {
+	end := -1
+	for _, a := range g.alts {
+		if a.need != nil && !containsOne(s, a.need) {
+			continue
+		}
+		if locs := a.re.FindAllStringIndex(s, -1); len(locs) > 0 {
+			end = max(end, locs[len(locs)-1][1])
+		}
+	}
+	return end
+}
+
+func containsOne(s string, lits []string) bool {
+	for _, l := range lits {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// maxNeed bounds how many literals a requirement may list before it is
+// not worth checking.
+const maxNeed = 48
+
+// required returns literals of which every match of re contains at least
+// one, and whether there are such literals: a concatenation requires what
+// its most selective part requires, an alternation what each of its
+// branches does, a literal itself.
+func required(re *syntax.Regexp) ([]string, bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCapture:
+		return required(re.Sub[0])
+	case syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+		return nil, false
+	case syntax.OpAlternate:
+		var out []string
+		for _, sub := range re.Sub {
+			lits, ok := required(sub)
+			if !ok {
+				return nil, false
+			}
+			out = append(out, lits...)
+		}
+		if len(out) > maxNeed {
+			return nil, false
+		}
+		return out, true
+	case syntax.OpConcat:
+		// Adjacent literals join into longer, more selective ones.
+		var best []string
+		score := func(ls []string) int {
+			m := 1 << 30
+			for _, l := range ls {
+				m = min(m, len(l))
+			}
+			return m*4 - len(ls)
+		}
+		for _, sub := range re.Sub {
+			lits, ok := required(sub)
+			if !ok {
+				continue
+			}
+			if best == nil || score(lits) > score(best) {
+				best = lits
+			}
+		}
+		return best, best != nil
+	}
+	return nil, false
+}
