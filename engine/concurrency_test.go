@@ -85,9 +85,9 @@ func testOneAtATimeModelUnderLoad(t *testing.T) {
 				t.Errorf("user %d: %v", i, err)
 			case rep.LLM:
 				results[i] = outcome{took, "model"}
-			case slices.Contains(rep.Notices, noticeReviewBusy):
+			case slices.Contains(rep.Notices, e.label(noticeReviewBusy, langKorean)):
 				results[i] = outcome{took, "busy"}
-			case slices.Contains(rep.Notices, noticeReviewFailed):
+			case slices.Contains(rep.Notices, e.label(noticeReviewFailed, langKorean)):
 				results[i] = outcome{took, "failed"}
 			default:
 				t.Errorf("user %d: no model result and no notice: %q", i, rep.Notices)

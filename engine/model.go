@@ -20,17 +20,15 @@ type Model interface {
 	Review(ctx context.Context, req prompts.ReviewRequest) (prompts.ReviewResult, error)
 }
 
-// Notices shown when the model could not help. They say what the user
-// gets instead and never carry the error itself, which may echo a server's
-// answer.
+// The codes of the notices (messages.yaml, labels) shown when the model
+// could not help. They say what the user gets instead and never carry the
+// error itself, which may echo a server's answer.
 const (
-	noticeAnswerBusy     = "모델이 바쁩니다. 잠시 후 다시 시도해 주세요 — 기본 답변을 보여 드립니다."
-	noticeAnswerFailed   = "모델 응답을 받지 못해 기본 답변을 보여 드립니다."
-	noticeAnswerBusyEN   = "The model is busy; please try again shortly. Showing the built-in answer."
-	noticeAnswerFailedEN = "No answer from the model; showing the built-in answer."
-	noticeReviewBusy     = "모델이 바쁩니다. 잠시 후 다시 시도해 주세요 — 기본 검토 결과만 보여 드립니다."
-	noticeReviewFailed   = "모델 검토 결과를 받지 못해 기본 검토 결과만 보여 드립니다."
-	noticeReviewTrimmed  = "초안이 길어 모델에는 필수 요소와 관련이 큰 문단만 보냈습니다. 기본 검토는 초안 전체를 읽었습니다."
+	noticeAnswerBusy    = "answer_model_busy"
+	noticeAnswerFailed  = "answer_model_failed"
+	noticeReviewBusy    = "review_model_busy"
+	noticeReviewFailed  = "review_model_failed"
+	noticeReviewTrimmed = "review_model_trimmed"
 )
 
 // WithUser returns a context whose model calls count for user (a Slack
@@ -80,7 +78,7 @@ func (e *Engine) answerWithModel(ctx context.Context, q string, ans Answer, l la
 			return ans, cerr
 		}
 		if e.fallback(ctx, "answer", ans.Item, err) {
-			ans.Notices = append(ans.Notices, answerNotice(err, l))
+			ans.Notices = append(ans.Notices, e.answerNotice(err, l))
 		}
 		return ans, nil
 	}
@@ -145,13 +143,13 @@ func (e *Engine) reviewWithModel(ctx context.Context, dr *knowledge.Draft, det k
 			return det, cerr
 		}
 		if e.fallback(ctx, "review", it.ID, err) {
-			det.Notices = append(det.Notices, reviewNotice(err))
+			det.Notices = append(det.Notices, e.reviewNotice(err))
 		}
 		return det, nil
 	}
 	rep := knowledge.MergeModelDraft(det, part, res.Elements, nil)
 	if res.Trimmed {
-		rep.Notices = append(rep.Notices, noticeReviewTrimmed)
+		rep.Notices = append(rep.Notices, e.label(noticeReviewTrimmed, langKorean))
 	}
 	return rep, nil
 }
@@ -214,23 +212,18 @@ func fallbackReason(err error) string {
 
 // answerNotice says, in the question's language, that the built-in answer
 // is shown.
-func answerNotice(err error, l lang) string {
-	busy := errors.Is(err, prompts.ErrBusy)
-	switch {
-	case l == langEnglish && busy:
-		return noticeAnswerBusyEN
-	case l == langEnglish:
-		return noticeAnswerFailedEN
-	case busy:
-		return noticeAnswerBusy
+func (e *Engine) answerNotice(err error, l lang) string {
+	if errors.Is(err, prompts.ErrBusy) {
+		return e.label(noticeAnswerBusy, l)
 	}
-	return noticeAnswerFailed
+	return e.label(noticeAnswerFailed, l)
 }
 
 // reviewNotice says that only the deterministic review is shown.
-func reviewNotice(err error) string {
+// Reviews are in Korean, as their notes are.
+func (e *Engine) reviewNotice(err error) string {
 	if errors.Is(err, prompts.ErrBusy) {
-		return noticeReviewBusy
+		return e.label(noticeReviewBusy, langKorean)
 	}
-	return noticeReviewFailed
+	return e.label(noticeReviewFailed, langKorean)
 }

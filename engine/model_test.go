@@ -335,7 +335,7 @@ func TestModelOutage(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Review: got error %v; want the deterministic report", err)
 				}
-				if rep.LLM || !slices.Equal(rep.Notices, append(slices.Clone(wantRep.Notices), noticeReviewFailed)) {
+				if rep.LLM || !slices.Equal(rep.Notices, append(slices.Clone(wantRep.Notices), e.label(noticeReviewFailed, langKorean))) {
 					t.Errorf("got llm %v notices %q; want llm false and the fallback notice", rep.LLM, rep.Notices)
 				}
 				if rep.Summary != wantRep.Summary {
@@ -348,7 +348,7 @@ func TestModelOutage(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Ask: got error %v; want the deterministic answer", err)
 				}
-				if a.LLM || a.Answer != wantAns.Answer || !slices.Equal(a.Notices, []string{noticeAnswerFailed}) {
+				if a.LLM || a.Answer != wantAns.Answer || !slices.Equal(a.Notices, []string{e.label(noticeAnswerFailed, langKorean)}) {
 					t.Errorf("got llm %v notices %q; want llm false, the deterministic answer and the fallback notice", a.LLM, a.Notices)
 				}
 				// The bubble's clock: each call gives up at its timeout.
@@ -396,15 +396,15 @@ func TestModelBusy(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Ask: %v", err)
 	}
-	if a.LLM || !slices.Equal(a.Notices, []string{noticeAnswerBusyEN}) {
-		t.Errorf("Ask: got llm %v notices %q; want llm false and %q", a.LLM, a.Notices, noticeAnswerBusyEN)
+	if a.LLM || !slices.Equal(a.Notices, []string{e.label(noticeAnswerBusy, langEnglish)}) {
+		t.Errorf("Ask: got llm %v notices %q; want llm false and %q", a.LLM, a.Notices, e.label(noticeAnswerBusy, langEnglish))
 	}
 	rep, err := e.Review(t.Context(), "1.3", draftMD5)
 	if err != nil {
 		t.Fatalf("Review: %v", err)
 	}
-	if rep.LLM || !slices.Contains(rep.Notices, noticeReviewBusy) {
-		t.Errorf("Review: got llm %v notices %q; want llm false and %q", rep.LLM, rep.Notices, noticeReviewBusy)
+	if rep.LLM || !slices.Contains(rep.Notices, e.label(noticeReviewBusy, langKorean)) {
+		t.Errorf("Review: got llm %v notices %q; want llm false and %q", rep.LLM, rep.Notices, e.label(noticeReviewBusy, langKorean))
 	}
 	close(release)
 	if err := <-done; err != nil {

@@ -65,7 +65,8 @@ func TestLabelsExist(t *testing.T) {
 	e := newTestEngine(t)
 	for _, code := range []string{"how_to_write", "example", "evidence_documents", "rules", "legal_basis", "required_elements",
 		"legal_basis_of", "all_elements", "check_draft", "source", "classification", "classification_intro", "service_kinds",
-		"items_with_guidance", "no_guidance", "no_such_item", "no_match", "staff_verified", "examples_of", "real_submission"} {
+		"items_with_guidance", "no_guidance", "no_such_item", "no_match", "staff_verified", "examples_of", "real_submission",
+		noticeAnswerBusy, noticeAnswerFailed, noticeReviewBusy, noticeReviewFailed, noticeReviewTrimmed} {
 		for _, l := range []lang{langKorean, langEnglish} {
 			if got := e.label(code, l); got == code || got == "" {
 				t.Errorf("label %s in language %d: %q", code, l, got)

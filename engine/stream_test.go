@@ -106,7 +106,7 @@ func TestAskStreamDeterministic(t *testing.T) {
 		e := newModelEngine(t, f, nil)
 		var got []string
 		a, err := e.AskStream(t.Context(), "1.3에는 무엇이 포함되어야 하나요?", func(d string) { got = append(got, d) })
-		if err != nil || len(got) != 0 || a.LLM || len(a.Notices) != 1 || a.Notices[0] != noticeAnswerFailed {
+		if err != nil || len(got) != 0 || a.LLM || len(a.Notices) != 1 || a.Notices[0] != e.label(noticeAnswerFailed, langKorean) {
 			t.Errorf("deltas %q llm %v notices %q err %v; want the deterministic answer with a notice", got, a.LLM, a.Notices, err)
 		}
 	})
