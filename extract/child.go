@@ -128,7 +128,7 @@ func (s Sandbox) Bytes(ctx context.Context, data []byte, cfg Config) (Document, 
 	wctx, cancel := context.WithTimeout(ctx, cfg.Timeout+childGrace)
 	defer cancel()
 	cmd := exec.CommandContext(wctx, s.Path, s.Args...)
-	cmd.Env = append(os.Environ(), s.Env...)
+	cmd.Env = append(childEnviron(), s.Env...)
 	cmd.Stdin = io.MultiReader(&frame, bytes.NewReader(data))
 	out := &cappedBuffer{max: cfg.MaxTextBytes + 1<<16}
 	stderr := &cappedBuffer{max: 4 << 10, truncate: true}
@@ -158,6 +158,21 @@ func (s Sandbox) Bytes(ctx context.Context, data []byte, cfg Config) (Document, 
 		return Document{}, childFailure(ee.ProcessState, stderr.b, cfg)
 	}
 	return readAnswer(out.b)
+}
+
+// childPassEnv are the only variables of the parent's environment a
+// child sees: none of its secrets (tokens, keys, database URLs) reach the
+// process that parses untrusted bytes.
+var childPassEnv = []string{"PATH", "TMPDIR", "GOCOVERDIR", "GORACE", "GOTRACEBACK"}
+
+func childEnviron() []string {
+	var env []string
+	for _, k := range childPassEnv {
+		if v, ok := os.LookupEnv(k); ok {
+			env = append(env, k+"="+v)
+		}
+	}
+	return env
 }
 
 // childFailure says why a child ended without an answer: a limit it

@@ -43,6 +43,10 @@ func runChild(mode string) int {
 		return extract.ServeChildWith(os.Stdin, os.Stdout, func(context.Context, []byte, extract.Config) (extract.Document, error) {
 			select {}
 		})
+	case "env":
+		return extract.ServeChildWith(os.Stdin, os.Stdout, func(context.Context, []byte, extract.Config) (extract.Document, error) {
+			return extract.Document{Format: extract.FormatText, Text: strings.Join(os.Environ(), "\n")}, nil
+		})
 	case "hog":
 		return extract.ServeChildWith(os.Stdin, os.Stdout, func(context.Context, []byte, extract.Config) (extract.Document, error) {
 			for range 4096 {
@@ -213,5 +217,19 @@ func TestChildSameAsInProcess(t *testing.T) {
 	_, err := sb.Bytes(context.Background(), extracttest.ScannedPDF(), extract.Config{})
 	if !isUserError(err) || !strings.Contains(err.Error(), "scanned image") {
 		t.Errorf("scanned PDF in the child: %v", err)
+	}
+}
+
+// TestChildSeesNoSecrets: the child that parses untrusted bytes gets none
+// of the parent's environment but what it needs.
+func TestChildSeesNoSecrets(t *testing.T) {
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-not-for-the-child")
+	var runs []extract.ChildRun
+	doc, err := sandbox("env", &runs).Bytes(context.Background(), extracttest.DOCX(extracttest.Blocks("내용")), extract.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(doc.Text, "xoxb") || !strings.Contains(doc.Text, extract.ChildEnv) {
+		t.Errorf("the child's environment: %q; want the child marker and no token", doc.Text)
 	}
 }
