@@ -136,7 +136,7 @@ const commitTimeout = 10 * time.Second
 func (c *claimer) commit(group []claim) {
 	ctx, cancel := context.WithTimeout(context.Background(), commitTimeout)
 	defer cancel()
-	results, err := c.s.claimAll(ctx, group)
+	results, err := c.claimAllSafely(ctx, group)
 	for i, cl := range group {
 		if err != nil {
 			cl.done <- claimResult{err: err}
@@ -144,6 +144,18 @@ func (c *claimer) commit(group []claim) {
 		}
 		cl.done <- claimResult{first: results[i]}
 	}
+}
+
+// claimAllSafely is claimAll with a panic (a driver's) turned into the
+// group's error: the claimer is the one writer of every claim, fed by the
+// network, and must outlive a bad group.
+func (c *claimer) claimAllSafely(ctx context.Context, group []claim) (out []bool, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("record events: panic: %v", r)
+		}
+	}()
+	return c.s.claimAll(ctx, group)
 }
 
 // claimAll runs the claims of one group in a transaction and reports,
