@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 
@@ -16,9 +17,10 @@ import (
 //go:embed data/notes.yaml
 var notesData []byte
 
-// slackNotes are notes.yaml, read once; a broken file is a build
-// mistake, caught by every test.
-var slackNotes = mustNotes(notesData)
+// slackNotes are notes.yaml, read on first use (not at start: a CLI
+// command that never posts to Slack does not pay for it); a broken file
+// is a build mistake, caught by the tests that render notes.
+var slackNotes = sync.OnceValue(func() map[string]string { return mustNotes(notesData) })
 
 func mustNotes(raw []byte) map[string]string {
 	var m map[string]string
@@ -31,7 +33,7 @@ func mustNotes(raw []byte) map[string]string {
 // noteText is an element's note as the bot says it: its code's Slack
 // wording when notes.yaml has one, else the note as the review wrote it.
 func noteText(e knowledge.ElementResult) string {
-	text, ok := slackNotes[e.NoteCode]
+	text, ok := slackNotes()[e.NoteCode]
 	if !ok || e.NoteCode == "" {
 		return e.Note
 	}

@@ -93,7 +93,7 @@ func TestNotesInSlackTerms(t *testing.T) {
 	if strings.Contains(got, "--service") || !strings.Contains(got, "서비스 유형: 컨설팅") || !strings.Contains(got, "클라우드컴퓨팅서비스로 판단해") {
 		t.Errorf("the Slack review says:\n%s\nwant the note in Slack's terms, without --service", got)
 	}
-	for code := range slackNotes {
+	for code := range slackNotes() {
 		if kb.NoteText(code, false, nil) == code {
 			t.Errorf("bot/data/notes.yaml words %q, which knowledge/data/messages.yaml does not have", code)
 		}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -26,9 +27,9 @@ type questionWords struct {
 	AnnounceMarks    []string `yaml:"announce_marks"`
 }
 
-// questions is question.yaml, read once; a broken file is a build
-// mistake, caught by every test.
-var questions = mustQuestionWords(questionData)
+// questions is question.yaml, read on first use (see slackNotes); a
+// broken file is a build mistake, caught by the tests of readsAsQuestion.
+var questions = sync.OnceValue(func() questionWords { return mustQuestionWords(questionData) })
 
 func mustQuestionWords(raw []byte) questionWords {
 	var w questionWords
@@ -53,19 +54,19 @@ func readsAsQuestion(text string) bool {
 	if text == "" || utf8.RuneCountInString(text) > maxAutoQuestion {
 		return false
 	}
-	for _, m := range questions.Marks {
+	for _, m := range questions().Marks {
 		if strings.Contains(text, m) {
 			return true
 		}
 	}
 	last := lastSentence(text)
-	for _, e := range questions.EndingsKO {
+	for _, e := range questions().EndingsKO {
 		if endsWithKO(last, e) {
 			return true
 		}
 	}
 	first := strings.ToLower(strings.Trim(firstWord(last), ",:"))
-	for _, w := range append(questions.WhEN, questions.AuxEN...) {
+	for _, w := range append(questions().WhEN, questions().AuxEN...) {
 		if first == w {
 			return true
 		}
@@ -77,13 +78,13 @@ func readsAsQuestion(text string) bool {
 // it starts with a notice marker or calls the whole channel.
 func readsAsAnnouncement(text string) bool {
 	t := strings.TrimSpace(text)
-	for _, m := range questions.AnnounceMarks {
+	for _, m := range questions().AnnounceMarks {
 		if strings.Contains(t, m) {
 			return true
 		}
 	}
 	lower := strings.ToLower(t)
-	for _, p := range questions.AnnouncePrefixes {
+	for _, p := range questions().AnnouncePrefixes {
 		if strings.HasPrefix(lower, strings.ToLower(p)) {
 			return true
 		}
