@@ -41,6 +41,7 @@ type stanceFile struct {
 		AuxEnd        []string `yaml:"aux_end"`
 		Purpose       []string `yaml:"purpose"`
 		EmptyValue    []string `yaml:"empty_value"`
+		Harm          []string `yaml:"harm"`
 		Meta          []string `yaml:"meta"`
 		DefersEnd     []string `yaml:"defers_end"`
 		DefersAny     []string `yaml:"defers_any"`
@@ -85,12 +86,12 @@ type stanceFile struct {
 
 // stanceGrammar is stance.yaml compiled.
 type stanceGrammar struct {
-	koNegEnd, koAux, koPurpose, koEmpty, koMeta, koDefEnd, koDefAny, koPlan, koAdHoc, koQuestion, koTemplate, koInstTo, koInstDo *grammarRE
-	enNeg, enNotNeg, enMeta, enDef, enPlan, enAdHoc, enQStart, enTemplate, enInstTo, enInstDo                                    *grammarRE
-	otherInst                                                                                                                    *grammarRE
-	marker, bullet, breakKO, breakEN                                                                                             *regexp.Regexp
-	certNoun, certHeld, certThis, certGeneric, certExempts                                                                       *grammarRE
-	notes, notices                                                                                                               map[string]string
+	koNegEnd, koAux, koHarm, koPurpose, koEmpty, koMeta, koDefEnd, koDefAny, koPlan, koAdHoc, koQuestion, koTemplate, koInstTo, koInstDo *grammarRE
+	enNeg, enNotNeg, enMeta, enDef, enPlan, enAdHoc, enQStart, enTemplate, enInstTo, enInstDo                                            *grammarRE
+	otherInst                                                                                                                            *grammarRE
+	marker, bullet, breakKO, breakEN                                                                                                     *regexp.Regexp
+	certNoun, certHeld, certThis, certGeneric, certExempts                                                                               *grammarRE
+	notes, notices                                                                                                                       map[string]string
 }
 
 func compileStance(f *stanceFile) (*stanceGrammar, error) {
@@ -130,6 +131,7 @@ func compileStance(f *stanceFile) (*stanceGrammar, error) {
 	alt("ko.negates_end", &g.koNegEnd, f.KO.NegatesEnd)
 	alt("ko.aux_end", &g.koAux, f.KO.AuxEnd)
 	alt("ko.purpose", &g.koPurpose, f.KO.Purpose)
+	alt("ko.harm", &g.koHarm, f.KO.Harm)
 	alt("ko.empty_value", &g.koEmpty, f.KO.EmptyValue)
 	alt("ko.meta", &g.koMeta, f.KO.Meta)
 	alt("ko.defers_end", &g.koDefEnd, f.KO.DefersEnd)
@@ -222,7 +224,7 @@ func (g *stanceGrammar) stanceOf(v clauseView, period func(string) bool) (st Sta
 	if !plan && (g.koDefEnd.MatchString(tail) || g.koDefAny.MatchString(c) || g.enDef.MatchString(c)) {
 		return StanceDefers, false
 	}
-	if g.koNegEnd.MatchString(tail) || g.koNegEnd.MatchString(g.koAux.ReplaceAllString(tail, "")) {
+	if (g.koNegEnd.MatchString(tail) || g.koNegEnd.MatchString(g.koAux.ReplaceAllString(tail, ""))) && !g.koHarm.MatchString(lastWords(v.orig, 5)) {
 		return StanceNegates, g.koMeta.MatchString(c)
 	}
 	if en := g.enNotNeg.ReplaceAllString(c, " "); g.enNeg.MatchString(en) {

@@ -113,11 +113,40 @@ func (d *document) lineStatements(out []statement, g *stanceGrammar, period func
 		}
 	}
 	// A whole line with no predicate, short, under a structural marker or
-	// ending in a colon, is a heading.
-	if len(out) == first+1 && out[first].stance == StanceAsserts && d.looksLikeHeading(g, line, true) {
-		out[first].stance = StanceHeading
+	// ending in a colon, is a heading (with its translation or aside in
+	// parentheses).
+	if len(out) > first && d.looksLikeHeading(g, line, true) {
+		all := true
+		for k := first; k < len(out); k++ {
+			all = all && (out[k].stance == StanceAsserts || out[k].stance == StanceNone)
+		}
+		for k := first; all && k < len(out); k++ {
+			out[k].stance = StanceHeading
+		}
+	}
+	// An unticked box of the form ("□ 국외이전 여부", "□ 국내 □ 국외") is
+	// the form's own option, not an answer.
+	if d.unticked(g, line) {
+		for k := first; k < len(out); k++ {
+			if out[k].stance != StanceNone {
+				out[k].stance = StanceTemplate
+			}
+		}
 	}
 	return out
+}
+
+// unticked reports whether a line is the form's own unticked option: a
+// choice of boxes none of which is ticked ("□ 국내 □ 국외"), or one box
+// before a bare title ("□ 데이터 국외이전 여부"). A box used as a bullet
+// before a sentence is content.
+func (d *document) unticked(g *stanceGrammar, line string) bool {
+	boxes := strings.Count(line, "□") + strings.Count(line, "☐")
+	if boxes == 0 || strings.ContainsAny(line, "■☑▣✔✓☒") {
+		return false
+	}
+	t := strings.TrimSpace(line)
+	return boxes >= 2 || (strings.HasPrefix(t, "□") || strings.HasPrefix(t, "☐")) && d.looksLikeHeading(g, t, true)
 }
 
 // piece is a byte range of a line.
@@ -442,13 +471,16 @@ type stanceKey struct {
 // tailWords returns the compact text of the last words of a clause,
 // without a closing parenthesis or punctuation: where a Korean clause has
 // its predicate, and so its negation or deferral.
-func tailWords(text string) string {
+func tailWords(text string) string { return lastWords(text, 3) }
+
+// lastWords returns the compact text of the last n words of a clause.
+func lastWords(text string, n int) string {
 	t := strings.TrimSpace(text)
 	t = stripParenTail(t)
 	t = strings.TrimRight(t, " .,。!;:)")
 	words := strings.Fields(t)
-	if len(words) > 3 {
-		words = words[len(words)-3:]
+	if len(words) > n {
+		words = words[len(words)-n:]
 	}
 	return Compact(strings.Join(words, " "))
 }
@@ -482,10 +514,10 @@ func (d *document) looksLikeHeading(g *stanceGrammar, line string, alone bool) b
 	}
 	// A translation or aside in parentheses does not make it a sentence.
 	core := stripParenTail(t)
-	if utf8.RuneCountInString(core) > 40 || strings.ContainsAny(core, "@/→=+~.,;!?") {
+	if utf8.RuneCountInString(core) > 40 || strings.ContainsAny(core, "@/→=+~.,;!?:：") || strings.Contains(t, "@") {
 		return false
 	}
-	for _, r := range core {
+	for _, r := range t {
 		if unicode.IsDigit(r) {
 			return false
 		}
