@@ -88,6 +88,11 @@ func (l *lazyRegexp) get() *regexp.Regexp {
 // MatchString is regexp.Regexp's, compiling on first use.
 func (l *lazyRegexp) MatchString(s string) bool { return l.get().MatchString(s) }
 
+// ReplaceAllString is regexp.Regexp's, compiling on first use.
+func (l *lazyRegexp) ReplaceAllString(src, repl string) string {
+	return l.get().ReplaceAllString(src, repl)
+}
+
 // FindAllStringIndex is regexp.Regexp's, compiling on first use.
 func (l *lazyRegexp) FindAllStringIndex(s string, n int) [][]int {
 	return l.get().FindAllStringIndex(s, n)

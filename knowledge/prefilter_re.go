@@ -1,7 +1,6 @@
 package knowledge
 
 import (
-	"regexp"
 	"regexp/syntax"
 	"strings"
 )
@@ -15,7 +14,7 @@ type grammarRE struct {
 }
 
 type filteredRE struct {
-	re *regexp.Regexp
+	re *lazyRegexp // compiled on first use: an ask never runs the review's grammar
 	// need lists literals of which every match contains one; nil when
 	// the pattern has no such literal (it is always run).
 	need []string
@@ -24,15 +23,14 @@ type filteredRE struct {
 func newGrammarRE(pats []string) (*grammarRE, error) {
 	g := &grammarRE{}
 	for _, p := range pats {
-		re, err := regexp.Compile(p)
+		// Parsed now (a syntax error is found at load), compiled on first use.
+		tree, err := syntax.Parse(p, syntax.Perl)
 		if err != nil {
 			return nil, err
 		}
-		f := filteredRE{re: re}
-		if tree, err := syntax.Parse(p, syntax.Perl); err == nil {
-			if lits, ok := required(tree.Simplify()); ok && len(lits) > 0 {
-				f.need = lits
-			}
+		f := filteredRE{re: &lazyRegexp{expr: p}}
+		if lits, ok := required(tree.Simplify()); ok && len(lits) > 0 {
+			f.need = lits
 		}
 		g.alts = append(g.alts, f)
 	}

@@ -3,6 +3,7 @@ package knowledge
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 	"unicode/utf8"
 )
@@ -106,7 +107,8 @@ func compileStance(f *stanceFile) (*stanceGrammar, error) {
 			return
 		}
 		for i, p := range pats {
-			if _, e := regexp.Compile(p); e != nil {
+			// Parsed, not compiled: newGrammarRE compiles on first use.
+			if _, e := syntax.Parse(p, syntax.Perl); e != nil {
 				err = &LoadError{File: "stance.yaml", Field: fmt.Sprintf("%s[%d]", field, i), Err: e}
 				return
 			}
