@@ -143,7 +143,11 @@ func TestReadyzWhenPostgreSQLGoesAway(t *testing.T) {
 		t.Fatalf("/readyz with PostgreSQL up = %d %s; want 200", code, body)
 	}
 	proxy.cut()
-	if code, body := readyz(); code != http.StatusServiceUnavailable || !strings.Contains(body, `"canned_store":"database unavailable"`) {
+	// "unavailable" when the refused connection is seen first, "not
+	// answering" when the check's 1 s deadline passes first (a busy
+	// machine, the race detector): either says the store is down.
+	if code, body := readyz(); code != http.StatusServiceUnavailable ||
+		!strings.Contains(body, `"canned_store":"database unavailable"`) && !strings.Contains(body, `"canned_store":"database not answering"`) {
 		t.Errorf("/readyz with PostgreSQL gone = %d %s; want 503, canned_store unavailable", code, body)
 	}
 	// A save meanwhile fails as "unreachable", which staff are told as such.
