@@ -16,7 +16,8 @@ import (
 // map is read from what the font says instead: a Korean CID font by its
 // predefined CMap (Unicode, EUC-KR / UHC) or, with Identity-H, by the
 // Adobe-Korea1 collection's CIDs; a simple font by its encoding and its
-// Differences; and a font that says nothing is refused with the reason.
+// Differences (and its codes are single bytes whatever a ToUnicode map
+// claims); and a font that says nothing is refused with the reason.
 func TestFontsWithoutToUnicode(t *testing.T) {
 	lines := []string{"검토 항목 1.3 개인정보 관리", "비밀번호는 bcrypt로 암호화합니다."}
 	want := strings.Join(lines, "\n") + "\n"
@@ -52,6 +53,11 @@ func TestFontsWithoutToUnicode(t *testing.T) {
 		{"KSCms-UHC-H", extracttest.CIDFontPDF("KSCms-UHC-H", "Korea1", lines, cp949), want},
 		{"KSC-EUC-H", extracttest.CIDFontPDF("KSC-EUC-H", "Korea1", lines, cp949), want},
 		{"WinAnsiEncoding", extracttest.SimpleFontPDF("/WinAnsiEncoding", []string{"Passwords are hashed \x96 never stored."}), "Passwords are hashed – never stored.\n"},
+		// A simple font's codes are single bytes whatever its ToUnicode
+		// map's codespace says.
+		{"ToUnicode with a two-byte codespace", extracttest.SimpleFontPDFWithMap("/WinAnsiEncoding",
+			"begincmap\n1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n2 beginbfchar\n<41> <AC80>\n<42> <D1A0>\nendbfchar\nendcmap\n",
+			[]string{"AB 1.3"}), "검토 1.3\n"},
 		{"Differences", extracttest.SimpleFontPDF("<< /Type /Encoding /BaseEncoding /WinAnsiEncoding /Differences [1 /fi /fl 65 /eacute] >>", []string{"\x01le A \x02ow"}), "file é flow\n"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

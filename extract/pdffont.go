@@ -195,6 +195,16 @@ func (p *pdfFonts) build(v pdf.Value) *fontDecoder {
 			f.readCMap(b, !composite)
 		}
 	}
+	// How codes split is the font's encoding's to say, not the ToUnicode
+	// map's (some writers give a simple font's map a two-byte
+	// codespace): one byte in a simple font, two with Identity-H/V.
+	if enc := v.Key("Encoding").Name(); !composite || enc == "Identity-H" || enc == "Identity-V" {
+		f.space = [4][]codeRange{}
+		f.fixed = 1
+		if composite {
+			f.fixed = 2
+		}
+	}
 	if composite && len(f.chars) == 0 && len(f.rng) == 0 {
 		ordering := v.Key("DescendantFonts").Index(0).Key("CIDSystemInfo").Key("Ordering").Text()
 		f.memo = map[uint32]string{}

@@ -39,6 +39,12 @@ func CIDFontPDF(encoding, ordering string, lines []string, encode func(rune) []b
 // the given Encoding dictionary or name and no ToUnicode map, its codes
 // the bytes of each line (Latin-1).
 func SimpleFontPDF(encoding string, lines []string) []byte {
+	return SimpleFontPDFWithMap(encoding, "", lines)
+}
+
+// SimpleFontPDFWithMap is SimpleFontPDF with toUnicode, when not "", as
+// the font's ToUnicode CMap.
+func SimpleFontPDFWithMap(encoding, toUnicode string, lines []string) []byte {
 	w := newPDFWriter()
 	catalog := w.reserve()
 	pagesID := w.reserve()
@@ -57,6 +63,10 @@ func SimpleFontPDF(encoding string, lines []string) []byte {
 	page := w.object(fmt.Sprintf("<< /Type /Page /Parent %d 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>", pagesID, font, c))
 	w.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R >>", pagesID))
 	w.set(pagesID, fmt.Sprintf("<< /Type /Pages /Kids [%d 0 R] /Count 1 >>", page))
-	w.set(font, fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding %s >>", encoding))
+	extra := ""
+	if toUnicode != "" {
+		extra = fmt.Sprintf(" /ToUnicode %d 0 R", w.stream("", []byte(toUnicode), false))
+	}
+	w.set(font, fmt.Sprintf("<< /Type /Font /Subtype /Type1 /BaseFont /Times-Roman /Encoding %s%s >>", encoding, extra))
 	return w.finish(catalog)
 }
