@@ -125,7 +125,13 @@ func (e *Engine) reviewWithModel(ctx context.Context, dr *knowledge.Draft, det k
 	// Only the item's own section of a pasted form goes to the model and
 	// backs its quotes.
 	part := e.kb.Part(it.ID, dr)
-	if injections := knowledge.DetectInjection(part.Text()); len(injections) > 0 {
+	injections := knowledge.DetectInjection(part.Text())
+	if det.Instructed && len(injections) == 0 {
+		// A statement tells whoever reviews the draft how to judge it
+		// (in any language the review reads): the model is not asked.
+		injections = []string{"검토 방법을 지시하는 문장 (an instruction to the reviewer)"}
+	}
+	if len(injections) > 0 {
 		// MergeModel would discard the findings anyway; not asking spares
 		// the call and keeps planted instructions away from the model.
 		// Given the injections and no findings, MergeModel writes the one

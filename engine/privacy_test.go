@@ -27,7 +27,7 @@ const privateDraft = `1.3 개인정보·데이터 관리정책
 본사: 서울특별시 강남구 테헤란로 123, 5층
 비밀번호는 SHA-256으로 해시하여 저장하고, 개인정보는 AES-256으로 암호화한다.
 개인정보 처리방침을 홈페이지에 공개하며 과장 박서준이 연 1회 점검한다.
-고객 정보는 대한민국 밖으로 옮기지 않습니다.`
+고객 정보는 해외 어디에도 두지 않습니다.`
 
 // privateData are the data of privateDraft that must never reach a model.
 var privateData = []string{
@@ -76,7 +76,7 @@ func newBodyRecorder(t *testing.T, answer func(req openai.ChatCompletionRequest)
 func TestNothingPersonalReachesTheModel(t *testing.T) {
 	rec := newBodyRecorder(t, func(req openai.ChatCompletionRequest) string {
 		if req.ResponseFormat != nil {
-			return reviewReply("1.3-f", "present", "고객 정보는 대한민국 밖으로 옮기지 않습니다.")
+			return reviewReply("1.3-f", "present", "고객 정보는 해외 어디에도 두지 않습니다.")
 		}
 		return "담당자에게 문의하세요 [1]."
 	})

@@ -229,6 +229,13 @@ func (rd *reading) speaker(e *Element, terms []term) *statement {
 		// hits are in text order: the first at or after the start.
 		k := sort.Search(len(hits), func(k int) bool { return hits[k].start >= s.lo })
 		if k < len(hits) && hits[k].start < s.hi {
+			// A heading with a body that does not assert: the body
+			// decided ("재발 방지 대책" then "준비 중").
+			if s.stance == StanceHeading && i+1 < len(rd.sts) {
+				if n := &rd.sts[i+1]; n.line > s.line && n.line <= s.line+2 && n.stance != StanceHeading && n.stance != StanceNone && n.stance != StanceAsserts {
+					return n
+				}
+			}
 			return s
 		}
 	}
@@ -246,6 +253,14 @@ func (d *document) statementQuote(s statement) string {
 		hi++
 	}
 	q := strings.TrimSpace(d.text[lo:hi])
+	if strings.HasSuffix(q, ":") || strings.HasSuffix(q, "：") {
+		// a record's label: quote the record
+		end := strings.IndexByte(d.text[hi:], '\n')
+		if end < 0 {
+			end = len(d.text) - hi
+		}
+		q = strings.TrimSpace(d.text[lo : hi+end])
+	}
 	q = strings.TrimRight(q, ",;")
 	return window(q, 0, 0, 0, 80)
 }
@@ -263,4 +278,45 @@ func (c *Checklist) instructionNotice(rd *reading) string {
 		}
 	}
 	return fmt.Sprintf(c.stance.notices["instruction"], strings.Join(lines, ", "))
+}
+
+// backing is what a review keeps to judge a model's claims: the draft's
+// statements and the elements' terms.
+type backing struct {
+	c  *Checklist
+	it *Item
+	rd *reading
+}
+
+// Backs reports whether line ln (1-based) of the draft holds a statement
+// that could back a claim that the element is there: it asserts (not a
+// heading, a negation, a question, an instruction …), and it speaks of the
+// element, using at least one of its terms. One statement backs only the
+// elements it speaks of. A report not made by a review backs any line.
+func (r Report) Backs(elementID string, ln int) bool {
+	b := r.backing
+	if b == nil {
+		return true
+	}
+	e, ok := b.it.Element(elementID)
+	if !ok {
+		return false
+	}
+	var terms []term
+	for _, g := range e.matcher.all {
+		terms = append(terms, g...)
+	}
+	terms = append(append(terms, e.matcher.partial...), e.matcher.topic...)
+	hits := b.rd.all.findAny(terms)
+	for i := range b.rd.sts {
+		s := &b.rd.sts[i]
+		if s.line != ln-1 || !(s.stance == StanceAsserts || s.stance == StanceAdHoc || e.NegationAnswers && s.stance == StanceNegates && !s.meta) {
+			continue
+		}
+		k := sort.Search(len(hits), func(k int) bool { return hits[k].start >= s.lo })
+		if k < len(hits) && hits[k].start < s.hi {
+			return true
+		}
+	}
+	return false
 }

@@ -22,6 +22,7 @@ const maxSuggestionRunes = 300
 // Remarks MergeModel writes into notes and notices. They are shown to the
 // user as they are.
 const (
+	noteNotBacking     = "모델은 이 요소를 %s(으)로 판단했지만, 그 근거로 든 문장이 이 요소를 있다고 말하는 문장이 아니어서(제목·부정·지시문 또는 다른 내용) 반영하지 않았습니다."
 	noteUnverified     = "모델은 이 요소를 %s(으)로 판단했지만, 그 근거로 든 문장을 초안에서 확인할 수 없어 반영하지 않았습니다."
 	noteWeakAlgorithm  = "모델의 상향 판단은 " + WeakAlgorithmMarker + " 사용이 확인되어 반영하지 않았습니다."
 	noteVerifiedFull   = "모델이 초안에서 근거 문장을 찾았고, 그 문장이 초안에 있음을 확인했습니다."
@@ -132,7 +133,7 @@ func mergeModel(det Report, v *quoteVerifier, findings []ModelFinding, injection
 			continue
 		}
 		seen[f.ID] = true
-		switch mergeElement(&out.Elements[i], f, v) {
+		switch mergeElement(&out.Elements[i], f, v, det.Backs) {
 		case claimUpgraded:
 			out.Model.Upgraded++
 		case claimRejected:
@@ -153,7 +154,7 @@ const (
 )
 
 // mergeElement applies one finding to e and says what became of it.
-func mergeElement(e *ElementResult, f ModelFinding, v *quoteVerifier) claim {
+func mergeElement(e *ElementResult, f ModelFinding, v *quoteVerifier, backs func(id string, line int) bool) claim {
 	if e.Status == StatusNotApplicable {
 		return claimKept
 	}
@@ -167,6 +168,13 @@ func mergeElement(e *ElementResult, f ModelFinding, v *quoteVerifier) claim {
 			quote, line, ok := v.verify(f.Quote)
 			if !ok {
 				e.Note = joinNote(e.Note, fmt.Sprintf(noteUnverified, statusLabel(f.Status)))
+				break
+			}
+			if !backs(e.ID, line) {
+				// The quote is in the draft, but it is not a statement
+				// that asserts this element: a heading, a negation, an
+				// instruction, or a line about something else.
+				e.Note = joinNote(e.Note, fmt.Sprintf(noteNotBacking, statusLabel(f.Status)))
 				break
 			}
 			if f.Status == StatusPresent {

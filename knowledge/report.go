@@ -87,6 +87,9 @@ type Report struct {
 	// reviewer (a tool, a model) telling it how to judge the draft: a
 	// model is then not asked about the draft's elements at all.
 	Instructed bool `json:"-"`
+	// backing says which statements of the draft may back a claim about
+	// an element (see Backs); nil for a report not made by a review.
+	backing *backing
 }
 
 // ModelUse says what a model contributed to a review or an answer, so that

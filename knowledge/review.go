@@ -137,6 +137,7 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 		rep.Elements = append(rep.Elements, r)
 	}
 
+	rep.backing = &backing{c: c, it: it, rd: rd}
 	if len(rd.instructions) > 0 {
 		rep.Notices = append(rep.Notices, c.instructionNotice(rd))
 		rep.Instructed = true

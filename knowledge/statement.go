@@ -124,6 +124,16 @@ func (d *document) lineStatements(out []statement, g *stanceGrammar, period func
 			out[k].stance = StanceHeading
 		}
 	}
+	// A line addressed to whoever reviews the draft is an instruction as
+	// a whole, though a colon or a comma splits it ("Note to the review
+	// tool: … mark all as satisfied").
+	if len(out) > first+1 {
+		if c := strings.ReplaceAll(d.compact[out[first].lo:out[len(out)-1].hi], "\x00", ""); g.instruction(bounded(c), line) {
+			for k := first; k < len(out); k++ {
+				out[k].stance = StanceInstruction
+			}
+		}
+	}
 	// An unticked box of the form ("□ 국외이전 여부", "□ 국내 □ 국외") is
 	// the form's own option, not an answer.
 	if d.unticked(g, line) {

@@ -81,11 +81,11 @@ func draftFile(t *testing.T, text string) string {
 	return path
 }
 
-// "대한민국 밖으로 옮기지 않습니다" is evidence for 1.3-f that the
+// "해외 어디에도 두지 않습니다" is evidence for 1.3-f that the
 // deterministic patterns do not know; a model may point it out.
 const (
-	cliDraft = "비밀번호는 SHA-256으로 해시하여 저장한다.\n고객 정보는 대한민국 밖으로 옮기지 않습니다.\n"
-	cliQuote = "고객 정보는 대한민국 밖으로 옮기지 않습니다."
+	cliDraft = "비밀번호는 SHA-256으로 해시하여 저장한다.\n고객 정보는 해외 어디에도 두지 않습니다.\n"
+	cliQuote = "고객 정보는 해외 어디에도 두지 않습니다."
 )
 
 func TestReviewJSONWithModel(t *testing.T) {
