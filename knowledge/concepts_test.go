@@ -148,7 +148,7 @@ func TestConceptUnitsAndTitles(t *testing.T) {
 		"CX팀 정민호 매니저 02-555-0144",
 		"CS팀 담당 한지민 매니저, 1588-0000",
 		"SOC (Lead: Jamie Park, soc@example.com)",
-		"Security & Trust team, Manager: Alex Kim, trust@example.com",
+		"Platform & Reliability group, Manager: Robin Cho, platform@example.com",
 	} {
 		cases = append(cases, reviewCase{name: l, item: "3.2", draft: l + "\n", want: map[string]Status{"3.2-b": StatusPresent}})
 	}
