@@ -82,11 +82,12 @@ func TestSlashAckWithSlowModel(t *testing.T) {
 
 // TestLoadSlashReviewsRealEngine is the same burst with the real engine
 // and its deterministic review (no model): reviews take about a
-// millisecond, so all 200 are answered in the ack itself.
+// millisecond, so all are answered in the ack itself (200 with
+// SELFCHECK_LOAD=1).
 func TestLoadSlashReviewsRealEngine(t *testing.T) {
 	eng, kb := realEngine(t, nil)
 	h := newHarness(t, func(c *Config) { c.Answerer, c.Reviewer, c.Items = eng, eng, kb.Infos() })
-	slashBurst(t, h, 200,
+	slashBurst(t, h, burstSize(200),
 		func(i int) string {
 			return fmt.Sprintf("1.2 검토\n[문서 %d] 침해사고 발생 시 이용자에게 전자우편으로 통지한다.\n통지에는 발생내용, 발생원인, 담당부서 연락처를 포함한다.", i)
 		},
