@@ -84,6 +84,19 @@ func statementAt(sts []statement, at int) *statement {
 	return nil
 }
 
+// kindView is what the kind of service is read from: the rules' view
+// without negations ("지원서비스는 제공하지 않습니다" declares no support
+// service).
+func (r *reading) kindView() *document {
+	return r.all.hiding(r.sts, func(s statement) bool {
+		switch s.stance {
+		case StanceQuestion, StanceTemplate, StanceInstruction, StanceDefers, StanceNegates:
+			return true
+		}
+		return false
+	})
+}
+
 // planView is the evidence with statements of what is done only when
 // needed hidden too.
 func (r *reading) planView() *document {

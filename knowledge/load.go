@@ -142,6 +142,7 @@ func Load(fsys fs.FS) (*Checklist, error) {
 	if c.stance, err = compileStance(&sf); err != nil {
 		return nil, err
 	}
+	c.rules.harm = c.stance.koHarm
 	if c.period, err = c.lex.concept("period"); err != nil {
 		return nil, &LoadError{File: "concepts.yaml", Err: fmt.Errorf("the review's stances need it: %w", err)}
 	}

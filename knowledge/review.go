@@ -84,12 +84,12 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 	// names it in its header, outside the item's own section.
 	kind, kindWhy := opts.Service, "지정한 서비스 유형"
 	if kind == KindUnknown && it.has(func(e *Element) bool { return e.Applies == AppliesSupport }) {
-		whole := rules
+		whole := rd.kindView()
 		if sectioned {
 			w := dr.read()
 			w.blankLinesWith(c.lineMarkers)
 			w.blank(c.boilerplate)
-			whole = c.read(w).rules
+			whole = c.read(w).kindView()
 		}
 		kind, kindWhy = detectServiceKind(whole, c.rules, c.form.ServiceKinds)
 	}
@@ -309,7 +309,7 @@ func matchElement(d, weakDoc *document, e *Element, within []span, rules *ruleTe
 		r.Line = d.line(at.start)
 	}
 
-	if weak, ok := findWeak(weakDoc, m.weak, rules.negation, rules.pending); ok {
+	if weak, ok := findWeak(weakDoc, m.weak, rules.negation, rules.pending, rules.harm); ok {
 		r.Status = StatusPartial
 		r.Evidence = weakDoc.quote(weak)
 		r.Line = weakDoc.line(weak.start)

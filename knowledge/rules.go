@@ -37,6 +37,8 @@ type ruleTerms struct {
 	notifyLabels []term
 	// Labels of the fields of a form record (담당자, 연락처 …).
 	fieldLabels []term
+	// Harms whose negation asserts a safeguard (stance.yaml ko.harm).
+	harm *grammarRE
 	// Declarations of the kind of service.
 	support, cloud, convergence []term
 }

@@ -202,3 +202,29 @@ func TestModelClaimNeedsAnAssertingStatement(t *testing.T) {
 		t.Errorf("1.2-h upgraded on a statement about the response procedure")
 	}
 }
+
+// TestRulesReadStances keeps the review's rules to what statements
+// assert: a weak algorithm beside a negated harm is still in use, and a
+// kind of service the draft says it does not offer is not its kind.
+func TestRulesReadStances(t *testing.T) {
+	c := mustLoad(t)
+	rep, err := c.Review("1.3", "- 비밀번호: MD5 해시로 저장, 복호화 불가\n", ReviewOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := rep.Element("1.3-d"); e.Status != StatusPartial {
+		t.Errorf("1.3-d: %s; want partial (MD5 in use; only decryption is ruled out)", e.Status)
+	}
+	for _, draft := range []string{
+		"당사는 SaaS형 클라우드컴퓨팅서비스를 제공하며, 컨설팅 등 지원서비스는 제공하지 않습니다.\n",
+		"We are a SaaS provider; we do not offer any migration support service.\n",
+	} {
+		rep, err := c.Review("3.1", draft, ReviewOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e, _ := rep.Element("3.1-c"); e.Status != StatusNotApplicable {
+			t.Errorf("%q: 3.1-c %s; want not_applicable (a cloud service that offers no support service)", draft, e.Status)
+		}
+	}
+}

@@ -8,11 +8,23 @@ import "sort"
 // The negations and pending words are found once in the whole draft and
 // looked up by sentence: testing each sentence with the rules' patterns
 // made a paste of thousands of negated lines quadratic.
-func findWeak(d *document, weak, negation, pending []term) (span, bool) {
+//
+// A negation of a harm ("복호화 불가": it cannot be decrypted) does not
+// rule out the algorithm named beside it.
+func findWeak(d *document, weak, negation, pending []term, harm *grammarRE) (span, bool) {
 	var negs, pends []span
 	for i, s := range d.findAny(weak) {
 		if i == 0 {
 			negs, pends = d.findAny(negation), d.findAny(pending)
+			if harm != nil {
+				kept := negs[:0:0]
+				for _, n := range negs {
+					if !harm.MatchString(d.compact[max(0, n.start-harmReach):n.start]) {
+						kept = append(kept, n)
+					}
+				}
+				negs = kept
+			}
 		}
 		// "교체 검토 중", "replacement planned": still in use.
 		if lo, hi := d.sentenceBounds(s); anyWithin(negs, lo, hi) && !anyWithin(pends, lo, hi) {
@@ -22,6 +34,10 @@ func findWeak(d *document, weak, negation, pending []term) (span, bool) {
 	}
 	return span{}, false
 }
+
+// harmReach is how far before a negation (compact bytes) the harm it
+// negates is looked for.
+const harmReach = 15
 
 // anyWithin reports whether one of the spans (sorted by start) starts in
 // [lo, hi), or on the byte before it: a pattern may take the sentence's
