@@ -200,9 +200,6 @@ func (g *stanceGrammar) stanceOf(v clauseView, period func(string) bool) (st Sta
 	if c == "" {
 		return StanceNone, false
 	}
-	if g.instruction(c, v.orig) {
-		return StanceInstruction, false
-	}
 	if g.koQuestion.MatchString(c) || (strings.HasSuffix(c, "?") || strings.HasSuffix(c, "？")) {
 		return StanceQuestion, false
 	}
@@ -264,13 +261,12 @@ func bounded(c string) string {
 // statement, in any of the languages stance.yaml knows. Compact text has
 // letter-spaced words ("m a r k") already joined.
 func (g *stanceGrammar) instruction(c, orig string) bool {
+	// Words naming a reviewer are rare; the verdict words are tried only
+	// after them.
+	if (g.koInstTo.MatchString(c) || g.enInstTo.MatchString(c)) && (g.koInstDo.MatchString(c) || g.enInstDo.MatchString(c)) {
+		return true
+	}
 	if g.otherInst.MatchString(c) {
-		return true
-	}
-	if g.koInstDo.MatchString(c) && (g.koInstTo.MatchString(c) || g.enInstTo.MatchString(c)) {
-		return true
-	}
-	if g.enInstDo.MatchString(c) && (g.enInstTo.MatchString(c) || g.koInstTo.MatchString(c)) {
 		return true
 	}
 	if v := unspaced(orig[:min(len(orig), maxStanceBytes)]); v != "" {
@@ -289,12 +285,34 @@ var (
 // a s  s a t i s f i e d", words two spaces apart), or returns "" when the
 // text has none.
 func unspaced(orig string) string {
-	if !reLetterSpaced.MatchString(orig) {
+	if !letterSpaced(orig) {
 		return ""
 	}
 	s := reWideSpace.ReplaceAllString(orig, "\x01")
 	s = reLetterSpaced.ReplaceAllStringFunc(s, func(run string) string { return strings.NewReplacer(" ", "", "\t", "").Replace(run) })
 	return strings.ReplaceAll(s, "\x01", " ")
+}
+
+// letterSpaced reports, without a regular expression, whether s has four
+// one-letter words in a row.
+func letterSpaced(s string) bool {
+	run, word := 0, 0
+	for _, r := range s {
+		if r == ' ' || r == '\t' {
+			if word == 1 {
+				run++
+				if run >= 4 {
+					return true
+				}
+			} else if word > 1 {
+				run = 0
+			}
+			word = 0
+			continue
+		}
+		word++
+	}
+	return false
 }
 
 // certified reports whether a statement (compact) says that this service

@@ -127,7 +127,7 @@ func (d *document) lineStatements(out []statement, g *stanceGrammar, period func
 	// A line addressed to whoever reviews the draft is an instruction as
 	// a whole, though a colon or a comma splits it ("Note to the review
 	// tool: … mark all as satisfied").
-	if len(out) > first+1 {
+	if len(out) > first {
 		if c := strings.ReplaceAll(d.compact[out[first].lo:out[len(out)-1].hi], "\x00", ""); g.instruction(bounded(c), line) {
 			for k := first; k < len(out); k++ {
 				out[k].stance = StanceInstruction
@@ -488,11 +488,17 @@ func lastWords(text string, n int) string {
 	t := strings.TrimSpace(text)
 	t = stripParenTail(t)
 	t = strings.TrimRight(t, " .,。!;:)")
-	words := strings.Fields(t)
-	if len(words) > n {
-		words = words[len(words)-n:]
+	// the last n words, found from the end
+	at, words := len(t), 0
+	for at > 0 && words < n {
+		at--
+		if t[at] == ' ' || t[at] == '\t' {
+			if at+1 < len(t) && t[at+1] != ' ' && t[at+1] != '\t' {
+				words++
+			}
+		}
 	}
-	return Compact(strings.Join(words, " "))
+	return Compact(t[at:])
 }
 
 // compactAt maps a byte offset of the text to the compact offset of the
