@@ -19,6 +19,11 @@ type Form struct {
 	// ItemHeading is the label before an item number in the form's
 	// headings ("검토 항목 3.2"): where a pasted form's sections begin.
 	ItemHeading string `yaml:"item_heading"`
+	// GuessedHeadings is the notice for a section bounded by a line read
+	// as an item's heading from its number alone, listing GuessedLine
+	// for each such line.
+	GuessedHeadings string `yaml:"guessed_headings"`
+	GuessedLine     string `yaml:"guessed_line"`
 	// CertificateExemptRange names the items a security certificate
 	// exempts ("1.2~1.5").
 	CertificateExemptRange string `yaml:"certificate_exempt_range"`
@@ -108,8 +113,9 @@ func validateForm(f *Form) (markers []string, heading string, err error) {
 			return nil, "", &LoadError{File: file, Field: fmt.Sprintf("numbered_items[%d]", i), Err: fmt.Errorf("%q is not an item number like 1.4", n)}
 		}
 	}
-	if err := requireFields(file, "", map[string]string{"item_heading": f.ItemHeading, "certificate_exempt_range": f.CertificateExemptRange,
-		"section_i.ko": f.SectionI.KO, "section_i.en": f.SectionI.EN}); err != nil {
+	if err := requireFields(file, "", map[string]string{"item_heading": f.ItemHeading, "guessed_headings": f.GuessedHeadings, "guessed_line": f.GuessedLine,
+		"certificate_exempt_range": f.CertificateExemptRange,
+		"section_i.ko":             f.SectionI.KO, "section_i.en": f.SectionI.EN}); err != nil {
 		return nil, "", err
 	}
 	for k, n := range f.SourceKinds {

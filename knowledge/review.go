@@ -65,7 +65,7 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 		// A whole form whose own headings ("검토 항목 1.2" …) name other
 		// items but not this one holds no evidence for it: reviewing the
 		// other items' text would be a silent wrong answer.
-		if others := c.formHeadingsIn(d.compact); len(others) > 0 {
+		if others := c.formHeadingsIn(d); len(others) > 0 {
 			return Report{}, usererr.New(usererr.NoSection, fmt.Sprintf("초안(문서)에서 %s 항목 부분을 찾지 못했습니다. 문서에 있는 검토 항목: %s. \"검토 항목 %s\" 제목 아래에 작성했는지 확인하거나 review all로 전체를 검토하세요.",
 				it.ID, strings.Join(others, ", "), it.ID), fmt.Sprintf("no section for item %s in this form; it has %s", it.ID, strings.Join(others, ", ")))
 		}
@@ -75,6 +75,9 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 	if sectioned {
 		d.keepOnly(from, to)
 		rep.Notices = append(rep.Notices, fmt.Sprintf("초안에 여러 검토 항목이 있어 %s 부분(%d~%d행)만 검토했습니다.", it.ID, d.line(from), d.line(max(from, to-1))))
+		if n := c.guessNotice(dr.read(), it); n != "" {
+			rep.Notices = append(rep.Notices, n)
+		}
 	}
 	// The draft as statements: questions, to-do notes, the form's
 	// instructions, headings, negations and deferrals are not evidence.
@@ -163,37 +166,10 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 
 // sectionOf finds, in a draft that holds several items (a whole pasted
 // form), the part that belongs to it: from its heading ("검토 항목 3.2",
-// "3.2 고객대응 관리체계") to the next item's heading.
+// "3.2 고객대응 관리체계", or a line read as a numbered heading: see
+// headingsOf) to the next item's heading, known item or not.
 func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
-	heading := func(x *Item) int {
-		for _, h := range c.headings[x.ID] {
-			if i := strings.Index(d.compact, h); i >= 0 {
-				return i
-			}
-		}
-		return -1
-	}
-	from = heading(it)
-	if from < 0 {
-		return 0, 0, false
-	}
-	to = len(d.compact)
-	others := false
-	for _, x := range c.Items {
-		if x == it {
-			continue
-		}
-		if h := heading(x); h >= 0 {
-			others = true
-			if h > from && h < to {
-				to = h
-			}
-		}
-	}
-	if h := c.nextFormHeading(d.compact, from, to, it.ID); h >= 0 {
-		to, others = h, true // an item the checklist only numbers ends it too
-	}
-	return from, to, others
+	return sectionIn(c.headingsOf(d), it.ID, len(d.compact))
 }
 
 func (it *Item) has(pred func(*Element) bool) bool {

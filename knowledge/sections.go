@@ -1,8 +1,12 @@
 package knowledge
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // FormSections says which items a whole filled-in form (a file or a
@@ -13,16 +17,18 @@ type FormSections struct {
 	Found []string
 	// NotFound lists the items with guidance that have no heading.
 	NotFound []string
-	// Unknown lists the item numbers with a heading ("검토 항목 1.4")
-	// that the checklist only numbers: no guidance yet, so they are
-	// never reviewed. In order of appearance.
+	// Unknown lists the item numbers with a heading ("검토 항목 1.4",
+	// or a numbered heading "1.4 보안 취약점 관리" in a form) that the
+	// checklist only numbers: no guidance yet, so they are never reviewed.
+	// In order of appearance.
 	Unknown []string
 }
 
 // FindSections finds each item's section in a draft the way the review
-// does (sectionOf: "검토 항목 3.2" or "3.2 고객대응 관리체계"), so that
-// reviewing each found item of the same draft reviews exactly that
-// section. Its errors are user errors, as for Review.
+// does (sectionOf: "검토 항목 3.2", "3.2 고객대응 관리체계", or a line
+// read as a numbered heading), so that reviewing each found item of the
+// same draft reviews exactly that section. Its errors are user errors, as
+// for Review.
 func (c *Checklist) FindSections(draft string) (FormSections, error) {
 	dr, err := c.PrepareDraft(draft)
 	if err != nil {
@@ -36,56 +42,247 @@ func (c *Checklist) FindSections(draft string) (FormSections, error) {
 func (c *Checklist) SectionsOf(dr *Draft) FormSections {
 	d := dr.read()
 	fs := FormSections{Found: []string{}, NotFound: []string{}, Unknown: []string{}}
+	hs := c.headingsOf(d)
 	for _, it := range c.Items {
-		// sectionOf returns an empty span when the item has no heading.
-		if from, to, _ := c.sectionOf(d, it); to > from {
+		// an empty span when the item has no heading.
+		if from, to, _ := sectionIn(hs, it.ID, len(d.compact)); to > from {
 			fs.Found = append(fs.Found, it.ID)
 		} else {
 			fs.NotFound = append(fs.NotFound, it.ID)
 		}
 	}
-	for _, m := range c.formHeading.FindAllStringSubmatch(d.compact, -1) {
-		id := canonicalItemID(m[1])
-		if _, known := c.Item(id); known || slices.Contains(fs.Unknown, id) {
+	for _, h := range hs {
+		if _, known := c.Item(h.id); known || slices.Contains(fs.Unknown, h.id) {
 			continue
 		}
-		fs.Unknown = append(fs.Unknown, id)
+		fs.Unknown = append(fs.Unknown, h.id)
 	}
 	return fs
 }
 
+// headingKind says how a section's heading was recognised: by the form's
+// label ("검토 항목 1.3"), by number and the item's exact title, or from
+// the number alone on a line that reads as a heading (a guess, which the
+// review's notice names).
+type headingKind int
+
+const (
+	headingLabel headingKind = iota
+	headingTitle
+	headingGuess
+)
+
+// sectionHeading is one item heading in a draft.
+type sectionHeading struct {
+	id   string
+	off  int // compact offset
+	kind headingKind
+	line int    // 1-based; set for guesses
+	text string // the line as written; set for guesses
+}
+
 // formHeadingPattern finds the form's own heading of an item in compact
 // text (form.yaml's item_heading and an item number: "검토 항목 1.4" with
-// spaces removed). Headings that name an item only by number and title
-// are known only for the items with guidance.
+// spaces removed, also as a table row "검토 항목 | 1.4").
 func formHeadingPattern(heading string) *regexp.Regexp {
-	return regexp.MustCompile(regexp.QuoteMeta(heading) + `(` + itemNumber + `)(?:[^0-9]|$)`)
+	return regexp.MustCompile(regexp.QuoteMeta(heading) + `[|:]?(` + itemNumber + `)(?:[^0-9]|$)`)
 }
 
-// nextFormHeading returns the offset in compact of the first form heading
-// ("검토항목N.N") in compact[from+1:to] of an item other than id, or -1.
-// A section ends there even when the item is one the checklist only
-// numbers, so that its text is never read as evidence for the item before
-// it.
-func (c *Checklist) nextFormHeading(compact string, from, to int, id string) int {
-	if from+1 >= to {
-		return -1
+// reNumberedLine reads a line that starts with an item number: "1.3 제목",
+// "1.3. 제목", "Ⅰ-1.3 제목", "[1.3] 제목", "| 1.3 | 제목 |". Group 1 is
+// the number, group 2 lower levels (".1" of "1.3.1"), group 3 the rest.
+var reNumberedLine = regexp.MustCompile(`^[\s|]*(?:(?:Ⅰ|Ⅱ|Ⅲ|III|II|I)\s?[-.]\s?)?[\[(]?\s?([1-9]\s?[.\-·]\s?[1-9])((?:[.\-·][0-9]+)*)\s?[.\])]?(?:\s|\||$)(.*)$`)
+
+// headingTitleOK reports whether the rest of a numbered line reads as a
+// heading's title: short, starting with a word, not a sentence or a
+// "label: value" record.
+func headingTitleOK(title string) bool {
+	title = strings.Join(strings.Fields(strings.ReplaceAll(title, "|", " ")), " ")
+	n := utf8.RuneCountInString(title)
+	if n == 0 || n > 60 || strings.ContainsAny(title, ":：") {
+		return false
 	}
-	for _, loc := range c.formHeading.FindAllStringSubmatchIndex(compact[from+1:to], -1) {
-		if canonicalItemID(compact[from+1+loc[2]:from+1+loc[3]]) != id {
-			return from + 1 + loc[0]
+	first, _ := utf8.DecodeRuneInString(title)
+	if !unicode.IsLetter(first) && first != '(' {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(title)
+	return !strings.ContainsRune(".?!。다요음함됨임", last)
+}
+
+// titleFits reports whether a numbered heading's title speaks of the
+// item: it holds a word of the item's Korean or English title ("3.1 조직·
+// 인력 구성 현황", "1.3 Data management"). A policy's own clause that
+// happens to carry the number ("1.2 적용 범위") does not.
+func titleFits(it *Item, title string) bool {
+	t := strings.ToLower(Compact(title))
+	for _, w := range strings.FieldsFunc(it.Title+" "+strings.ToLower(it.TitleEN), func(r rune) bool {
+		return !unicode.IsLetter(r)
+	}) {
+		if w == "및" || w == "and" || utf8.RuneCountInString(w) < 2 || (w[0] < 0x80 && len(w) < 4) {
+			continue
+		}
+		if strings.Contains(t, w) {
+			return true
 		}
 	}
-	return -1
+	return false
 }
 
-// formHeadingsIn lists the item numbers of the form's own headings in
-// compact text, in order of appearance, each once.
-func (c *Checklist) formHeadingsIn(compact string) []string {
+// headingsOf lists the item headings of a draft in order: the form's
+// labelled headings and number-and-title headings wherever they are (as
+// before), and lines that start with an item number and read as a
+// heading. Those are guesses, taken only when they keep the checklist's
+// order (a "1.2" after "3.1" has begun is a policy's clause), when the
+// number is the checklist's, when no numbered clause of the policy has
+// been seen in the section so far, when an item with guidance is named by
+// a title that speaks of it, and, for an item without guidance, when the
+// draft is a form (it has another heading).
+func (c *Checklist) headingsOf(d *document) []sectionHeading {
+	var hs []sectionHeading
+	for _, loc := range c.formHeading.FindAllStringSubmatchIndex(d.compact, -1) {
+		hs = append(hs, sectionHeading{id: canonicalItemID(d.compact[loc[2]:loc[3]]), off: loc[0], kind: headingLabel})
+	}
+	for _, it := range c.Items {
+		if i := strings.Index(d.compact, c.headings[it.ID][1]); i >= 0 {
+			hs = append(hs, sectionHeading{id: it.ID, off: i, kind: headingTitle})
+		}
+	}
+	slices.SortStableFunc(hs, func(a, b sectionHeading) int { return a.off - b.off })
+
+	type candidate struct {
+		ln              int
+		id, sub, title  string
+		shaped, guided  bool
+		fits            bool
+		text            string
+		confirmedOnLine bool
+	}
+	var cands []candidate
+	anchor := len(hs) > 0
+	j := 0
+	for ln := range d.lines {
+		end := d.compactLineEnd(ln)
+		cd := candidate{ln: ln}
+		for j < len(hs) && hs[j].off <= end {
+			cd.confirmedOnLine = true
+			j++
+		}
+		start := d.lines[ln]
+		tend := len(d.text)
+		if ln+1 < len(d.lines) {
+			tend = d.lines[ln+1] - 1
+		}
+		line := d.text[start:tend]
+		if !cd.confirmedOnLine {
+			m := reNumberedLine.FindStringSubmatch(line)
+			if m == nil || !headingTitleOK(m[3]) {
+				continue
+			}
+			cd.id, cd.sub, cd.title, cd.shaped = canonicalItemID(m[1]), m[2], m[3], true
+			cd.text = strings.TrimSpace(line)
+			if it, ok := c.Item(cd.id); ok && cd.sub == "" {
+				cd.guided, cd.fits = true, titleFits(it, cd.title)
+				anchor = anchor || cd.fits
+			}
+		}
+		cands = append(cands, cd)
+	}
+
+	last, clause := "", false
+	j = 0
+	var guesses []sectionHeading
+	for _, cd := range cands {
+		if cd.confirmedOnLine {
+			for j < len(hs) && hs[j].off <= d.compactLineEnd(cd.ln) {
+				last = hs[j].id
+				j++
+			}
+			clause = false
+			continue
+		}
+		switch {
+		case cd.sub != "":
+			// A lower level of another number is the policy's own.
+			clause = clause || cd.id != last
+			continue
+		case cd.id == last || clause:
+			continue
+		case !c.Numbers(cd.id) || (last != "" && compareItemIDs(cd.id, last) < 0) || (cd.guided && !cd.fits):
+			clause = true
+			continue
+		case !cd.guided && !anchor:
+			continue
+		}
+		guesses = append(guesses, sectionHeading{id: cd.id, off: d.cline[cd.ln], kind: headingGuess, line: cd.ln + 1, text: cd.text})
+		last = cd.id
+	}
+	if len(guesses) == 0 {
+		return hs
+	}
+	hs = append(hs, guesses...)
+	slices.SortStableFunc(hs, func(a, b sectionHeading) int { return a.off - b.off })
+	return hs
+}
+
+// sectionIn finds item id's section among a draft's headings: from its
+// first heading (the form's label first, then number and title, then a
+// guess) to the next heading of another item, known or not, so that an
+// item without guidance ends the section before it. ok says there are
+// other items' headings: the draft is a form.
+func sectionIn(hs []sectionHeading, id string, n int) (from, to int, ok bool) {
+	start := -1
+	for kind := headingLabel; kind <= headingGuess && start < 0; kind++ {
+		for i, h := range hs {
+			if h.id == id && h.kind == kind {
+				start = i
+				break
+			}
+		}
+	}
+	if start < 0 {
+		return 0, 0, false
+	}
+	from, to = hs[start].off, n
+	for _, h := range hs {
+		if h.id == id {
+			continue
+		}
+		ok = true
+		if h.off > from && h.off < to {
+			to = h.off
+		}
+	}
+	return from, to, ok
+}
+
+// guessNotice says which lines bound an item's section by their number
+// alone, or is empty when its bounds are the form's own headings.
+func (c *Checklist) guessNotice(d *document, it *Item) string {
+	hs := c.headingsOf(d)
+	from, to, ok := sectionIn(hs, it.ID, len(d.compact))
+	if !ok {
+		return ""
+	}
+	var read []string
+	for _, h := range hs {
+		if h.kind == headingGuess && (h.off == from || h.off == to) {
+			read = append(read, fmt.Sprintf(c.form.GuessedLine, h.line, h.text, h.id))
+		}
+	}
+	if len(read) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(c.form.GuessedHeadings, strings.Join(read, ", "), it.ID)
+}
+
+// formHeadingsIn lists the item numbers of the form's own headings and
+// numbered headings in a draft, in order of appearance, each once.
+func (c *Checklist) formHeadingsIn(d *document) []string {
 	var out []string
-	for _, m := range c.formHeading.FindAllStringSubmatch(compact, -1) {
-		if id := canonicalItemID(m[1]); !slices.Contains(out, id) {
-			out = append(out, id)
+	for _, h := range c.headingsOf(d) {
+		if h.kind != headingTitle && !slices.Contains(out, h.id) {
+			out = append(out, h.id)
 		}
 	}
 	return out
