@@ -166,6 +166,10 @@ type Element struct {
 	// statement that it is done only when needed ("필요 시") is not
 	// evidence for it.
 	NeedsPlan bool `yaml:"needs_plan"`
+	// UserActs marks an element whose statements have the user as the
+	// actor (what users can do to protect themselves): a statement of
+	// what users must do is evidence for it, not another party's role.
+	UserActs bool `yaml:"user_acts"`
 
 	matcher *elementMatcher
 }

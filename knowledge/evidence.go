@@ -23,6 +23,8 @@ type reading struct {
 	// asserting body, and statements of what is done when needed; plan
 	// hides the last as well; negation also shows negations of practice.
 	evidence, plan, negation *document
+	// users also shows statements of what users or customers must do.
+	users *document
 	// instructions are the statements addressed to a reviewer.
 	instructions []statement
 	// certificate is the statement that says the service submits a
@@ -119,6 +121,13 @@ func (r *reading) negationView() *document {
 // view returns the evidence an element reads.
 func (r *reading) view(e *Element) *document {
 	switch {
+	case e.UserActs:
+		if r.users == nil {
+			r.users = r.all.hiding(r.sts, func(s statement) bool {
+				return !(s.stance == StanceAsserts || s.stance == StanceAdHoc || s.title || s.stance == StanceOtherRole)
+			})
+		}
+		return r.users
 	case e.NegationAnswers:
 		return r.negationView()
 	case e.NeedsPlan:
@@ -236,7 +245,7 @@ func (rd *reading) speaker(e *Element, terms []term) *statement {
 		if s.stance == StanceAsserts || s.stance == StanceNone || s.title {
 			continue
 		}
-		if s.stance == StanceAdHoc && !e.NeedsPlan {
+		if s.stance == StanceAdHoc && !e.NeedsPlan || s.stance == StanceOtherRole && e.UserActs {
 			continue
 		}
 		// hits are in text order: the first at or after the start.

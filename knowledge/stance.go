@@ -43,6 +43,8 @@ type stanceFile struct {
 		Purpose       []string `yaml:"purpose"`
 		EmptyValue    []string `yaml:"empty_value"`
 		Harm          []string `yaml:"harm"`
+		OtherParty    string   `yaml:"other_party"`
+		OtherRole     []string `yaml:"other_role"`
 		Meta          []string `yaml:"meta"`
 		DefersEnd     []string `yaml:"defers_end"`
 		DefersAny     []string `yaml:"defers_any"`
@@ -60,6 +62,7 @@ type stanceFile struct {
 		Defers        []string `yaml:"defers"`
 		PlanVerbs     []string `yaml:"plan_verbs"`
 		AdHoc         []string `yaml:"ad_hoc"`
+		OtherRole     []string `yaml:"other_role"`
 		QuestionStart []string `yaml:"question_start"`
 		Template      []string `yaml:"template"`
 		InstructionTo []string `yaml:"instruction_to"`
@@ -87,12 +90,12 @@ type stanceFile struct {
 
 // stanceGrammar is stance.yaml compiled.
 type stanceGrammar struct {
-	koNegEnd, koAux, koHarm, koPurpose, koEmpty, koMeta, koDefEnd, koDefAny, koPlan, koAdHoc, koQuestion, koTemplate, koInstTo, koInstDo *grammarRE
-	enNeg, enNotNeg, enMeta, enDef, enPlan, enAdHoc, enQStart, enTemplate, enInstTo, enInstDo                                            *grammarRE
-	otherInst                                                                                                                            *grammarRE
-	marker, bullet, breakKO, breakEN                                                                                                     *regexp.Regexp
-	certNoun, certHeld, certThis, certGeneric, certExempts                                                                               *grammarRE
-	notes, notices                                                                                                                       map[string]string
+	koNegEnd, koAux, koHarm, koRole, enRole, koPurpose, koEmpty, koMeta, koDefEnd, koDefAny, koPlan, koAdHoc, koQuestion, koTemplate, koInstTo, koInstDo *grammarRE
+	enNeg, enNotNeg, enMeta, enDef, enPlan, enAdHoc, enQStart, enTemplate, enInstTo, enInstDo                                                            *grammarRE
+	otherInst                                                                                                                                            *grammarRE
+	marker, bullet, breakKO, breakEN                                                                                                                     *regexp.Regexp
+	certNoun, certHeld, certThis, certGeneric, certExempts                                                                                               *grammarRE
+	notes, notices                                                                                                                                       map[string]string
 }
 
 func compileStance(f *stanceFile) (*stanceGrammar, error) {
@@ -134,6 +137,8 @@ func compileStance(f *stanceFile) (*stanceGrammar, error) {
 	alt("ko.aux_end", &g.koAux, f.KO.AuxEnd)
 	alt("ko.purpose", &g.koPurpose, f.KO.Purpose)
 	alt("ko.harm", &g.koHarm, f.KO.Harm)
+	alt("ko.other_role", &g.koRole, f.KO.OtherRole)
+	alt("en.other_role", &g.enRole, f.EN.OtherRole)
 	alt("ko.empty_value", &g.koEmpty, f.KO.EmptyValue)
 	alt("ko.meta", &g.koMeta, f.KO.Meta)
 	alt("ko.defers_end", &g.koDefEnd, f.KO.DefersEnd)
@@ -228,6 +233,9 @@ func (g *stanceGrammar) stanceOf(v clauseView, period func(string) bool) (st Sta
 	}
 	if en := g.enNotNeg.ReplaceAllString(c, " "); g.enNeg.MatchString(en) {
 		return StanceNegates, g.enMeta.MatchString(en)
+	}
+	if g.koRole.MatchString(c) || g.enRole.MatchString(c) {
+		return StanceOtherRole, false
 	}
 	if g.koAdHoc.MatchString(c) || g.enAdHoc.MatchString(c) {
 		return StanceAdHoc, false

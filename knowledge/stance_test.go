@@ -228,3 +228,35 @@ func TestRulesReadStances(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherRole reads statements in which another party acts or owns
+// what is named: not the provider's own measure, organisation or contact.
+func TestOtherRole(t *testing.T) {
+	c := mustLoad(t)
+	cases := []struct {
+		name, item, id, draft string
+		present               bool
+	}{
+		{"users must act, formal", "1.2", "1.2-h", "재발을 막기 위해 이용자는 6개월마다 비밀번호를 바꾸어야 한다.\n", false},
+		{"customer's own contact", "3.2", "3.2-b", "고객사의 전담 부서와 연락처(02-555-0190)를 착수 때 받아 둔다.\n", false},
+		{"customer does it itself, colloquial", "3.2", "3.2-c", "기술 문의는 고객사가 자체적으로 처리하는 구조예요\n", false},
+		{"English", "1.3", "1.3-b", "Customers should hash their own users' passwords with bcrypt.\n", false},
+		{"the provider's own measure counts", "1.2", "1.2-h", "회사는 사고 후 2주 안에 취약 설정을 고쳐 재발을 막는다.\n", true},
+		{"what users can do is 1.2-e", "1.2", "1.2-e", "회사는 이용자에게 전자우편으로 통지한다. 이용자는 즉시 비밀번호를 변경해야 한다.\n", true},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			rep, err := c.Review(tt.item, tt.draft, ReviewOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e, _ := rep.Element(tt.id)
+			if (e.Status == StatusPresent) != tt.present {
+				t.Errorf("%s: %s (stance %q, note %q); want present=%v", tt.id, e.Status, e.Stance, e.Note, tt.present)
+			}
+			if !tt.present && e.Stance != StanceOtherRole && e.Stance != StanceNone {
+				t.Errorf("%s: stance %q; want other_role", tt.id, e.Stance)
+			}
+		})
+	}
+}
