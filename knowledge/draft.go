@@ -1,6 +1,9 @@
 package knowledge
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Draft is a draft prepared once for everything that reads it: checked
 // (size, UTF-8, not empty), normalised, compacted with its map back to
@@ -9,6 +12,10 @@ import "strings"
 // what the draft says and where.
 type Draft struct {
 	doc *document
+	// headings are the draft's item headings (see headingsOf), found once
+	// for every item of a whole form that is reviewed.
+	headingsOnce sync.Once
+	headings     []sectionHeading
 }
 
 // PrepareDraft checks and prepares a draft. Its errors are user errors (usererr),
@@ -51,8 +58,8 @@ func (c *Checklist) Part(itemID string, d *Draft) *Draft {
 	if !ok {
 		return d
 	}
-	doc := d.read()
-	from, to, sectioned := c.sectionOf(doc, it)
+	doc := d.doc
+	from, to, sectioned := c.sectionOf(d, it)
 	if !sectioned {
 		return d
 	}

@@ -60,12 +60,12 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 	}
 	d := dr.read()
 	rep := Report{Item: it.ID, Title: it.Title}
-	from, to, sectioned := c.sectionOf(d, it)
+	from, to, sectioned := c.sectionOf(dr, it)
 	if !sectioned && to == 0 {
 		// A whole form whose own headings ("검토 항목 1.2" …) name other
 		// items but not this one holds no evidence for it: reviewing the
 		// other items' text would be a silent wrong answer.
-		if others := c.formHeadingsIn(d); len(others) > 0 {
+		if others := c.formHeadingsIn(dr); len(others) > 0 {
 			return Report{}, usererr.New(usererr.NoSection, fmt.Sprintf("초안(문서)에서 %s 항목 부분을 찾지 못했습니다. 문서에 있는 검토 항목: %s. \"검토 항목 %s\" 제목 아래에 작성했는지 확인하거나 review all로 전체를 검토하세요.",
 				it.ID, strings.Join(others, ", "), it.ID), fmt.Sprintf("no section for item %s in this form; it has %s", it.ID, strings.Join(others, ", ")))
 		}
@@ -75,7 +75,7 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 	if sectioned {
 		d.keepOnly(from, to)
 		rep.Notices = append(rep.Notices, fmt.Sprintf("초안에 여러 검토 항목이 있어 %s 부분(%d~%d행)만 검토했습니다.", it.ID, d.line(from), d.line(max(from, to-1))))
-		if n := c.guessNotice(dr.read(), it); n != "" {
+		if n := c.guessNotice(dr, it); n != "" {
 			rep.Notices = append(rep.Notices, n)
 		}
 	}
@@ -168,8 +168,8 @@ func (c *Checklist) ReviewDraft(itemID string, dr *Draft, opts ReviewOptions) (R
 // form), the part that belongs to it: from its heading ("검토 항목 3.2",
 // "3.2 고객대응 관리체계", or a line read as a numbered heading: see
 // headingsOf) to the next item's heading, known item or not.
-func (c *Checklist) sectionOf(d *document, it *Item) (from, to int, ok bool) {
-	return sectionIn(c.headingsOf(d), it.ID, len(d.compact))
+func (c *Checklist) sectionOf(dr *Draft, it *Item) (from, to int, ok bool) {
+	return sectionIn(c.draftHeadings(dr), it.ID, len(dr.doc.compact))
 }
 
 func (it *Item) has(pred func(*Element) bool) bool {

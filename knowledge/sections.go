@@ -40,12 +40,11 @@ func (c *Checklist) FindSections(draft string) (FormSections, error) {
 // SectionsOf is FindSections of a prepared draft: a whole form is
 // prepared once, for finding its sections and reviewing each.
 func (c *Checklist) SectionsOf(dr *Draft) FormSections {
-	d := dr.read()
 	fs := FormSections{Found: []string{}, NotFound: []string{}, Unknown: []string{}}
-	hs := c.headingsOf(d)
+	hs := c.draftHeadings(dr)
 	for _, it := range c.Items {
 		// an empty span when the item has no heading.
-		if from, to, _ := sectionIn(hs, it.ID, len(d.compact)); to > from {
+		if from, to, _ := c.sectionOf(dr, it); to > from {
 			fs.Found = append(fs.Found, it.ID)
 		} else {
 			fs.NotFound = append(fs.NotFound, it.ID)
@@ -93,6 +92,27 @@ func formHeadingPattern(heading string) *regexp.Regexp {
 // the number, group 2 lower levels (".1" of "1.3.1"), group 3 the rest.
 var reNumberedLine = regexp.MustCompile(`^[\s|]*(?:(?:Ⅰ|Ⅱ|Ⅲ|III|II|I)\s?[-.]\s?)?[\[(]?\s?([1-9]\s?[.\-·]\s?[1-9])((?:[.\-·][0-9]+)*)\s?[.\])]?(?:\s|\||$)(.*)$`)
 
+// numberID is canonicalItemID of a match of itemNumber ("3 . 2", "1-3"),
+// without building a replacer for each of a long form's lines.
+func numberID(n string) string {
+	return n[:1] + "." + n[len(n)-1:]
+}
+
+// mayBeNumbered is a cheap test before reNumberedLine: the line's first
+// character after spaces and table bars is a digit, a bracket or a
+// section numeral.
+func mayBeNumbered(line string) bool {
+	line = strings.TrimLeft(line, " |")
+	if line == "" {
+		return false
+	}
+	switch b := line[0]; {
+	case b >= '1' && b <= '9', b == '[', b == '(', b == 'I':
+		return true
+	}
+	return strings.HasPrefix(line, "Ⅰ") || strings.HasPrefix(line, "Ⅱ") || strings.HasPrefix(line, "Ⅲ")
+}
+
 // headingTitleOK reports whether the rest of a numbered line reads as a
 // heading's title: short, starting with a word, not a sentence or a
 // "label: value" record.
@@ -110,18 +130,29 @@ func headingTitleOK(title string) bool {
 	return !strings.ContainsRune(".?!。다요음함됨임", last)
 }
 
-// titleFits reports whether a numbered heading's title speaks of the
-// item: it holds a word of the item's Korean or English title ("3.1 조직·
-// 인력 구성 현황", "1.3 Data management"). A policy's own clause that
-// happens to carry the number ("1.2 적용 범위") does not.
-func titleFits(it *Item, title string) bool {
-	t := strings.ToLower(Compact(title))
+// titleWords are the words of an item's Korean and English titles that
+// a numbered heading's title may share with it (not 및/and, nor short
+// English words).
+func titleWords(it *Item) []string {
+	var out []string
 	for _, w := range strings.FieldsFunc(it.Title+" "+strings.ToLower(it.TitleEN), func(r rune) bool {
 		return !unicode.IsLetter(r)
 	}) {
 		if w == "및" || w == "and" || utf8.RuneCountInString(w) < 2 || (w[0] < 0x80 && len(w) < 4) {
 			continue
 		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// titleFits reports whether a numbered heading's title speaks of the
+// item: it holds a word of the item's Korean or English title ("3.1 조직·
+// 인력 구성 현황", "1.3 Data management"). A policy's own clause that
+// happens to carry the number ("1.2 적용 범위") does not.
+func titleFits(words []string, title string) bool {
+	t := strings.ToLower(Compact(title))
+	for _, w := range words {
 		if strings.Contains(t, w) {
 			return true
 		}
@@ -141,7 +172,7 @@ func titleFits(it *Item, title string) bool {
 func (c *Checklist) headingsOf(d *document) []sectionHeading {
 	var hs []sectionHeading
 	for _, loc := range c.formHeading.FindAllStringSubmatchIndex(d.compact, -1) {
-		hs = append(hs, sectionHeading{id: canonicalItemID(d.compact[loc[2]:loc[3]]), off: loc[0], kind: headingLabel})
+		hs = append(hs, sectionHeading{id: numberID(d.compact[loc[2]:loc[3]]), off: loc[0], kind: headingLabel})
 	}
 	for _, it := range c.Items {
 		if i := strings.Index(d.compact, c.headings[it.ID][1]); i >= 0 {
@@ -154,12 +185,13 @@ func (c *Checklist) headingsOf(d *document) []sectionHeading {
 		ln              int
 		id, sub, title  string
 		shaped, guided  bool
-		fits            bool
+		fits, fitsKnown bool
 		text            string
 		confirmedOnLine bool
 	}
 	var cands []candidate
 	anchor := len(hs) > 0
+	words := map[string][]string{}
 	j := 0
 	for ln := range d.lines {
 		end := d.compactLineEnd(ln)
@@ -175,15 +207,24 @@ func (c *Checklist) headingsOf(d *document) []sectionHeading {
 		}
 		line := d.text[start:tend]
 		if !cd.confirmedOnLine {
+			if !mayBeNumbered(line) {
+				continue
+			}
 			m := reNumberedLine.FindStringSubmatch(line)
 			if m == nil || !headingTitleOK(m[3]) {
 				continue
 			}
-			cd.id, cd.sub, cd.title, cd.shaped = canonicalItemID(m[1]), m[2], m[3], true
+			cd.id, cd.sub, cd.title, cd.shaped = numberID(m[1]), m[2], m[3], true
 			cd.text = strings.TrimSpace(line)
-			if it, ok := c.Item(cd.id); ok && cd.sub == "" {
-				cd.guided, cd.fits = true, titleFits(it, cd.title)
-				anchor = anchor || cd.fits
+			if it, ok := c.byID[cd.id]; ok && cd.sub == "" {
+				if _, seen := words[it.ID]; !seen {
+					words[it.ID] = titleWords(it)
+				}
+				cd.guided = true
+				if !anchor {
+					cd.fits = titleFits(words[it.ID], cd.title)
+					cd.fitsKnown, anchor = true, cd.fits
+				}
 			}
 		}
 		cands = append(cands, cd)
@@ -208,6 +249,10 @@ func (c *Checklist) headingsOf(d *document) []sectionHeading {
 			continue
 		case cd.id == last || clause:
 			continue
+		case cd.guided && !cd.fitsKnown:
+			cd.fits = titleFits(words[cd.id], cd.title)
+		}
+		switch {
 		case !c.Numbers(cd.id) || (last != "" && compareItemIDs(cd.id, last) < 0) || (cd.guided && !cd.fits):
 			clause = true
 			continue
@@ -223,6 +268,14 @@ func (c *Checklist) headingsOf(d *document) []sectionHeading {
 	hs = append(hs, guesses...)
 	slices.SortStableFunc(hs, func(a, b sectionHeading) int { return a.off - b.off })
 	return hs
+}
+
+// draftHeadings is headingsOf a prepared draft, found on first use and
+// kept: review all asks for them once per item. headingsOf only reads
+// the document.
+func (c *Checklist) draftHeadings(dr *Draft) []sectionHeading {
+	dr.headingsOnce.Do(func() { dr.headings = c.headingsOf(dr.doc) })
+	return dr.headings
 }
 
 // sectionIn finds item id's section among a draft's headings: from its
@@ -258,9 +311,9 @@ func sectionIn(hs []sectionHeading, id string, n int) (from, to int, ok bool) {
 
 // guessNotice says which lines bound an item's section by their number
 // alone, or is empty when its bounds are the form's own headings.
-func (c *Checklist) guessNotice(d *document, it *Item) string {
-	hs := c.headingsOf(d)
-	from, to, ok := sectionIn(hs, it.ID, len(d.compact))
+func (c *Checklist) guessNotice(dr *Draft, it *Item) string {
+	hs := c.draftHeadings(dr)
+	from, to, ok := c.sectionOf(dr, it)
 	if !ok {
 		return ""
 	}
@@ -278,9 +331,9 @@ func (c *Checklist) guessNotice(d *document, it *Item) string {
 
 // formHeadingsIn lists the item numbers of the form's own headings and
 // numbered headings in a draft, in order of appearance, each once.
-func (c *Checklist) formHeadingsIn(d *document) []string {
+func (c *Checklist) formHeadingsIn(dr *Draft) []string {
 	var out []string
-	for _, h := range c.headingsOf(d) {
+	for _, h := range c.draftHeadings(dr) {
 		if h.kind != headingTitle && !slices.Contains(out, h.id) {
 			out = append(out, h.id)
 		}
