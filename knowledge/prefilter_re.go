@@ -18,6 +18,9 @@ type filteredRE struct {
 	// need lists literals of which every match contains one; nil when
 	// the pattern has no such literal (it is always run).
 	need []string
+	// gid numbers the pattern among all of a grammar's patterns that
+	// have literals: its group in the grammar's automaton (see litSet).
+	gid int32
 }
 
 func newGrammarRE(pats []string) (*grammarRE, error) {
@@ -48,6 +51,59 @@ func (g *grammarRE) MatchString(s string) bool {
 		}
 	}
 	return false
+}
+
+// in is MatchString for s a part of a statement whose literals were
+// found once, in one pass, by the grammar's automaton (fs).
+func (g *grammarRE) in(s string, fs *litSet) bool {
+	if fs == nil {
+		return g.MatchString(s)
+	}
+	for _, a := range g.alts {
+		if a.need != nil && !fs.found[a.gid] {
+			continue
+		}
+		if a.re.MatchString(s) {
+			return true
+		}
+	}
+	return false
+}
+
+// litSet is which patterns' literals a statement holds, found in one
+// Aho–Corasick pass over it instead of a substring search per literal.
+type litSet struct{ found []bool }
+
+// literalIndex numbers the patterns of the lists that have literals and
+// builds one automaton over all their literals.
+type literalIndex struct {
+	ac *acAutomaton
+	n  int
+}
+
+func newLiteralIndex(lists ...*grammarRE) *literalIndex {
+	b := newACBuilder()
+	n := 0
+	for _, l := range lists {
+		for i := range l.alts {
+			if l.alts[i].need == nil {
+				continue
+			}
+			l.alts[i].gid = int32(n)
+			for _, lit := range l.alts[i].need {
+				b.add(lit, n)
+			}
+			n++
+		}
+	}
+	return &literalIndex{ac: b.build(), n: n}
+}
+
+// scan returns the literal set of s.
+func (x *literalIndex) scan(s string) *litSet {
+	fs := &litSet{found: make([]bool, x.n)}
+	x.ac.scan(s, fs.found)
+	return fs
 }
 
 // ReplaceAllString replaces, pattern by pattern, every match in s.

@@ -95,6 +95,7 @@ type stanceGrammar struct {
 	otherInst                                                                                                                                            *grammarRE
 	marker, bullet, breakKO, breakEN                                                                                                                     *regexp.Regexp
 	certNoun, certHeld, certThis, certGeneric, certExempts                                                                                               *grammarRE
+	lits                                                                                                                                                 *literalIndex
 	notes, notices                                                                                                                                       map[string]string
 }
 
@@ -169,6 +170,13 @@ func compileStance(f *stanceFile) (*stanceGrammar, error) {
 	alt("certificate.this", &g.certThis, []string{f.Certificate.This})
 	alt("certificate.exempts", &g.certExempts, []string{f.Certificate.Exempts})
 	alt("certificate.generic", &g.certGeneric, []string{f.Certificate.Generic})
+	if err == nil {
+		// Every list stanceOf reads from a statement shares one
+		// automaton (certificate lists are read outside it).
+		g.lits = newLiteralIndex(g.koQuestion, g.enQStart, g.koTemplate, g.enTemplate, g.koEmpty, g.koDefAny, g.koDefEnd, g.enDef,
+			g.koMeta, g.koPlan, g.enPlan, g.koNegEnd, g.koHarm, g.enNeg, g.enMeta, g.koRole, g.enRole, g.koAdHoc, g.enAdHoc,
+			g.koInstTo, g.enInstTo, g.koInstDo, g.enInstDo, g.otherInst)
+	}
 	g.notes, g.notices = f.Notes, f.Notices
 	for _, k := range []string{"negates", "negates_meta", "defers", "ad_hoc", "heading", "template", "question", "instruction", "other_role"} {
 		if err == nil && strings.Count(g.notes[k], "%s") != 2 {
@@ -205,39 +213,42 @@ func (g *stanceGrammar) stanceOf(v clauseView, period func(string) bool) (st Sta
 	if c == "" {
 		return StanceNone, false
 	}
-	if g.koQuestion.MatchString(c) || (strings.HasSuffix(c, "?") || strings.HasSuffix(c, "？")) {
+	// The literals of every pattern, found once: the tail and the other
+	// views below are parts of c, so a literal they hold is in c too.
+	fs := g.lits.scan(c)
+	if g.koQuestion.in(c, fs) || (strings.HasSuffix(c, "?") || strings.HasSuffix(c, "？")) {
 		return StanceQuestion, false
 	}
-	if g.enQStart.MatchString(c) && strings.ContainsAny(v.compact, "?？") {
+	if g.enQStart.in(c, fs) && strings.ContainsAny(v.compact, "?？") {
 		return StanceQuestion, false
 	}
-	if g.koTemplate.MatchString(c) || g.enTemplate.MatchString(c) {
+	if g.koTemplate.in(c, fs) || g.enTemplate.in(c, fs) {
 		return StanceTemplate, false
 	}
 	tail := v.tail
 	if end := g.koPurpose.lastEnd(tail); end >= 0 {
 		tail = tail[end:]
 	}
-	if v.value && g.koEmpty.MatchString(c) {
-		if g.koDefAny.MatchString(c) || g.koDefEnd.MatchString(c) || g.enDef.MatchString(c) {
+	if v.value && g.koEmpty.in(c, fs) {
+		if g.koDefAny.in(c, fs) || g.koDefEnd.in(c, fs) || g.enDef.in(c, fs) {
 			return StanceDefers, false
 		}
-		return StanceNegates, g.koMeta.MatchString(c) || !strings.Contains(c, "없") && !strings.Contains(c, "none") && !strings.Contains(c, "n/a") && !strings.Contains(c, "해당")
+		return StanceNegates, g.koMeta.in(c, fs) || !strings.Contains(c, "없") && !strings.Contains(c, "none") && !strings.Contains(c, "n/a") && !strings.Contains(c, "해당")
 	}
-	plan := (g.koPlan.MatchString(c) || g.enPlan.MatchString(c)) && period(c)
-	if !plan && (g.koDefEnd.MatchString(tail) || g.koDefAny.MatchString(c) || g.enDef.MatchString(c)) {
+	plan := (g.koPlan.in(c, fs) || g.enPlan.in(c, fs)) && period(c)
+	if !plan && (g.koDefEnd.in(tail, fs) || g.koDefAny.in(c, fs) || g.enDef.in(c, fs)) {
 		return StanceDefers, false
 	}
-	if (g.koNegEnd.MatchString(tail) || g.koNegEnd.MatchString(g.koAux.ReplaceAllString(tail, ""))) && !g.koHarm.MatchString(lastWords(v.orig, 5)) {
-		return StanceNegates, g.koMeta.MatchString(c)
+	if (g.koNegEnd.in(tail, fs) || g.koNegEnd.in(g.koAux.ReplaceAllString(tail, ""), fs)) && !g.koHarm.MatchString(lastWords(v.orig, 5)) {
+		return StanceNegates, g.koMeta.in(c, fs)
 	}
-	if en := g.enNotNeg.ReplaceAllString(c, " "); g.enNeg.MatchString(en) {
-		return StanceNegates, g.enMeta.MatchString(en)
+	if en := g.enNotNeg.ReplaceAllString(c, " "); g.enNeg.in(en, fs) {
+		return StanceNegates, g.enMeta.in(en, fs)
 	}
-	if g.koRole.MatchString(c) || g.enRole.MatchString(c) {
+	if g.koRole.in(c, fs) || g.enRole.in(c, fs) {
 		return StanceOtherRole, false
 	}
-	if g.koAdHoc.MatchString(c) || g.enAdHoc.MatchString(c) {
+	if g.koAdHoc.in(c, fs) || g.enAdHoc.in(c, fs) {
 		return StanceAdHoc, false
 	}
 	return StanceAsserts, false
@@ -271,10 +282,11 @@ func bounded(c string) string {
 func (g *stanceGrammar) instruction(c, orig string) bool {
 	// Words naming a reviewer are rare; the verdict words are tried only
 	// after them.
-	if (g.koInstTo.MatchString(c) || g.enInstTo.MatchString(c)) && (g.koInstDo.MatchString(c) || g.enInstDo.MatchString(c)) {
+	fs := g.lits.scan(c)
+	if (g.koInstTo.in(c, fs) || g.enInstTo.in(c, fs)) && (g.koInstDo.in(c, fs) || g.enInstDo.in(c, fs)) {
 		return true
 	}
-	if g.otherInst.MatchString(c) {
+	if g.otherInst.in(c, fs) {
 		return true
 	}
 	if v := unspaced(orig[:min(len(orig), maxStanceBytes)]); v != "" {
