@@ -77,6 +77,23 @@ func (c *Checklist) read(d *document) *reading {
 	return r
 }
 
+// startsIn reports whether one of the hits (in text order) starts in
+// [lo, hi).
+func startsIn(hits []span, lo, hi int) bool {
+	k := sort.Search(len(hits), func(k int) bool { return hits[k].start >= lo })
+	return k < len(hits) && hits[k].start < hi
+}
+
+// terms returns every term of an element: its groups, partial terms and
+// topic.
+func (m *elementMatcher) terms() []term {
+	var ts []term
+	for _, g := range m.all {
+		ts = append(ts, g...)
+	}
+	return append(append(ts, m.partial...), m.topic...)
+}
+
 // statementAt returns the statement holding compact offset at, or nil.
 func statementAt(sts []statement, at int) *statement {
 	k := sort.Search(len(sts), func(k int) bool { return sts[k].hi > at })
@@ -248,9 +265,7 @@ func (rd *reading) speaker(e *Element, terms []term) *statement {
 		if s.stance == StanceAdHoc && !e.NeedsPlan || s.stance == StanceOtherRole && e.UserActs {
 			continue
 		}
-		// hits are in text order: the first at or after the start.
-		k := sort.Search(len(hits), func(k int) bool { return hits[k].start >= s.lo })
-		if k < len(hits) && hits[k].start < s.hi {
+		if startsIn(hits, s.lo, s.hi) {
 			// A heading with a body that does not assert: the body
 			// decided ("재발 방지 대책" then "준비 중").
 			if s.stance == StanceHeading && i+1 < len(rd.sts) {
@@ -324,19 +339,13 @@ func (r Report) Backs(elementID string, ln int) bool {
 	if !ok {
 		return false
 	}
-	var terms []term
-	for _, g := range e.matcher.all {
-		terms = append(terms, g...)
-	}
-	terms = append(append(terms, e.matcher.partial...), e.matcher.topic...)
-	hits := b.rd.all.findAny(terms)
+	hits := b.rd.all.findAny(e.matcher.terms())
 	for i := range b.rd.sts {
 		s := &b.rd.sts[i]
 		if s.line != ln-1 || !(s.stance == StanceAsserts || s.stance == StanceAdHoc || e.NegationAnswers && s.stance == StanceNegates && !s.meta) {
 			continue
 		}
-		k := sort.Search(len(hits), func(k int) bool { return hits[k].start >= s.lo })
-		if k < len(hits) && hits[k].start < s.hi {
+		if startsIn(hits, s.lo, s.hi) {
 			return true
 		}
 	}
