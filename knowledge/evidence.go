@@ -217,6 +217,11 @@ func (c *Checklist) explain(r *ElementResult, e *Element, rd *reading) {
 	}
 	st := rd.speaker(e, c.speaks(e))
 	if st == nil {
+		if r.Evidence != "" {
+			// partial on what a statement asserts (a weak algorithm,
+			// a unit without a contact)
+			r.Stance = StanceAsserts
+		}
 		return
 	}
 	r.Stance = st.stance
